@@ -1,0 +1,142 @@
+"""Queue views, filters and sort orders: what the queue shows, described as data.
+
+The store turns a :class:`QueueQuery` into SQL; the UI and the CLI only build queries.
+"""
+
+from __future__ import annotations
+
+import enum
+import shlex
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from agent_tui.domain.models import Priority, Status, normalise_tag
+from agent_tui.errors import UsageError
+
+# A running clock due within this window (or already overdue) counts as "breaching soon".
+BREACHING_WINDOW = timedelta(hours=1)
+
+
+class View(enum.StrEnum):
+    OPEN = "open"
+    UNASSIGNED = "unassigned"
+    MINE = "mine"
+    PENDING = "pending"
+    BREACHING = "breaching"
+    ALL = "all"
+
+    @property
+    def label(self) -> str:
+        return _VIEW_LABELS[self]
+
+    @classmethod
+    def parse(cls, value: str) -> View:
+        try:
+            return cls(value.strip().lower())
+        except ValueError:
+            choices = ", ".join(v.value for v in cls)
+            raise UsageError(f"Unknown view {value!r}: use one of {choices}.") from None
+
+
+_VIEW_LABELS = {
+    View.OPEN: "All open",
+    View.UNASSIGNED: "Unassigned",
+    View.MINE: "Mine",
+    View.PENDING: "Pending",
+    View.BREACHING: "Breaching soon",
+    View.ALL: "Everything",
+}
+
+
+class SortKey(enum.StrEnum):
+    SLA = "sla"
+    PRIORITY = "priority"
+    STATUS = "status"
+    CUSTOMER = "customer"
+    SUBJECT = "subject"
+    AGE = "age"
+    ASSIGNEE = "assignee"
+    ID = "id"
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """What the filter box holds, parsed.
+
+    Free words match the ticket id, subject, customer and tags (case-insensitive substrings, all must
+    match). ``tag:x``, ``status:x``, ``priority:x`` and ``assignee:x`` narrow by field; text after a
+    leading ``?`` is a full-text search of subjects, message bodies and customers.
+    """
+
+    words: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    statuses: tuple[Status, ...] = ()
+    priorities: tuple[Priority, ...] = ()
+    assignee: str | None = None
+    search: str | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return self == Filter()
+
+
+def parse_filter(text: str) -> Filter:
+    text = text.strip()
+    if text.startswith("?"):
+        search = text[1:].strip()
+        return Filter(search=search or None)
+    try:
+        tokens = shlex.split(text)
+    except ValueError:  # an unbalanced quote while the user is still typing
+        tokens = text.replace('"', " ").replace("'", " ").split()
+    words: list[str] = []
+    tags: list[str] = []
+    statuses: list[Status] = []
+    priorities: list[Priority] = []
+    assignee: str | None = None
+    for token in tokens:
+        key, sep, value = token.partition(":")
+        key = key.lower()
+        if sep and value and key in ("tag", "status", "priority", "assignee"):
+            try:
+                if key == "tag":
+                    tags.append(normalise_tag(value))
+                elif key == "status":
+                    statuses.append(Status.parse(value))
+                elif key == "priority":
+                    priorities.append(Priority.parse(value))
+                else:
+                    assignee = value.lower()
+                continue
+            except UsageError:
+                pass  # half-typed value: treat it as a word, so the table narrows rather than errors
+        words.append(token.lower())
+    return Filter(tuple(words), tuple(tags), tuple(statuses), tuple(priorities), assignee)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueQuery:
+    view: View = View.OPEN
+    tag: str | None = None  # a "by tag" view: unsolved tickets with this tag
+    filter: Filter = field(default_factory=Filter)
+    sort: SortKey = SortKey.SLA
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """One line of the queue: only what the table shows, never a message body."""
+
+    id: int
+    subject: str
+    status: Status
+    priority: Priority
+    customer_name: str
+    customer_email: str
+    assignee_name: str | None
+    created_at: int  # epoch seconds: rows are many, datetimes are made only for what is drawn
+    updated_at: int
+    sla_due_at: int | None
+    sla_metric: str | None
+    tags: tuple[str, ...]
+    message_count: int

@@ -1,0 +1,41 @@
+"""Make hostile email text safe to show in a terminal.
+
+Mail is written by strangers. A subject can carry ANSI escape sequences (which would move the cursor,
+recolour or retitle the terminal), other C0/C1 control characters, or bidirectional overrides that make
+text read differently from what it is. We never drop such characters silently: each one is shown as a
+visible stand-in, so an agent sees that something odd was sent. Rich/Textual markup is a separate
+concern handled by always building ``Text``/``Content`` objects rather than markup strings; this module
+only deals with characters.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except tab/newline, DEL, C1 controls, and the bidi embedding/override/isolate characters.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_UNSAFE_INLINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)  # U+2400 block: the Control Pictures, e.g. ESC -> ␛
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return f"<U+{code:04X}>"
+
+
+def safe_line(text: str | None) -> str:
+    """One line of untrusted text (subject, name, address): every control character made visible."""
+    if not text:
+        return ""
+    return _UNSAFE_INLINE.sub(_visible, text)
+
+
+def safe_block(text: str | None) -> str:
+    """Untrusted multi-line text (a message body): newlines and tabs kept, line endings normalised."""
+    if not text:
+        return ""
+    return _UNSAFE.sub(_visible, text.replace("\r\n", "\n").replace("\r", "\n"))

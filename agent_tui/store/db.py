@@ -1,0 +1,514 @@
+"""The local store: one SQLite file per account, the only place the UI and the CLI read from.
+
+One connection is shared by the UI's worker threads, serialised by a lock: SQLite work here is short
+(milliseconds), and a single writer avoids ``database is locked`` between our own threads. Other
+processes (a second agent-tui, a script running ``agent-tui set``) coordinate through WAL and the
+busy timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from agent_tui.domain.models import (
+    Address,
+    Agent,
+    Attachment,
+    Author,
+    Customer,
+    Message,
+    Priority,
+    Status,
+    StatusChange,
+    Ticket,
+)
+from agent_tui.domain.queue import BREACHING_WINDOW, QueueQuery, QueueRow, SortKey, View
+from agent_tui.errors import NotFoundError, StoreError
+from agent_tui.store import fts
+from agent_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+
+def to_epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def from_epoch(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+_QUEUE_COLUMNS = (
+    "t.id, t.subject, t.status, t.priority, c.name, c.email, t.assignee_name, t.created_at,"
+    " t.updated_at, t.sla_due_at, t.sla_metric, t.tags, t.message_count"
+)
+_STATUS_ORDER = "CASE t.status " + " ".join(f"WHEN '{s.value}' THEN {i}" for i, s in enumerate(Status)) + " END"
+_SORT_SQL = {
+    SortKey.SLA: "t.sla_due_at IS NULL, t.sla_due_at{dir}, t.priority DESC, t.id",
+    SortKey.PRIORITY: "t.priority{rev}, t.sla_due_at IS NULL, t.sla_due_at, t.id",
+    SortKey.STATUS: _STATUS_ORDER + "{dir}, t.sla_due_at IS NULL, t.sla_due_at, t.id",
+    SortKey.CUSTOMER: "c.name COLLATE NOCASE{dir}, c.email{dir}, t.id",
+    SortKey.SUBJECT: "t.subject COLLATE NOCASE{dir}, t.id",
+    SortKey.AGE: "t.created_at{dir}, t.id",
+    SortKey.ASSIGNEE: "t.assignee_name IS NULL, t.assignee_name COLLATE NOCASE{dir}, t.id",
+    SortKey.ID: "t.id{dir}",
+}
+
+
+def _row_to_queue(row: Sequence) -> QueueRow:
+    return QueueRow(
+        id=row[0],
+        subject=row[1],
+        status=Status(row[2]),
+        priority=Priority(row[3]),
+        customer_name=row[4],
+        customer_email=row[5],
+        assignee_name=row[6],
+        created_at=row[7],
+        updated_at=row[8],
+        sla_due_at=row[9],
+        sla_metric=row[10],
+        tags=tuple(row[11].split()),
+        message_count=row[12],
+    )
+
+
+class Store:
+    """All reads and writes of one account's SQLite file. Thread-safe; no UI, no network."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path | None) -> None:
+        self._db = connection
+        self._lock = threading.RLock()
+        self._depth = 0
+        self.path = path
+
+    # -- opening ---------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str) -> Store:
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=5)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute("PRAGMA foreign_keys=ON")
+            store = cls(connection, path)
+            store._migrate()
+        except sqlite3.DatabaseError as error:
+            raise StoreError(
+                f"The local store {path} could not be opened ({error}); check the file's permissions "
+                "or move it aside to start afresh."
+            ) from None
+        except OSError as error:
+            raise StoreError(f"The folder for {path} could not be created ({error.strerror}).") from None
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"The local store {self.path} was written by a newer agent-tui (schema {version}); upgrade "
+                "agent-tui to open it."
+            )
+        for number in range(version, SCHEMA_VERSION):
+            with self.transaction():
+                for statement in MIGRATIONS[number].split(";\n"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {number + 1}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A write transaction; nested calls join the outer one. Maps SQLite failures to StoreError."""
+        with self._lock:
+            outer = self._depth == 0
+            self._depth += 1
+            try:
+                if outer:
+                    self._db.execute("BEGIN IMMEDIATE")
+                yield
+                if outer:
+                    self._db.execute("COMMIT")
+            except BaseException as error:
+                if outer and self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                if isinstance(error, sqlite3.Error):
+                    raise _store_error(error, self.path) from None
+                raise
+            finally:
+                self._depth -= 1
+
+    def _read(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
+        with self._lock:
+            try:
+                return self._db.execute(sql, params).fetchall()
+            except sqlite3.Error as error:
+                raise _store_error(error, self.path) from None
+
+    # -- meta ------------------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        rows = self._read("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self._db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    # -- writes ----------------------------------------------------------------------------------
+
+    def upsert_customer(self, customer: Customer) -> int:
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO customers(email, name, extra) VALUES (?, ?, ?) ON CONFLICT(email) DO UPDATE SET"
+                " name = CASE WHEN excluded.name != '' THEN excluded.name ELSE name END,"
+                " extra = json_patch(extra, excluded.extra)",
+                (customer.email, customer.name, json.dumps(customer.extra, ensure_ascii=False)),
+            )
+            return self._db.execute("SELECT id FROM customers WHERE email = ?", (customer.email,)).fetchone()[0]
+
+    def create_ticket(
+        self,
+        *,
+        subject: str,
+        customer: Customer,
+        created_at: datetime,
+        status: Status = Status.NEW,
+        priority: Priority = Priority.NORMAL,
+        assignee: Agent | None = None,
+        tags: Sequence[str] = (),
+        ticket_id: int | None = None,
+    ) -> int:
+        """Create a ticket; ids count up from 1001 unless the source fixes one."""
+        with self.transaction():
+            customer_id = self.upsert_customer(customer)
+            if ticket_id is None:
+                ticket_id = max(1000, self._db.execute("SELECT COALESCE(MAX(id), 0) FROM tickets").fetchone()[0]) + 1
+            at = to_epoch(created_at)
+            self._db.execute(
+                "INSERT INTO tickets(id, subject, status, priority, customer_id, assignee_name, assignee_email,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    ticket_id,
+                    subject,
+                    status.value,
+                    int(priority),
+                    customer_id,
+                    assignee.name if assignee else None,
+                    assignee.email if assignee else None,
+                    at,
+                    at,
+                ),
+            )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO ticket_tags(tag, ticket_id) VALUES (?, ?)", [(t, ticket_id) for t in tags]
+            )
+            self._refresh_derived(ticket_id)
+        return ticket_id
+
+    def add_message(self, ticket_id: int, message: Message) -> int | None:
+        """Add a message to a ticket; returns its row id, or None when its Message-ID is already stored."""
+        with self.transaction():
+            if message.message_id and self._db.execute(
+                "SELECT 1 FROM messages WHERE message_id = ?", (message.message_id,)
+            ).fetchone():
+                return None
+            cursor = self._db.execute(
+                "INSERT INTO messages(ticket_id, author, from_email, from_name, to_addrs, cc_addrs, date, subject,"
+                " body_text, body_html, attachments, message_id, in_reply_to, refs)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    ticket_id,
+                    message.author.value,
+                    message.sender.email,
+                    message.sender.name,
+                    json.dumps([[a.email, a.name] for a in message.to], ensure_ascii=False),
+                    json.dumps([[a.email, a.name] for a in message.cc], ensure_ascii=False),
+                    to_epoch(message.date),
+                    message.subject,
+                    message.text,
+                    message.html,
+                    json.dumps([[a.filename, a.content_type, a.size] for a in message.attachments]),
+                    message.message_id,
+                    message.in_reply_to,
+                    json.dumps(list(message.references)),
+                ),
+            )
+            row_id = cursor.lastrowid
+            self._db.execute(
+                "UPDATE tickets SET message_count = message_count + 1, updated_at = MAX(updated_at, ?) WHERE id = ?",
+                (to_epoch(message.date), ticket_id),
+            )
+            customer = self._db.execute(
+                "SELECT c.name || ' ' || c.email FROM tickets t JOIN customers c ON c.id = t.customer_id"
+                " WHERE t.id = ?",
+                (ticket_id,),
+            ).fetchone()[0]
+            self._db.execute(
+                "INSERT INTO search(rowid, subject, body, customer, ticket_id) VALUES (?, ?, ?, ?, ?)",
+                (row_id, fts.index_text(message.subject), fts.index_text(message.text), customer, ticket_id),
+            )
+            return row_id
+
+    def record_event(self, ticket_id: int, at: datetime, actor: str | None, kind: str, value: str | None) -> None:
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO events(ticket_id, at, actor, kind, value) VALUES (?, ?, ?, ?, ?)",
+                (ticket_id, to_epoch(at), actor, kind, value),
+            )
+            self._db.execute("UPDATE tickets SET updated_at = MAX(updated_at, ?) WHERE id = ?", (to_epoch(at), ticket_id))
+
+    def set_status(self, ticket_id: int, status: Status, at: datetime, actor: str | None) -> None:
+        with self.transaction():
+            self._require(ticket_id)
+            self._db.execute("UPDATE tickets SET status = ? WHERE id = ?", (status.value, ticket_id))
+            self.record_event(ticket_id, at, actor, "status", status.value)
+
+    def set_priority(self, ticket_id: int, priority: Priority, at: datetime, actor: str | None) -> None:
+        with self.transaction():
+            self._require(ticket_id)
+            self._db.execute("UPDATE tickets SET priority = ? WHERE id = ?", (int(priority), ticket_id))
+            self.record_event(ticket_id, at, actor, "priority", priority.label)
+
+    def set_assignee(self, ticket_id: int, agent: Agent | None, at: datetime, actor: str | None) -> None:
+        with self.transaction():
+            self._require(ticket_id)
+            self._db.execute(
+                "UPDATE tickets SET assignee_name = ?, assignee_email = ? WHERE id = ?",
+                (agent.name if agent else None, agent.email if agent else None, ticket_id),
+            )
+            self.record_event(ticket_id, at, actor, "assignee", str(Address(agent.email or "", agent.name)).strip() if agent else None)
+
+    def set_tag(self, ticket_id: int, tag: str, present: bool, at: datetime, actor: str | None) -> bool:
+        """Add or remove a tag; returns whether anything changed."""
+        with self.transaction():
+            self._require(ticket_id)
+            if present:
+                changed = self._db.execute(
+                    "INSERT OR IGNORE INTO ticket_tags(tag, ticket_id) VALUES (?, ?)", (tag, ticket_id)
+                ).rowcount
+            else:
+                changed = self._db.execute(
+                    "DELETE FROM ticket_tags WHERE tag = ? AND ticket_id = ?", (tag, ticket_id)
+                ).rowcount
+            if changed:
+                self.record_event(ticket_id, at, actor, "tag" if present else "untag", tag)
+                self._refresh_derived(ticket_id)
+            return bool(changed)
+
+    def set_sla(self, ticket_id: int, due_at: datetime | None, metric: str | None) -> None:
+        with self.transaction():
+            self._db.execute(
+                "UPDATE tickets SET sla_due_at = ?, sla_metric = ? WHERE id = ?",
+                (to_epoch(due_at) if due_at else None, metric, ticket_id),
+            )
+
+    def shift_times(self, seconds: int) -> None:
+        """Move every timestamp forward (the demo inbox keeps its SLA states lively on later days)."""
+        with self.transaction():
+            self._db.execute(
+                "UPDATE tickets SET created_at = created_at + :s, updated_at = updated_at + :s,"
+                " sla_due_at = sla_due_at + :s",
+                {"s": seconds},
+            )
+            self._db.execute("UPDATE messages SET date = date + ?", (seconds,))
+            self._db.execute("UPDATE events SET at = at + ?", (seconds,))
+
+    def _require(self, ticket_id: int) -> None:
+        if not self._db.execute("SELECT 1 FROM tickets WHERE id = ?", (ticket_id,)).fetchone():
+            raise NotFoundError(f"There is no ticket {ticket_id} in this account.")
+
+    def _refresh_derived(self, ticket_id: int) -> None:
+        """Recompute the denormalised tag list and filter key after tags or subject changed."""
+        tags = [r[0] for r in self._db.execute("SELECT tag FROM ticket_tags WHERE ticket_id = ? ORDER BY tag", (ticket_id,))]
+        self._db.execute(
+            "UPDATE tickets SET tags = :tags, search_key = lower(:id || ' #' || :id || ' ' || subject || ' ' ||"
+            " (SELECT name || ' ' || email FROM customers WHERE id = customer_id) || ' ' || :tags) WHERE id = :id",
+            {"tags": " ".join(tags), "id": ticket_id},
+        )
+
+    # -- reads -----------------------------------------------------------------------------------
+
+    def queue_ids(self, query: QueueQuery, me: Agent, now: datetime) -> list[int]:
+        """Ids of the tickets a queue shows, in order. Cheap even at 100,000 tickets: no bodies read."""
+        where, params = _where(query, me, now)
+        direction = " DESC" if query.descending else ""
+        order = _SORT_SQL[query.sort].format(dir=direction, rev="" if query.descending else " DESC")
+        join = " JOIN customers c ON c.id = t.customer_id" if query.sort is SortKey.CUSTOMER else ""
+        sql = f"SELECT t.id FROM tickets t{join} WHERE {where} ORDER BY {order}"
+        return [row[0] for row in self._read(sql, params)]
+
+    def queue_rows(self, ids: Sequence[int]) -> list[QueueRow]:
+        """The table rows for these ids, in the order given."""
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self._read(
+            f"SELECT {_QUEUE_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id IN ({marks})",
+            list(ids),
+        )
+        by_id = {row[0]: _row_to_queue(row) for row in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def view_counts(self, me: Agent, now: datetime) -> dict[View, int]:
+        counts = {}
+        for view in View:
+            where, params = _where(QueueQuery(view=view), me, now)
+            counts[view] = self._read(f"SELECT COUNT(*) FROM tickets t WHERE {where}", params)[0][0]
+        return counts
+
+    def tag_counts(self, limit: int = 12) -> list[tuple[str, int]]:
+        """The most used tags among unsolved tickets: the sidebar's "by tag" views."""
+        return [
+            (tag, count)
+            for tag, count in self._read(
+                "SELECT g.tag, COUNT(*) FROM ticket_tags g JOIN tickets t ON t.id = g.ticket_id WHERE t.unsolved"
+                " GROUP BY g.tag ORDER BY COUNT(*) DESC, g.tag LIMIT ?",
+                (limit,),
+            )
+        ]
+
+    def ticket(self, ticket_id: int) -> Ticket:
+        rows = self._read(
+            "SELECT t.id, t.subject, t.status, t.priority, t.created_at, t.updated_at, t.assignee_name,"
+            " t.assignee_email, t.tags, t.message_count, c.email, c.name, c.extra"
+            " FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?",
+            (ticket_id,),
+        )
+        if not rows:
+            raise NotFoundError(f"There is no ticket {ticket_id} in this account.")
+        r = rows[0]
+        return Ticket(
+            id=r[0],
+            subject=r[1],
+            status=Status(r[2]),
+            priority=Priority(r[3]),
+            created_at=from_epoch(r[4]),
+            updated_at=from_epoch(r[5]),
+            assignee=Agent(r[6], r[7]) if r[6] else None,
+            tags=tuple(r[8].split()),
+            message_count=r[9],
+            customer=Customer(email=r[10], name=r[11], extra=json.loads(r[12])),
+        )
+
+    def messages(self, ticket_id: int) -> list[Message]:
+        rows = self._read(
+            "SELECT id, author, from_email, from_name, to_addrs, cc_addrs, date, subject, body_text, body_html,"
+            " attachments, message_id, in_reply_to, refs FROM messages WHERE ticket_id = ? ORDER BY date, id",
+            (ticket_id,),
+        )
+        return [
+            Message(
+                id=r[0],
+                author=Author(r[1]),
+                sender=Address(r[2], r[3]),
+                to=tuple(Address(e, n) for e, n in json.loads(r[4])),
+                cc=tuple(Address(e, n) for e, n in json.loads(r[5])),
+                date=from_epoch(r[6]),
+                subject=r[7],
+                text=r[8],
+                html=r[9],
+                attachments=tuple(Attachment(*a) for a in json.loads(r[10])),
+                message_id=r[11],
+                in_reply_to=r[12],
+                references=tuple(json.loads(r[13])),
+            )
+            for r in rows
+        ]
+
+    def sla_inputs(self, ticket_id: int) -> tuple[list[tuple[Author, datetime]], list[StatusChange]]:
+        """What the SLA clocks read: message authors and dates, and the status log."""
+        messages = [
+            (Author(a), from_epoch(d))
+            for a, d in self._read("SELECT author, date FROM messages WHERE ticket_id = ?", (ticket_id,))
+        ]
+        changes = [
+            StatusChange(from_epoch(at), Status(value))
+            for at, value in self._read(
+                "SELECT at, value FROM events WHERE ticket_id = ? AND kind = 'status' ORDER BY at, id", (ticket_id,)
+            )
+        ]
+        return messages, changes
+
+    def customer_tickets(self, email: str) -> list[QueueRow]:
+        """Every ticket of one customer, newest first."""
+        rows = self._read(
+            f"SELECT {_QUEUE_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id"
+            " WHERE c.email = ? ORDER BY t.created_at DESC",
+            (email,),
+        )
+        return [_row_to_queue(r) for r in rows]
+
+    def ticket_count(self) -> int:
+        return self._read("SELECT COUNT(*) FROM tickets")[0][0]
+
+
+def _where(query: QueueQuery, me: Agent, now: datetime) -> tuple[str, list]:
+    clauses: list[str] = []
+    params: list = []
+    view = query.view
+    if view is not View.ALL:
+        clauses.append("t.unsolved")
+    if view is View.UNASSIGNED:
+        clauses.append("t.assignee_name IS NULL")
+    elif view is View.MINE:
+        if me.email:
+            clauses.append(
+                "(t.assignee_email = ? COLLATE NOCASE OR (t.assignee_email IS NULL AND t.assignee_name = ? COLLATE NOCASE))"
+            )
+            params += [me.email, me.name]
+        else:
+            clauses.append("t.assignee_name = ? COLLATE NOCASE")
+            params.append(me.name)
+    elif view is View.PENDING:
+        clauses.append("t.status = 'pending'")
+    elif view is View.BREACHING:
+        clauses.append("t.sla_due_at <= ?")
+        params.append(to_epoch(now + BREACHING_WINDOW))
+    flt = query.filter
+    for tag in ((query.tag,) if query.tag else ()) + flt.tags:
+        clauses.append("t.id IN (SELECT ticket_id FROM ticket_tags WHERE tag = ?)")
+        params.append(tag)
+    for word in flt.words:
+        clauses.append("instr(t.search_key, ?) > 0")
+        params.append(word)
+    if flt.statuses:
+        clauses.append(f"t.status IN ({','.join('?' * len(flt.statuses))})")
+        params += [s.value for s in flt.statuses]
+    if flt.priorities:
+        clauses.append(f"t.priority IN ({','.join('?' * len(flt.priorities))})")
+        params += [int(p) for p in flt.priorities]
+    if flt.assignee is not None:
+        if flt.assignee in ("none", "nobody"):
+            clauses.append("t.assignee_name IS NULL")
+        else:
+            clauses.append("instr(lower(coalesce(t.assignee_name, '') || ' ' || coalesce(t.assignee_email, '')), ?) > 0")
+            params.append(flt.assignee)
+    if flt.search is not None:
+        match = fts.match_query(flt.search)
+        if match is None:
+            clauses.append("0")
+        else:
+            clauses.append("t.id IN (SELECT ticket_id FROM search WHERE search MATCH ?)")
+            params.append(match)
+    return " AND ".join(clauses) or "1", params
+
+
+def _store_error(error: sqlite3.Error, path: Path | None) -> StoreError:
+    text = str(error)
+    if "full" in text:
+        return StoreError(f"The disk holding {path} is full; free some space and try again (nothing was lost).")
+    if "locked" in text or "busy" in text:
+        return StoreError(f"The local store {path} is busy in another program; try again in a moment.")
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"The local store {path} is read-only; check its permissions.")
+    return StoreError(f"The local store {path} failed ({text}).")

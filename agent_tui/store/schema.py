@@ -1,0 +1,85 @@
+"""The store's schema, as an ordered list of migrations. ``PRAGMA user_version`` records how many ran.
+
+Append a migration to change the schema; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: tickets, messages, customers, the event log, full-text search.
+    """
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE customers (
+        id    INTEGER PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        name  TEXT NOT NULL DEFAULT '',
+        extra TEXT NOT NULL DEFAULT '{}'          -- JSON object of shop data (orders, city, ...)
+    );
+    CREATE TABLE tickets (
+        id             INTEGER PRIMARY KEY,       -- the short id agents say aloud: 1042
+        subject        TEXT NOT NULL,
+        status         TEXT NOT NULL,
+        priority       INTEGER NOT NULL,          -- 0 low .. 3 urgent, so it sorts
+        customer_id    INTEGER NOT NULL REFERENCES customers(id),
+        assignee_name  TEXT,
+        assignee_email TEXT,
+        created_at     INTEGER NOT NULL,          -- epoch seconds, UTC
+        updated_at     INTEGER NOT NULL,
+        message_count  INTEGER NOT NULL DEFAULT 0,
+        tags           TEXT NOT NULL DEFAULT '',  -- space-separated copy of ticket_tags, for display
+        sla_due_at     INTEGER,                   -- nearest deadline of a running SLA clock
+        sla_metric     TEXT,                      -- which clock that deadline belongs to
+        search_key     TEXT NOT NULL DEFAULT '',  -- lower-cased id, subject, customer, tags: the filter box
+        unsolved       INTEGER GENERATED ALWAYS AS (status NOT IN ('solved', 'closed')) VIRTUAL
+    );
+    CREATE INDEX tickets_by_due      ON tickets(unsolved, sla_due_at);
+    CREATE INDEX tickets_by_status   ON tickets(status, updated_at);
+    CREATE INDEX tickets_by_customer ON tickets(customer_id, created_at);
+    CREATE INDEX tickets_by_assignee ON tickets(unsolved, assignee_email, assignee_name);
+    CREATE INDEX tickets_by_created  ON tickets(created_at);
+
+    CREATE TABLE ticket_tags (
+        tag       TEXT NOT NULL,
+        ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+        PRIMARY KEY (tag, ticket_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE messages (
+        id          INTEGER PRIMARY KEY,
+        ticket_id   INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+        author      TEXT NOT NULL,                -- customer | agent | note
+        from_email  TEXT NOT NULL,
+        from_name   TEXT NOT NULL DEFAULT '',
+        to_addrs    TEXT NOT NULL DEFAULT '[]',   -- JSON [[email, name], ...]
+        cc_addrs    TEXT NOT NULL DEFAULT '[]',
+        date        INTEGER NOT NULL,
+        subject     TEXT NOT NULL DEFAULT '',
+        body_text   TEXT NOT NULL DEFAULT '',
+        body_html   TEXT,
+        attachments TEXT NOT NULL DEFAULT '[]',   -- JSON [[filename, content_type, size], ...]
+        message_id  TEXT UNIQUE,
+        in_reply_to TEXT,
+        refs        TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX messages_by_ticket ON messages(ticket_id, date);
+
+    -- Every change to a ticket, in order: SLA clocks and reports are computed from it.
+    CREATE TABLE events (
+        id        INTEGER PRIMARY KEY,
+        ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+        at        INTEGER NOT NULL,
+        actor     TEXT,
+        kind      TEXT NOT NULL,                  -- status | assignee | priority | tag | untag
+        value     TEXT
+    );
+    CREATE INDEX events_by_ticket ON events(ticket_id, at);
+
+    -- One row per message. CJK text is indexed one character per token (see store.fts).
+    CREATE VIRTUAL TABLE search USING fts5(subject, body, customer, ticket_id UNINDEXED);
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
