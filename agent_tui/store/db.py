@@ -448,6 +448,10 @@ class Store:
         )
         return [_row_to_queue(r) for r in rows]
 
+    def data_version(self) -> int:
+        """Changes whenever another connection (another agent-tui, a script) commits to this file."""
+        return self._read("PRAGMA data_version")[0][0]
+
     def ticket_count(self) -> int:
         return self._read("SELECT COUNT(*) FROM tickets")[0][0]
 

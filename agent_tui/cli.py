@@ -1,0 +1,248 @@
+"""The ``agent-tui`` command: the TUI, and a scriptable CLI with JSON output and clear exit codes.
+
+Exit codes: 0 ok, 1 failure, 2 usage or bad input, 3 refused by the collision guard. Errors are one
+sentence on stderr; an unexpected crash writes its traceback to the log file, never to the screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from agent_tui import __version__
+from agent_tui.config.paths import AppPaths
+from agent_tui.config.settings import DEMO_ACCOUNT, load_settings
+from agent_tui.errors import AgentTuiError, UsageError
+
+if TYPE_CHECKING:
+    from agent_tui.services.tickets import TicketService
+    from agent_tui.ui.app import AgentTuiApp
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see `agent-tui --help`).")
+
+
+def parse_now(text: str | None) -> datetime | None:
+    """``--now``: an ISO 8601 time; a time without an offset is taken as UTC."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"--now {text!r} is not an ISO 8601 time such as 2026-11-24T09:30:00+00:00.") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _ticket_id(text: str) -> int:
+    try:
+        return int(text.lstrip("#"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a ticket id such as 1042") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # Global options are accepted before or after the command: `agent-tui --home X list` and `agent-tui list --home X`.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--home", metavar="DIR", help="keep config and data in DIR (env AGENT_TUI_HOME)")
+    common.add_argument("--account", metavar="NAME", help="work on this account instead of the default")
+    common.add_argument("--now", metavar="ISO-8601", help="freeze the clock (env AGENT_TUI_NOW)")
+    common.add_argument("--keymap", metavar="NAME", help="key bindings to use: default, vim, or your own")
+    parser = _Parser(prog="agent-tui", description="A terminal help desk for a shared support inbox.", parents=[common])
+    parser.add_argument("--version", action="version", version=f"agent-tui {__version__}")
+    sub_common = argparse.ArgumentParser(add_help=False, parents=[common], argument_default=argparse.SUPPRESS)
+    for action in sub_common._actions:
+        action.default = argparse.SUPPRESS
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    commands.add_parser("demo", parents=[sub_common], help="open the TUI on the built-in demo inbox")
+
+    listing = commands.add_parser("list", parents=[sub_common], help="list tickets")
+    listing.add_argument("--view", default="open", help="open (default), unassigned, mine, pending, breaching, all")
+    listing.add_argument("--tag", help="only tickets with this tag")
+    listing.add_argument("--filter", default="", help="the TUI's filter syntax: words, tag:x, status:x, ...")
+    listing.add_argument("--search", help="full-text search of subjects, messages and customers")
+    listing.add_argument("--sort", default="sla", help="sla (default), priority, status, customer, subject, age, assignee, id")
+    listing.add_argument("--reverse", action="store_true", help="reverse the sort order")
+    listing.add_argument("--limit", type=int, help="at most this many tickets")
+    _output_options(listing, jsonl=True)
+
+    show = commands.add_parser("show", parents=[sub_common], help="show one ticket and its conversation")
+    show.add_argument("id", type=_ticket_id)
+    _output_options(show)
+
+    change = commands.add_parser("set", parents=[sub_common], help="change a ticket's status, assignee, priority or tags")
+    change.add_argument("id", type=_ticket_id)
+    change.add_argument("--status")
+    who = change.add_mutually_exclusive_group()
+    who.add_argument("--assign", metavar="AGENT", help="'me', an email, a name or 'Name <email>'")
+    who.add_argument("--unassign", action="store_true")
+    change.add_argument("--priority")
+    change.add_argument("--tag", action="append", default=[], metavar="T")
+    change.add_argument("--untag", action="append", default=[], metavar="T")
+    _output_options(change)
+
+    keys = commands.add_parser("keys", parents=[sub_common], help="list key bindings by id")
+    _output_options(keys)
+    return parser
+
+
+def _output_options(parser: argparse.ArgumentParser, jsonl: bool = False) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--json", action="store_true", help="print JSON")
+    if jsonl:
+        group.add_argument("--jsonl", action="store_true", help="print one JSON object per line")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_output()
+    home = None
+    try:
+        args = build_parser().parse_args(argv)
+        home = args.home
+        return _run(args)
+    except AgentTuiError as error:
+        print(f"agent-tui: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `agent-tui list | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as error:  # a bug: keep the traceback out of the terminal, in the log
+        log = _log_crash(home)
+        print(f"agent-tui: internal error ({type(error).__name__}); details are in {log}.", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    from agent_tui.services.accounts import open_account
+
+    paths = AppPaths.resolve(args.home)
+    settings = load_settings(paths)
+    now = parse_now(args.now or os.environ.get("AGENT_TUI_NOW"))
+    if args.command in (None, "demo"):
+        app = make_app(home=args.home, account=DEMO_ACCOUNT if args.command == "demo" else args.account, now=now, keymap=args.keymap)
+        app.run()
+        return app.return_code or 0
+    if args.command == "keys":
+        from agent_tui.cli_output import print_keys
+        from agent_tui.config.keymaps import load_keymap
+
+        print_keys(load_keymap(paths, args.keymap or settings.keymap), as_json=args.json)
+        return 0
+    service = open_account(paths, settings, args.account, now)
+    try:
+        return _COMMANDS[args.command](service, args)
+    finally:
+        service.close()
+
+
+def make_app(
+    *,
+    home: str | os.PathLike[str] | None = None,
+    account: str | None = None,
+    now: datetime | None = None,
+    keymap: str | None = None,
+) -> AgentTuiApp:
+    """The TUI, ready to run: shared by the command line and the tests. Config errors raise here, before any drawing."""
+    from agent_tui.config.keymaps import load_keymap
+    from agent_tui.services.accounts import open_account
+    from agent_tui.ui.app import AgentTuiApp
+
+    paths = AppPaths.resolve(home)
+    settings = load_settings(paths)
+    keys = load_keymap(paths, keymap or settings.keymap)
+    service = open_account(paths, settings, account, now)
+    return AgentTuiApp(service, keys)
+
+
+def _cmd_list(service: TicketService, args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from agent_tui.cli_output import print_queue
+    from agent_tui.domain.models import normalise_tag
+    from agent_tui.domain.queue import QueueQuery, SortKey, View, parse_filter
+
+    try:
+        sort = SortKey(args.sort)
+    except ValueError:
+        raise UsageError(f"Unknown sort {args.sort!r}: use one of {', '.join(k.value for k in SortKey)}.") from None
+    flt = parse_filter(args.filter)
+    if args.search:
+        flt = replace(flt, search=args.search)
+    query = QueueQuery(
+        view=View.parse(args.view),
+        tag=normalise_tag(args.tag) if args.tag else None,
+        filter=flt,
+        sort=sort,
+        descending=args.reverse,
+    )
+    ids = service.queue_ids(query)
+    if args.limit is not None:
+        ids = ids[: max(args.limit, 0)]
+    print_queue(service, ids, mode="json" if args.json else "jsonl" if args.jsonl else "text")
+    return 0
+
+
+def _cmd_show(service: TicketService, args: argparse.Namespace) -> int:
+    from agent_tui.cli_output import print_detail
+
+    print_detail(service.detail(args.id), as_json=args.json)
+    return 0
+
+
+def _cmd_set(service: TicketService, args: argparse.Namespace) -> int:
+    from agent_tui.cli_output import print_detail
+    from agent_tui.domain.models import Priority, Status, normalise_tag
+
+    # Parse everything first, so a bad value changes nothing.
+    status = Status.parse(args.status) if args.status else None
+    priority = Priority.parse(args.priority) if args.priority else None
+    assignee = service.resolve_agent(args.assign) if args.assign else None
+    tags = [normalise_tag(t) for t in args.tag]
+    untags = [normalise_tag(t) for t in args.untag]
+    if not any([status, priority, assignee, args.unassign, tags, untags]):
+        raise UsageError("Nothing to change: give --status, --assign, --unassign, --priority, --tag or --untag.")
+    service.ticket(args.id)  # a missing ticket is reported before anything else
+    with service.store.transaction():
+        if status:
+            service.set_status(args.id, status)
+        if priority is not None:
+            service.set_priority(args.id, priority)
+        if assignee or args.unassign:
+            service.assign(args.id, assignee)
+        for tag in tags:
+            service.tag(args.id, tag, True)
+        for tag in untags:
+            service.tag(args.id, tag, False)
+    print_detail(service.detail(args.id), as_json=args.json, with_messages=False)
+    return 0
+
+
+_COMMANDS = {"list": _cmd_list, "show": _cmd_show, "set": _cmd_set}
+
+
+def _utf8_output() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
+def _log_crash(home: str | None) -> str:
+    paths = AppPaths.resolve(home)
+    try:
+        paths.log_file.parent.mkdir(parents=True, exist_ok=True)
+        with paths.log_file.open("a", encoding="utf-8") as log:
+            log.write(f"--- {datetime.now(UTC).isoformat()} agent-tui {__version__}\n")
+            log.write(traceback.format_exc())
+        return str(paths.log_file)
+    except OSError:
+        return "an unwritable log file"

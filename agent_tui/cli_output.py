@@ -1,0 +1,129 @@
+"""What the CLI prints: JSON for scripts, plain aligned text for people.
+
+Plain text passes every piece of email content through :func:`safe_line`/:func:`safe_block`, so a
+hostile subject can't move the cursor or recolour the terminal; JSON escapes control characters itself.
+Column widths count terminal cells, so Chinese text lines up.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+
+from rich.cells import cell_len, set_cell_size
+
+from agent_tui.domain.queue import QueueRow
+from agent_tui.domain.sla import format_remaining
+from agent_tui.domain.text import safe_block, safe_line
+from agent_tui.services.serialize import message_json, ticket_json
+from agent_tui.services.tickets import TicketDetail, TicketService
+from agent_tui.store import from_epoch
+
+_BATCH = 500  # rows read at a time, so listing 100,000 tickets streams in bounded memory
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def print_queue(service: TicketService, ids: Sequence[int], mode: str) -> None:
+    out = sys.stdout
+    if mode == "text":
+        now = service.now()
+        out.write(_row_line(("ID", "SLA", "PRIORITY", "STATUS", "CUSTOMER", "SUBJECT", "AGE", "ASSIGNEE")) + "\n")
+        for start in range(0, len(ids), _BATCH):
+            for row in service.queue_rows(ids[start : start + _BATCH]):
+                out.write(_row_line(_text_cells(row, now)) + "\n")
+        return
+    if mode == "json":
+        out.write("[")
+    first = True
+    for start in range(0, len(ids), _BATCH):
+        for ticket_id in ids[start : start + _BATCH]:
+            ticket = service.ticket(ticket_id)
+            line = _dump(ticket_json(ticket, service.clocks(ticket)))
+            if mode == "json":
+                out.write(("\n  " if first else ",\n  ") + line)
+            else:
+                out.write(line + "\n")
+            first = False
+    if mode == "json":
+        out.write("\n]\n" if not first else "]\n")
+
+
+_WIDTHS = (6, 9, 8, 8, 22, 0, 5, 14)  # 0: the subject takes what is left
+
+
+def _row_line(cells: Sequence[str]) -> str:
+    parts = []
+    for cell, width in zip(cells, _WIDTHS):
+        if width == 0:
+            parts.append(_fit(cell, 48))
+        else:
+            parts.append(_fit(cell, width))
+    return "  ".join(parts).rstrip()
+
+
+def _fit(text: str, width: int) -> str:
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+def _text_cells(row: QueueRow, now: datetime) -> tuple[str, ...]:
+    sla = "" if row.sla_due_at is None else format_remaining(row.sla_due_at - int(now.timestamp()))
+    return (
+        str(row.id),
+        sla,
+        row.priority.label,
+        row.status.value,
+        safe_line(row.customer_name or row.customer_email),
+        safe_line(row.subject),
+        format_age(now, row.created_at),
+        safe_line(row.assignee_name or "-"),
+    )
+
+
+def format_age(now: datetime, created_at: int) -> str:
+    seconds = max(0, int(now.timestamp()) - created_at)
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return "now"
+
+
+def print_detail(detail: TicketDetail, *, as_json: bool, with_messages: bool = True) -> None:
+    ticket = detail.ticket
+    if as_json:
+        data = ticket_json(ticket, detail.clocks)
+        if with_messages:
+            data["messages"] = [message_json(m) for m in detail.messages]
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    assignee = safe_line(ticket.assignee.name) if ticket.assignee else "unassigned"
+    print(f"#{ticket.id}  {safe_line(ticket.subject)}")
+    print(f"{ticket.status.value} · {ticket.priority.label} · {assignee} · tags: {' '.join(ticket.tags) or '-'}")
+    print(f"customer: {safe_line(ticket.customer.name)} <{safe_line(ticket.customer.email)}>")
+    for clock in detail.clocks:
+        due = f" · due {clock.due_at:%a %d %b %H:%M} UTC" if clock.due_at and clock.running else ""
+        print(f"sla {clock.metric.value}: {clock.state.value} {format_remaining(clock.remaining_seconds)}{due}")
+    if not with_messages:
+        return
+    for message in detail.messages:
+        print()
+        who = safe_line(message.sender.name or message.sender.email)
+        print(f"── {message.author.value}: {who} · {message.date:%Y-%m-%d %H:%M} UTC")
+        print(safe_block(message.text).rstrip())
+
+
+def print_keys(keymap: dict[str, str], *, as_json: bool) -> None:
+    from agent_tui.config.keymaps import SPECS_BY_ID
+
+    if as_json:
+        print(_dump([{"id": i, "keys": k.split(","), "description": SPECS_BY_ID[i].description} for i, k in keymap.items()]))
+        return
+    width = max(cell_len(i) for i in keymap)
+    for binding_id, keys in keymap.items():
+        print(f"{binding_id.ljust(width)}  {keys.replace(',', ', '):<24}  {SPECS_BY_ID[binding_id].description}")

@@ -1,0 +1,101 @@
+"""``config.toml``: who the agent is, which accounts exist, UI preferences.
+
+Example::
+
+    default_account = "shop"
+
+    [agent]
+    name = "Dana Li"
+    email = "dana@shop.example"
+
+    [ui]
+    keymap = "vim"
+
+    [accounts.shop]
+    kind = "imap"            # filled in by `agent-tui account add` (a later issue)
+
+Secrets never live here: they are kept in the OS keyring.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agent_tui.config.paths import AppPaths
+from agent_tui.domain.models import Agent
+from agent_tui.errors import ConfigError, UsageError
+
+DEMO_ACCOUNT = "demo"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    agent: Agent
+    default_account: str | None = None
+    accounts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    keymap: str = "default"
+
+    def account_name(self, requested: str | None) -> str:
+        """The account a command works on: the one asked for, else the default, else the demo."""
+        name = requested or self.default_account or (next(iter(self.accounts)) if self.accounts else DEMO_ACCOUNT)
+        if name != DEMO_ACCOUNT and name not in self.accounts:
+            known = ", ".join([DEMO_ACCOUNT, *self.accounts])
+            raise UsageError(f"There is no account named {name!r}; known accounts: {known}.")
+        return name
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file; a syntax error names the file and line."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}.") from None
+    except OSError as error:
+        raise ConfigError(f"{path} could not be read ({error.strerror}).") from None
+
+
+def load_settings(paths: AppPaths, environ: dict[str, str] | None = None) -> Settings:
+    environ = os.environ if environ is None else environ
+    data = read_toml(paths.config_file)
+    agent_table = _table(data, "agent", paths.config_file)
+    ui_table = _table(data, "ui", paths.config_file)
+    accounts = _table(data, "accounts", paths.config_file)
+
+    if environ.get("AGENT_TUI_AGENT"):
+        agent = Agent.parse(environ["AGENT_TUI_AGENT"])
+    else:
+        name = agent_table.get("name") or _login_name()
+        email = agent_table.get("email") or None
+        if not isinstance(name, str) or (email is not None and not isinstance(email, str)):
+            raise ConfigError(f"{paths.config_file}: [agent] name and email must be strings.")
+        agent = Agent(name=name, email=email)
+
+    default = data.get("default_account")
+    if default is not None and not isinstance(default, str):
+        raise ConfigError(f"{paths.config_file}: default_account must be a string.")
+    keymap = ui_table.get("keymap", "default")
+    if not isinstance(keymap, str):
+        raise ConfigError(f"{paths.config_file}: [ui] keymap must be a string.")
+    return Settings(agent=agent, default_account=default, accounts=dict(accounts), keymap=keymap)
+
+
+def _table(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: {key} must be a table ([{key}]).")
+    return value
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry, e.g. in some containers
+        return "agent"

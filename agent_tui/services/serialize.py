@@ -1,0 +1,51 @@
+"""The JSON shapes of the CLI contract (documented in the README). Keys are only ever added."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from agent_tui.domain.models import Address, Message, Ticket
+from agent_tui.domain.sla import Clock
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def _address(address: Address) -> dict[str, str]:
+    return {"email": address.email, "name": address.name}
+
+
+def ticket_json(ticket: Ticket, clocks: list[Clock]) -> dict[str, object]:
+    return {
+        "id": ticket.id,
+        "subject": ticket.subject,
+        "status": ticket.status.value,
+        "priority": ticket.priority.label,
+        "assignee": ticket.assignee.name if ticket.assignee else None,
+        "assignee_email": ticket.assignee.email if ticket.assignee else None,
+        "tags": list(ticket.tags),
+        "customer": {"email": ticket.customer.email, "name": ticket.customer.name},
+        "created_at": iso(ticket.created_at),
+        "updated_at": iso(ticket.updated_at),
+        "message_count": ticket.message_count,
+        "sla": [clock.to_json() for clock in clocks],
+    }
+
+
+def message_json(message: Message) -> dict[str, object]:
+    return {
+        "id": message.id,
+        "author": message.author.value,
+        "from": _address(message.sender),
+        "to": [_address(a) for a in message.to],
+        "cc": [_address(a) for a in message.cc],
+        "date": iso(message.date),
+        "subject": message.subject,
+        "text": message.text,
+        "message_id": message.message_id,
+        "in_reply_to": message.in_reply_to,
+        "attachments": [
+            {"filename": a.filename, "content_type": a.content_type, "size": a.size} for a in message.attachments
+        ],
+    }

@@ -1,0 +1,123 @@
+"""The tickets facade: what the CLI and the UI call to read and change tickets.
+
+It owns the current time (frozen by ``--now`` for scripts and tests), who "me" is, and the SLA
+policy, and keeps the store's derived SLA deadline right after every change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from agent_tui.domain.models import Agent, Message, Priority, Status, Ticket, normalise_tag
+from agent_tui.domain.queue import QueueQuery, QueueRow, View
+from agent_tui.domain.sla import DEFAULT_POLICY, Clock, Policy, most_urgent, ticket_clocks
+from agent_tui.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class TicketDetail:
+    ticket: Ticket
+    messages: list[Message]
+    clocks: list[Clock]
+    history: list[QueueRow]  # the customer's other tickets, newest first
+
+
+class TicketService:
+    def __init__(
+        self,
+        store: Store,
+        me: Agent,
+        account: str,
+        *,
+        policy: Policy = DEFAULT_POLICY,
+        frozen_now: datetime | None = None,
+    ) -> None:
+        self.store = store
+        self.me = me
+        self.account = account
+        self.policy = policy
+        self._frozen_now = frozen_now
+
+    def now(self) -> datetime:
+        return self._frozen_now or datetime.now(UTC)
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- reads -----------------------------------------------------------------------------------
+
+    def queue_ids(self, query: QueueQuery) -> list[int]:
+        return self.store.queue_ids(query, self.me, self.now())
+
+    def queue_rows(self, ids: Sequence[int]) -> list[QueueRow]:
+        return self.store.queue_rows(ids)
+
+    def view_counts(self) -> dict[View, int]:
+        return self.store.view_counts(self.me, self.now())
+
+    def tag_counts(self) -> list[tuple[str, int]]:
+        return self.store.tag_counts()
+
+    def ticket(self, ticket_id: int) -> Ticket:
+        return self.store.ticket(ticket_id)
+
+    def clocks(self, ticket: Ticket) -> list[Clock]:
+        messages, changes = self.store.sla_inputs(ticket.id)
+        return ticket_clocks(
+            created_at=ticket.created_at,
+            priority=ticket.priority,
+            messages=messages,
+            status_changes=changes,
+            now=self.now(),
+            policy=self.policy,
+        )
+
+    def detail(self, ticket_id: int) -> TicketDetail:
+        ticket = self.store.ticket(ticket_id)
+        history = [row for row in self.store.customer_tickets(ticket.customer.email) if row.id != ticket_id]
+        return TicketDetail(ticket, self.store.messages(ticket_id), self.clocks(ticket), history)
+
+    # -- changes ---------------------------------------------------------------------------------
+
+    def set_status(self, ticket_id: int, status: Status) -> Ticket:
+        ticket = self.store.ticket(ticket_id)
+        if ticket.status is not status:
+            with self.store.transaction():
+                self.store.set_status(ticket_id, status, self.now(), self.me.name)
+                self.refresh_sla(ticket_id)
+        return self.store.ticket(ticket_id)
+
+    def set_priority(self, ticket_id: int, priority: Priority) -> Ticket:
+        ticket = self.store.ticket(ticket_id)
+        if ticket.priority is not priority:
+            with self.store.transaction():
+                self.store.set_priority(ticket_id, priority, self.now(), self.me.name)
+                self.refresh_sla(ticket_id)
+        return self.store.ticket(ticket_id)
+
+    def assign(self, ticket_id: int, agent: Agent | None) -> Ticket:
+        ticket = self.store.ticket(ticket_id)
+        unchanged = (ticket.assignee is None and agent is None) or (
+            ticket.assignee is not None and agent is not None and agent.matches(ticket.assignee.name, ticket.assignee.email)
+        )
+        if not unchanged:
+            self.store.set_assignee(ticket_id, agent, self.now(), self.me.name)
+        return self.store.ticket(ticket_id)
+
+    def take(self, ticket_id: int) -> Ticket:
+        return self.assign(ticket_id, self.me)
+
+    def tag(self, ticket_id: int, tag: str, present: bool = True) -> Ticket:
+        self.store.set_tag(ticket_id, normalise_tag(tag), present, self.now(), self.me.name)
+        return self.store.ticket(ticket_id)
+
+    def resolve_agent(self, text: str) -> Agent:
+        """``me`` is the configured agent; anything else is ``Name <email>``, an email or a name."""
+        return self.me if text.strip().lower() == "me" else Agent.parse(text)
+
+    def refresh_sla(self, ticket_id: int) -> None:
+        """Store the nearest running deadline, which the queue sorts on and the breaching view reads."""
+        clock = most_urgent(self.clocks(self.store.ticket(ticket_id)))
+        self.store.set_sla(ticket_id, clock.due_at if clock else None, clock.metric.value if clock else None)

@@ -1,0 +1,117 @@
+"""The built-in demo account: a shared inbox of a small shop, usable with no account and no network.
+
+The conversations are scripted in :mod:`demo_scenarios` with times relative to "now". The inbox is
+written once, when the demo store is first opened; after that it behaves like any account (changes
+persist). When it is opened again on a later day, every timestamp moves forward by the time that
+passed, so its SLA states stay as meaningful as on the first day.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from agent_tui.domain.models import Address, Agent, Author, Customer, Message, Priority, Status
+from agent_tui.sources import demo_scenarios as data
+from agent_tui.sources.base import Source
+from agent_tui.store import Store, from_epoch, to_epoch
+
+SUPPORT = Address("support@pineandpebble.example", "Pine & Pebble Support")
+_ANCHOR_KEY = "demo.anchor"
+# How old the demo's clock may get before it is moved forward on opening.
+STALE_AFTER = timedelta(hours=6)
+
+
+class DemoSource(Source):
+    kind = "demo"
+
+    def prepare(self, store: Store, now: datetime, me: Agent) -> list[int]:
+        anchor = store.get_meta(_ANCHOR_KEY)
+        if anchor is None:
+            with store.transaction():
+                ids = seed(store, now, me)
+                store.set_meta(_ANCHOR_KEY, str(to_epoch(now)))
+            return ids
+        behind = now - from_epoch(int(anchor))
+        if behind > STALE_AFTER:
+            with store.transaction():
+                store.shift_times(int(behind.total_seconds()))
+                store.set_meta(_ANCHOR_KEY, str(to_epoch(now)))
+        return []
+
+
+def seed(store: Store, now: datetime, me: Agent) -> list[int]:
+    """Write every scripted ticket; returns their ids."""
+    agents = {a["email"]: Agent(a["name"], a["email"]) for a in data.AGENTS}
+    customers = {c["email"]: Customer(c["email"], c["name"], dict(c["extra"])) for c in data.CUSTOMERS}
+    ordered = sorted(data.SCENARIOS, key=lambda s: -s["opened_minutes_ago"])  # ids grow with age, as in life
+    ids = []
+    for scenario in ordered:
+        ids.append(_write_ticket(store, scenario, now, me, agents, customers))
+    return ids
+
+
+def _write_ticket(
+    store: Store,
+    scenario: dict,
+    now: datetime,
+    me: Agent,
+    agents: dict[str, Agent],
+    customers: dict[str, Customer],
+) -> int:
+    opened = now - timedelta(minutes=scenario["opened_minutes_ago"])
+    customer = customers[scenario["customer"]]
+    assignee = scenario.get("assignee")
+    ticket_id = store.create_ticket(
+        subject=scenario["subject"],
+        customer=customer,
+        created_at=opened,
+        priority=Priority.parse(scenario["priority"]),
+        assignee=me if assignee == "@me" else agents.get(assignee) if assignee else None,
+        tags=scenario["tags"],
+    )
+    previous_id: str | None = None
+    references: list[str] = []
+    for number, spec in enumerate(scenario["messages"]):
+        author = Author(spec["author"])
+        date = opened + timedelta(minutes=spec["after"])
+        if author is Author.CUSTOMER:
+            sender, to, subject = Address(customer.email, customer.name), (SUPPORT,), scenario["subject"]
+        else:
+            agent = agents[spec["agent"]]
+            sender = Address(agent.email or SUPPORT.email, agent.name)
+            to, subject = (Address(customer.email, customer.name),), "Re: " + scenario["subject"]
+        message_id = f"<demo-{ticket_id}-{number}@pineandpebble.example>"
+        store.add_message(
+            ticket_id,
+            Message(
+                author=author,
+                sender=sender,
+                to=to,
+                date=date,
+                subject=subject,
+                text=spec["text"],
+                message_id=message_id,
+                in_reply_to=previous_id,
+                references=tuple(references),
+            ),
+        )
+        if author is not Author.NOTE:
+            previous_id = message_id
+            references.append(message_id)
+    for change in _status_changes(scenario, opened):
+        store.set_status(ticket_id, change[1], change[0], None)
+    return ticket_id
+
+
+def _status_changes(scenario: dict, opened: datetime) -> list[tuple[datetime, Status]]:
+    """The scripted status log, completed so that it always ends at the ticket's final status."""
+    final = Status.parse(scenario["status"])
+    changes = [
+        (opened + timedelta(minutes=c["after"]), Status.parse(c["status"])) for c in scenario.get("status_changes", [])
+    ]
+    if final is not Status.NEW and (not changes or changes[-1][1] is not final):
+        replies = [m["after"] for m in scenario["messages"] if m["author"] == "agent"]
+        last = max([m["after"] for m in scenario["messages"]] + [c["after"] for c in scenario.get("status_changes", [])])
+        minutes = replies[0] if final is Status.OPEN and replies and not changes else last + 1
+        changes.append((opened + timedelta(minutes=min(minutes, scenario["opened_minutes_ago"])), final))
+    return changes

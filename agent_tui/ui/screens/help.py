@@ -1,0 +1,43 @@
+"""The help screen: every binding in force, with its id (for keymap files) and its keys."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from agent_tui.config.keymaps import BINDING_SPECS
+from textual.keys import format_key
+
+_SCOPES = {"app": "Everywhere", "queue": "Queue", "ticket": "Ticket"}
+
+
+class HelpScreen(ModalScreen[None]):
+    CSS_PATH = "help.tcss"
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", show=False)]
+
+    def __init__(self, keymap: dict[str, str]) -> None:
+        super().__init__()
+        self.keymap = keymap
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, expand=True, show_header=True, header_style="bold")
+        table.add_column("Keys", no_wrap=True)
+        table.add_column("Does")
+        table.add_column("Binding id", style="dim", no_wrap=True)
+        for scope, title in _SCOPES.items():
+            table.add_row(Text(title, style="bold underline"), "", "")
+            for spec in BINDING_SPECS:
+                if spec.scope == scope:
+                    table.add_row(Text(", ".join(format_key(k) for k in self.keymap[spec.id].split(","))), Text(spec.description), Text(spec.id))
+            table.add_row("", "", "")
+        with VerticalScroll(id="help"):
+            yield Static(Text("Keys in force  ·  Escape closes  ·  change them in keymap.toml", style="bold"))
+            yield Static(table)
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)

@@ -1,0 +1,245 @@
+"""The queue screen: views with counts in a sidebar, an instant filter, and the virtual ticket table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from agent_tui.domain.queue import QueueQuery, QueueRow, SortKey, View, parse_filter
+from agent_tui.domain.text import safe_line
+from agent_tui.errors import AgentTuiError
+from agent_tui.services.tickets import TicketService
+from agent_tui.ui.bindings import bindings
+from agent_tui.ui.widgets.queue_table import PAGE_SIZE, QueueTable, fit
+
+_SORT_CYCLE = [SortKey.SLA, SortKey.PRIORITY, SortKey.AGE, SortKey.STATUS, SortKey.CUSTOMER, SortKey.ASSIGNEE, SortKey.ID]
+_TAG_PREFIX = "tag:"
+_DATA_POLL_SECONDS = 2.0
+
+
+@dataclass
+class QueueLoaded(Message):
+    """A worker's answer: the ids of the queue, the page under the cursor, and optionally the counts."""
+
+    query: QueueQuery
+    ids: list[int]
+    page: int
+    rows: list[QueueRow]
+    keep_id: int | None
+    counts: dict[View, int] | None
+    tags: list[tuple[str, int]] | None
+
+    def __post_init__(self) -> None:
+        super().__init__()
+
+
+class QueueScreen(Screen):
+    CSS_PATH = "queue.tcss"
+    BINDINGS = [b for b in bindings("queue") if not b.action.startswith(("cursor_", "page_"))]
+
+    def __init__(self, service: TicketService) -> None:
+        super().__init__()
+        self.service = service
+        self.query_state = QueueQuery()
+        self._data_version: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._title(), id="title")
+        with Horizontal():
+            yield OptionList(id="views")
+            with Vertical(id="main"):
+                yield Input(
+                    placeholder="Filter: words, tag:x status:x priority:x assignee:x · ?words searches messages",
+                    id="filter",
+                )
+                yield QueueTable(self.service.queue_rows, self.service.now, id="table")
+        yield Footer()
+
+    def _title(self) -> Text:
+        me = self.service.me
+        return Text.assemble(
+            ("agent-tui", "bold"), "  ·  account ", (self.service.account, "bold"), "  ·  you are ", safe_line(me.name)
+        )
+
+    def on_mount(self) -> None:
+        self.query_one(QueueTable).focus()
+        self.reload(with_counts=True)
+        self.set_interval(1.0, self.query_one(QueueTable).tick)
+        self.set_interval(_DATA_POLL_SECONDS, self._check_for_changes)
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.reload(with_counts=True)
+
+    # -- loading ---------------------------------------------------------------------------------
+
+    def reload(self, *, with_counts: bool = False, keep_id: int | None = None) -> None:
+        table = self.query_one(QueueTable)
+        self._load(self.query_state, keep_id if keep_id is not None else table.current_id, table.cursor, with_counts)
+
+    @work(thread=True, exclusive=True, group="queue-load", exit_on_error=False)
+    def _load(self, query: QueueQuery, keep_id: int | None, cursor: int, with_counts: bool) -> None:
+        service = self.service
+        try:
+            ids = service.queue_ids(query)
+            index = ids.index(keep_id) if keep_id in ids else min(cursor, max(len(ids) - 1, 0))
+            page = index // PAGE_SIZE
+            rows = service.queue_rows(ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
+            counts = service.view_counts() if with_counts else None
+            tags = service.tag_counts() if with_counts else None
+            self._data_version = service.store.data_version()
+        except AgentTuiError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        self.post_message(QueueLoaded(query, ids, page, rows, keep_id, counts, tags))
+
+    def on_queue_loaded(self, message: QueueLoaded) -> None:
+        if message.query != self.query_state:
+            return  # the user has typed on since; a newer load is on its way
+        table = self.query_one(QueueTable)
+        table.sort_key, table.descending = message.query.sort, message.query.descending
+        table.empty_text = "No tickets match this filter." if not message.query.filter.is_empty else "No tickets in this view."
+        table.show(message.ids, message.page, message.rows, message.keep_id)
+        if message.counts is not None:
+            self._show_views(message.counts, message.tags or [])
+
+    def _show_views(self, counts: dict[View, int], tags: list[tuple[str, int]]) -> None:
+        views = self.query_one("#views", OptionList)
+        highlighted = self._selected_option_id()
+        views.clear_options()
+        options: list[Option | None] = []
+        for view in (View.OPEN, View.UNASSIGNED, View.MINE, View.PENDING, View.BREACHING, View.ALL):
+            label = Text.assemble(f"{view.label:<15}", (f"{counts[view]:>6}", "bold"))
+            options.append(Option(label, id=view.value))
+        if tags:
+            options.append(None)
+            for tag, count in tags:
+                options.append(Option(Text.assemble(fit_tag(tag), (f"{count:>6}", "bold")), id=_TAG_PREFIX + tag))
+        views.add_options(options)
+        try:
+            views.highlighted = views.get_option_index(highlighted)
+        except Exception:
+            views.highlighted = 0
+
+    def _selected_option_id(self) -> str:
+        return _TAG_PREFIX + self.query_state.tag if self.query_state.tag else self.query_state.view.value
+
+    def _check_for_changes(self) -> None:
+        """Another agent-tui or a script wrote to the store: show it without being asked."""
+        if self._data_version is not None and self.is_current:
+            self._poll_version()
+
+    @work(thread=True, exclusive=True, group="queue-poll", exit_on_error=False)
+    def _poll_version(self) -> None:
+        version = self.service.store.data_version()
+        if version != self._data_version:
+            self.app.call_from_thread(self.reload, with_counts=True)
+
+    # -- user actions ----------------------------------------------------------------------------
+
+    def _set_query(self, **changes: object) -> None:
+        self.query_state = replace(self.query_state, **changes)
+        self.reload()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._set_query(filter=parse_filter(event.value))
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.query_one(QueueTable).focus()
+
+    @on(OptionList.OptionSelected, "#views")
+    def _view_selected(self, event: OptionList.OptionSelected) -> None:
+        option_id = event.option.id or View.OPEN.value
+        if option_id.startswith(_TAG_PREFIX):
+            self._set_query(view=View.OPEN, tag=option_id[len(_TAG_PREFIX) :])
+        else:
+            self._set_query(view=View(option_id), tag=None)
+        self.query_one(QueueTable).focus()
+
+    def action_show_view(self, view: str) -> None:
+        self._set_query(view=View(view), tag=None)
+        views = self.query_one("#views", OptionList)
+        views.highlighted = views.get_option_index(view)
+
+    def action_next_view(self, step: int = 1) -> None:
+        views = self.query_one("#views", OptionList)
+        count = views.option_count
+        index = ((views.highlighted or 0) + step) % count
+        while views.get_option_at_index(index).disabled or views.get_option_at_index(index).id is None:
+            index = (index + step) % count
+        views.highlighted = index
+        views.action_select()
+
+    def action_previous_view(self) -> None:
+        self.action_next_view(-1)
+
+    def action_next_sort(self) -> None:
+        current = self.query_state.sort
+        following = _SORT_CYCLE[(_SORT_CYCLE.index(current) + 1) % len(_SORT_CYCLE)] if current in _SORT_CYCLE else SortKey.SLA
+        self._set_query(sort=following, descending=False)
+
+    def action_reverse_sort(self) -> None:
+        self._set_query(descending=not self.query_state.descending)
+
+    @on(QueueTable.SortClicked)
+    def _sort_clicked(self, event: QueueTable.SortClicked) -> None:
+        if event.key is self.query_state.sort:
+            self.action_reverse_sort()
+        else:
+            self._set_query(sort=event.key, descending=False)
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        filter_box = self.query_one("#filter", Input)
+        if filter_box.value:
+            filter_box.value = ""
+        self.query_one(QueueTable).focus()
+
+    def action_refresh_queue(self) -> None:
+        self.reload(with_counts=True)
+
+    def action_open_ticket(self) -> None:
+        table = self.query_one(QueueTable)
+        if table.current_id is not None:
+            self._open(table.current_id)
+
+    @on(QueueTable.Opened)
+    def _opened(self, event: QueueTable.Opened) -> None:
+        self._open(event.ticket_id)
+
+    def _open(self, ticket_id: int) -> None:
+        from agent_tui.ui.screens.ticket import TicketScreen
+
+        table = self.query_one(QueueTable)
+        self.app.push_screen(TicketScreen(self.service, ticket_id, list(table.ids)))
+
+    def action_take(self) -> None:
+        ticket_id = self.query_one(QueueTable).current_id
+        if ticket_id is not None:
+            self._take(ticket_id)
+
+    @work(thread=True, group="queue-change", exit_on_error=False)
+    def _take(self, ticket_id: int) -> None:
+        try:
+            self.service.take(ticket_id)
+        except AgentTuiError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, f"Ticket {ticket_id} is yours.", markup=False)
+        self.app.call_from_thread(self.reload, with_counts=True, keep_id=ticket_id)
+
+
+def fit_tag(tag: str) -> str:
+    return fit("# " + safe_line(tag), 14) + " "

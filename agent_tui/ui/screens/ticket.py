@@ -1,0 +1,260 @@
+"""The ticket screen: the conversation, a header with status, priority, tags and SLA clocks, and the
+customer's earlier tickets. Every change goes through the tickets service, in a worker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from agent_tui.domain.models import Author, Priority, Status
+from agent_tui.domain.sla import ClockState, format_remaining
+from agent_tui.domain.text import safe_block, safe_line
+from agent_tui.errors import AgentTuiError
+from agent_tui.services.tickets import TicketDetail, TicketService
+from agent_tui.ui.bindings import bindings
+from agent_tui.ui.modals import ChoiceModal, PromptModal
+
+_CLOCK_STYLES = {
+    ClockState.OK: "green",
+    ClockState.WARNING: "yellow",
+    ClockState.BREACHED: "bold red",
+    ClockState.PAUSED: "dim",
+    ClockState.MET: "dim green",
+}
+_AUTHOR_STYLES = {Author.CUSTOMER: "bold cyan", Author.AGENT: "bold green", Author.NOTE: "bold yellow"}
+
+
+@dataclass
+class DetailLoaded(Message):
+    detail: TicketDetail
+
+    def __post_init__(self) -> None:
+        super().__init__()
+
+
+class MessageView(Static):
+    """One message of the thread; its text is shown literally, never as markup."""
+
+
+class TicketScreen(Screen):
+    CSS_PATH = "ticket.tcss"
+    BINDINGS = bindings("ticket")
+
+    def __init__(self, service: TicketService, ticket_id: int, queue_ids: list[int]) -> None:
+        super().__init__()
+        self.service = service
+        self.ticket_id = ticket_id
+        self.queue_ids = queue_ids
+        self.detail: TicketDetail | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="ticket-header")
+        with Horizontal():
+            yield VerticalScroll(id="thread")
+            with Vertical(id="customer"):
+                yield Static(id="customer-card")
+                yield Label("Earlier tickets", id="history-title")
+                yield OptionList(id="history")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#thread").focus()
+        self._load(self.ticket_id)
+
+    @work(thread=True, exclusive=True, group="ticket-load", exit_on_error=False)
+    def _load(self, ticket_id: int) -> None:
+        try:
+            detail = self.service.detail(ticket_id)
+        except AgentTuiError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        self.post_message(DetailLoaded(detail))
+
+    async def on_detail_loaded(self, message: DetailLoaded) -> None:
+        first_show = self.detail is None or self.detail.ticket.id != message.detail.ticket.id
+        self.detail = message.detail
+        self.ticket_id = message.detail.ticket.id
+        self.query_one("#ticket-header", Static).update(self._header_text(message.detail))
+        self.query_one("#customer-card", Static).update(self._customer_text(message.detail))
+        history = self.query_one("#history", OptionList)
+        history.clear_options()
+        history.add_options(
+            [
+                Option(Text.assemble((f"#{row.id} ", "bold"), f"{row.status.value:<8} ", safe_line(row.subject)), id=str(row.id))
+                for row in message.detail.history
+            ]
+            or [Option(Text("First ticket from this customer.", style="dim"), disabled=True)]
+        )
+        thread = self.query_one("#thread", VerticalScroll)
+        if first_show or len(thread.children) != len(message.detail.messages):
+            await thread.remove_children()
+            await thread.mount_all([self._message_view(m) for m in message.detail.messages])
+            thread.scroll_end(animate=False)
+
+    # -- rendering -------------------------------------------------------------------------------
+
+    def _header_text(self, detail: TicketDetail) -> Text:
+        ticket = detail.ticket
+        text = Text.assemble((f"#{ticket.id}  ", "bold"), (safe_line(ticket.subject), "bold"), "\n")
+        assignee = safe_line(ticket.assignee.name) if ticket.assignee else "unassigned"
+        text.append_text(
+            Text.assemble(
+                (ticket.status.value, "reverse bold"),
+                "  ",
+                (ticket.priority.label, "bold red" if ticket.priority is Priority.URGENT else "bold"),
+                "  ·  ",
+                assignee,
+                "  ·  tags: ",
+                (" ".join(safe_line(t) for t in ticket.tags) or "none", "italic"),
+                "\n",
+            )
+        )
+        clocks = Text("SLA  ")
+        for clock in detail.clocks:
+            label = clock.metric.value.replace("_", " ")
+            value = clock.state.value if clock.state in (ClockState.PAUSED, ClockState.MET) else format_remaining(clock.remaining_seconds)
+            due = f" (due {clock.due_at:%a %H:%M} UTC)" if clock.running and clock.due_at else ""
+            clocks.append(f"{label}: ")
+            clocks.append(value + due, _CLOCK_STYLES[clock.state])
+            clocks.append("   ")
+        text.append_text(clocks)
+        return text
+
+    def _customer_text(self, detail: TicketDetail) -> Text:
+        customer = detail.ticket.customer
+        text = Text.assemble((safe_line(customer.display_name), "bold"), "\n", safe_line(customer.email), "\n")
+        count = len(detail.history)
+        text.append("Returning customer · " if count else "New customer · ", "italic")
+        text.append(f"{count} earlier ticket{'s' if count != 1 else ''}\n")
+        for key, value in customer.extra.items():
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            text.append(f"{safe_line(str(key))}: ", "dim")
+            text.append(safe_line(shown) + "\n")
+        return text
+
+    def _message_view(self, message) -> MessageView:
+        who = safe_line(message.sender.name or message.sender.email)
+        head = Text.assemble(
+            (message.author.value.upper() if message.author is Author.NOTE else who, _AUTHOR_STYLES[message.author]),
+            ("" if message.author is Author.NOTE else f"  <{safe_line(message.sender.email)}>", "dim"),
+            (f"  ·  {message.date:%a %d %b %H:%M} UTC", "dim"),
+        )
+        if message.attachments:
+            head.append("  ·  📎 " + ", ".join(safe_line(a.filename) for a in message.attachments), "dim")
+        body = Text(safe_block(message.text).strip())
+        return MessageView(Text.assemble(head, "\n", body), classes=message.author.value)
+
+    # -- navigation ------------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def _step(self, step: int) -> None:
+        if self.ticket_id in self.queue_ids:
+            index = self.queue_ids.index(self.ticket_id) + step
+        else:
+            index = 0 if step > 0 else len(self.queue_ids) - 1
+        if 0 <= index < len(self.queue_ids):
+            self._load(self.queue_ids[index])
+        else:
+            self.notify("No more tickets in this queue." if step > 0 else "This is the first ticket.", markup=False)
+
+    def action_next_ticket(self) -> None:
+        self._step(1)
+
+    def action_previous_ticket(self) -> None:
+        self._step(-1)
+
+    def action_scroll_thread(self, lines: int) -> None:
+        self.query_one("#thread", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    @on(OptionList.OptionSelected, "#history")
+    def _history_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self._load(int(event.option.id))
+
+    # -- changes ---------------------------------------------------------------------------------
+
+    @work(thread=True, group="ticket-change", exit_on_error=False)
+    def _change(self, change: Callable[[], object], done: str) -> None:
+        try:
+            change()
+        except AgentTuiError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, done, markup=False)
+        self.app.call_from_thread(self._load, self.ticket_id)
+
+    def action_set_status(self, status: str) -> None:
+        value = Status(status)
+        ticket_id = self.ticket_id
+        self._change(lambda: self.service.set_status(ticket_id, value), f"Ticket {ticket_id} is now {value.value}.")
+
+    def action_choose_status(self) -> None:
+        current = self.detail.ticket.status.value if self.detail else None
+        choices = [(s.value, s.value) for s in Status]
+        self.app.push_screen(ChoiceModal("Set status", choices, current), self._status_chosen)
+
+    def _status_chosen(self, value: str | None) -> None:
+        if value:
+            self.action_set_status(value)
+
+    def action_choose_priority(self) -> None:
+        current = self.detail.ticket.priority.label if self.detail else None
+        choices = [(p.label, p.label) for p in sorted(Priority, reverse=True)]
+        self.app.push_screen(ChoiceModal("Set priority", choices, current), self._priority_chosen)
+
+    def _priority_chosen(self, value: str | None) -> None:
+        if value:
+            ticket_id, priority = self.ticket_id, Priority.parse(value)
+            self._change(lambda: self.service.set_priority(ticket_id, priority), f"Ticket {ticket_id} is now {value}.")
+
+    def action_take(self) -> None:
+        ticket_id = self.ticket_id
+        self._change(lambda: self.service.take(ticket_id), f"Ticket {ticket_id} is yours.")
+
+    def action_unassign(self) -> None:
+        ticket_id = self.ticket_id
+        self._change(lambda: self.service.assign(ticket_id, None), f"Ticket {ticket_id} is unassigned.")
+
+    def action_assign(self) -> None:
+        self.app.push_screen(
+            PromptModal("Assign to", "me, a name, an email or Name <email>; empty to unassign"), self._assign_to
+        )
+
+    def _assign_to(self, value: str | None) -> None:
+        if value is None:
+            return
+        ticket_id = self.ticket_id
+        agent = self.service.resolve_agent(value) if value else None
+        done = f"Ticket {ticket_id} assigned to {agent.name}." if agent else f"Ticket {ticket_id} is unassigned."
+        self._change(lambda: self.service.assign(ticket_id, agent), done)
+
+    def action_add_tag(self) -> None:
+        self.app.push_screen(PromptModal("Add tag", "e.g. refund"), self._tag_entered)
+
+    def _tag_entered(self, value: str | None) -> None:
+        if value:
+            ticket_id = self.ticket_id
+            self._change(lambda: self.service.tag(ticket_id, value, True), f"Tagged {ticket_id} with {value}.")
+
+    def action_remove_tag(self) -> None:
+        tags = self.detail.ticket.tags if self.detail else ()
+        if not tags:
+            self.notify("This ticket has no tags.", markup=False)
+            return
+        self.app.push_screen(ChoiceModal("Remove tag", [(t, t) for t in tags]), self._untag_chosen)
+
+    def _untag_chosen(self, value: str | None) -> None:
+        if value:
+            ticket_id = self.ticket_id
+            self._change(lambda: self.service.tag(ticket_id, value, False), f"Removed tag {value} from {ticket_id}.")

@@ -1,0 +1,323 @@
+"""The queue table: draws only the rows on screen, whatever the queue's length.
+
+Textual's DataTable builds every row up front (10 s to first paint at 100,000 rows here). This table
+holds only the ordered ticket ids; rows are read from the store a page at a time, in a worker, as
+they scroll into view. The header stays put on line 0. Every cell of email content is a plain
+string put into a Segment: never parsed as markup, and made safe by :func:`safe_line` first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from agent_tui.domain.queue import BREACHING_WINDOW, QueueRow, SortKey
+from agent_tui.domain.sla import format_remaining
+from agent_tui.domain.text import safe_line
+from agent_tui.ui.bindings import bindings
+
+PAGE_SIZE = 100
+_MAX_CACHED_PAGES = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: SortKey
+    title: str
+    width: int  # 0: takes the width left over
+
+
+COLUMNS = (
+    Column(SortKey.SLA, "SLA", 9),
+    Column(SortKey.ID, "#", 6),
+    Column(SortKey.PRIORITY, "Priority", 8),
+    Column(SortKey.STATUS, "Status", 8),
+    Column(SortKey.CUSTOMER, "Customer", 20),
+    Column(SortKey.SUBJECT, "Subject", 0),
+    Column(SortKey.AGE, "Age", 4),
+    Column(SortKey.ASSIGNEE, "Assignee", 12),
+)
+_GAP = 1
+_MIN_SUBJECT = 16
+
+
+def fit(text: str, width: int) -> str:
+    """Pad or cut ``text`` to exactly ``width`` terminal cells (CJK characters take two)."""
+    if width <= 0:
+        return ""
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+def age(now: int, created_at: int) -> str:
+    seconds = max(0, now - created_at)
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return "now"
+
+
+class QueueTable(ScrollView, can_focus=True):
+    """A virtual table of tickets; ``show()`` gives it ids, it fetches rows through ``load_rows``."""
+
+    BINDINGS = [b for b in bindings("queue") if b.action.startswith(("cursor_", "page_"))]
+    COMPONENT_CLASSES = {
+        "queue-table--header",
+        "queue-table--cursor",
+        "queue-table--breached",
+        "queue-table--warning",
+        "queue-table--muted",
+        "queue-table--urgent",
+    }
+    DEFAULT_CSS = """
+    QueueTable { height: 1fr; }
+    QueueTable > .queue-table--header { text-style: bold; background: $panel; }
+    QueueTable > .queue-table--cursor { background: $block-cursor-blurred-background; }
+    QueueTable:focus > .queue-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
+    QueueTable > .queue-table--breached { color: $error; text-style: bold; }
+    QueueTable > .queue-table--warning { color: $warning; }
+    QueueTable > .queue-table--muted { color: $text-muted; }
+    QueueTable > .queue-table--urgent { color: $error; }
+    """
+
+    cursor = reactive(0, always_update=True)
+
+    class Highlighted(Message):
+        def __init__(self, ticket_id: int | None) -> None:
+            super().__init__()
+            self.ticket_id = ticket_id
+
+    class Opened(Message):
+        def __init__(self, ticket_id: int) -> None:
+            super().__init__()
+            self.ticket_id = ticket_id
+
+    class SortClicked(Message):
+        def __init__(self, key: SortKey) -> None:
+            super().__init__()
+            self.key = key
+
+    class _PageLoaded(Message):
+        def __init__(self, generation: int, page: int, rows: list[QueueRow]) -> None:
+            super().__init__()
+            self.generation, self.page, self.rows = generation, page, rows
+
+    def __init__(
+        self,
+        load_rows: Callable[[Sequence[int]], list[QueueRow]],
+        now: Callable[[], datetime],
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self._load_rows = load_rows
+        self._now = now
+        self.ids: list[int] = []
+        self._pages: dict[int, list[QueueRow]] = {}
+        self._pending: set[int] = set()
+        self._generation = 0
+        self.sort_key = SortKey.SLA
+        self.descending = False
+        self.empty_text = "No tickets here."
+
+    # -- data --------------------------------------------------------------------------------------
+
+    def show(self, ids: list[int], first_page: int, rows: list[QueueRow], keep_id: int | None = None) -> None:
+        """Replace the table's contents; the cursor stays on ``keep_id`` when it is still listed."""
+        self._generation += 1
+        self.ids = ids
+        self._pages = {first_page: rows}
+        self._pending.clear()
+        self.virtual_size = Size(self.size.width, len(ids) + 1)
+        index = self._index_of(keep_id)
+        self.cursor = index if index is not None else min(self.cursor, max(len(ids) - 1, 0))
+        self._scroll_cursor_into_view()
+        self.refresh()
+
+    def _index_of(self, ticket_id: int | None) -> int | None:
+        if ticket_id is None:
+            return None
+        try:
+            return self.ids.index(ticket_id)
+        except ValueError:
+            return None
+
+    @property
+    def current_id(self) -> int | None:
+        return self.ids[self.cursor] if 0 <= self.cursor < len(self.ids) else None
+
+    def row_at(self, index: int) -> QueueRow | None:
+        page = self._pages.get(index // PAGE_SIZE)
+        if page is None:
+            self._request_page(index // PAGE_SIZE)
+            return None
+        offset = index % PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    def _request_page(self, page: int) -> None:
+        if page in self._pending:
+            return
+        self._pending.add(page)
+        generation, ids = self._generation, self.ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+
+        def load() -> None:
+            self.post_message(self._PageLoaded(generation, page, self._load_rows(ids)))
+
+        self.run_worker(load, thread=True, group="queue-pages", exit_on_error=False)
+
+    def on_queue_table__page_loaded(self, message: _PageLoaded) -> None:
+        if message.generation != self._generation:
+            return
+        self._pending.discard(message.page)
+        if len(self._pages) >= _MAX_CACHED_PAGES:
+            visible = {self._top // PAGE_SIZE, (self._top + self.size.height) // PAGE_SIZE}
+            self._pages = {p: r for p, r in self._pages.items() if p in visible}
+        self._pages[message.page] = message.rows
+        self.refresh()
+
+    # -- cursor ----------------------------------------------------------------------------------
+
+    @property
+    def _top(self) -> int:
+        return int(self.scroll_offset.y)
+
+    @property
+    def _body_height(self) -> int:
+        return max(self.size.height - 1, 1)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self.post_message(self.Highlighted(self.current_id))
+
+    def _scroll_cursor_into_view(self) -> None:
+        if self.cursor < self._top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= self._top + self._body_height:
+            self.scroll_to(y=self.cursor - self._body_height + 1, animate=False, immediate=True)
+
+    def _move(self, index: int) -> None:
+        if self.ids:
+            self.cursor = max(0, min(index, len(self.ids) - 1))
+
+    def action_cursor_down(self) -> None:
+        self._move(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self._move(self.cursor - 1)
+
+    def action_page_down(self) -> None:
+        self._move(self.cursor + self._body_height)
+
+    def action_page_up(self) -> None:
+        self._move(self.cursor - self._body_height)
+
+    def action_cursor_top(self) -> None:
+        self._move(0)
+
+    def action_cursor_bottom(self) -> None:
+        self._move(len(self.ids) - 1)
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y == 0:
+            key = self._column_at(event.x)
+            if key is not None:
+                self.post_message(self.SortClicked(key))
+            return
+        index = self._top + event.y - 1
+        if 0 <= index < len(self.ids):
+            self.cursor = index
+            if event.chain >= 2:
+                self.post_message(self.Opened(self.ids[index]))
+
+    def _column_at(self, x: int) -> SortKey | None:
+        left = 0
+        for column, width in zip(COLUMNS, self._widths()):
+            if left <= x < left + width + _GAP:
+                return column.key
+            left += width + _GAP
+        return None
+
+    # -- drawing ---------------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.ids) + 1)
+
+    def tick(self) -> None:
+        """Repaint only the SLA column: the countdown moves, nothing else does."""
+        self.refresh(Region(0, 1, COLUMNS[0].width, self.size.height))
+
+    def _widths(self) -> list[int]:
+        fixed = sum(c.width for c in COLUMNS) + _GAP * (len(COLUMNS) - 1)
+        subject = max(self.size.width - fixed, _MIN_SUBJECT)
+        return [c.width or subject for c in COLUMNS]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y == 0:
+            return self._header_strip(width)
+        index = self._top + y - 1
+        if index >= len(self.ids):
+            if not self.ids and y == 1:
+                return Strip([Segment(fit("  " + self.empty_text, width), self.get_component_rich_style("queue-table--muted"))])
+            return Strip.blank(width, self.rich_style)
+        row = self.row_at(index)
+        base = self.rich_style
+        if index == self.cursor:
+            base = base + self.get_component_rich_style("queue-table--cursor")
+        if row is None:
+            return Strip([Segment(fit("  …", width), base)])
+        return Strip(self._row_segments(row, base), width).adjust_cell_length(width, base)
+
+    def _header_strip(self, width: int) -> Strip:
+        style = self.get_component_rich_style("queue-table--header")
+        cells = []
+        for column, cell_width in zip(COLUMNS, self._widths()):
+            title = column.title
+            if column.key is self.sort_key:
+                title += " ▼" if self.descending else " ▲"
+            cells.append(fit(title, cell_width))
+        return Strip([Segment(" ".join(cells), style)]).adjust_cell_length(width, style)
+
+    def _row_segments(self, row: QueueRow, base: Style) -> list[Segment]:
+        now = int(self._now().timestamp())
+        sla_text, sla_style = self._sla_cell(row, now)
+        values = (
+            (sla_text, sla_style),
+            (str(row.id), None),
+            (row.priority.label, "queue-table--urgent" if row.priority.label == "urgent" else None),
+            (row.status.value, "queue-table--muted" if not row.status.is_unsolved else None),
+            (safe_line(row.customer_name or row.customer_email), None),
+            (safe_line(row.subject), None),
+            (age(now, row.created_at), "queue-table--muted"),
+            (safe_line(row.assignee_name) if row.assignee_name else "—", None if row.assignee_name else "queue-table--muted"),
+        )
+        segments = []
+        for (text, component), width in zip(values, self._widths()):
+            style = base + self.get_component_rich_style(component, partial=True) if component else base
+            segments.append(Segment(fit(text, width), style))
+            segments.append(Segment(" " * _GAP, base))
+        return segments[:-1]
+
+    @staticmethod
+    def _sla_cell(row: QueueRow, now: int) -> tuple[str, str | None]:
+        if row.sla_due_at is None:
+            return ("paused" if row.status.pauses_sla else "", "queue-table--muted")
+        remaining = row.sla_due_at - now
+        if remaining < 0:
+            return format_remaining(remaining), "queue-table--breached"
+        if remaining <= BREACHING_WINDOW.total_seconds():
+            return format_remaining(remaining), "queue-table--warning"
+        return format_remaining(remaining), None
