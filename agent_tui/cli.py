@@ -50,22 +50,18 @@ def _ticket_id(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     # Global options are accepted before or after the command: `agent-tui --home X list` and `agent-tui list --home X`.
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--home", metavar="DIR", help="keep config and data in DIR (env AGENT_TUI_HOME)")
-    common.add_argument("--account", metavar="NAME", help="work on this account instead of the default")
-    common.add_argument("--now", metavar="ISO-8601", help="freeze the clock (env AGENT_TUI_NOW)")
-    common.add_argument("--keymap", metavar="NAME", help="key bindings to use: default, vim, or your own")
-    parser = _Parser(prog="agent-tui", description="A terminal help desk for a shared support inbox.", parents=[common])
+    # The command's copies default to SUPPRESS so that they never overwrite a value given before the command.
+    parser = _Parser(prog="agent-tui", description="A terminal help desk for a shared support inbox.")
+    _global_options(parser, default=None)
     parser.add_argument("--version", action="version", version=f"agent-tui {__version__}")
-    sub_common = argparse.ArgumentParser(add_help=False, parents=[common], argument_default=argparse.SUPPRESS)
-    for action in sub_common._actions:
-        action.default = argparse.SUPPRESS
+    sub_common = argparse.ArgumentParser(add_help=False)
+    _global_options(sub_common, default=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     commands.add_parser("demo", parents=[sub_common], help="open the TUI on the built-in demo inbox")
 
     listing = commands.add_parser("list", parents=[sub_common], help="list tickets")
-    listing.add_argument("--view", default="open", help="open (default), unassigned, mine, pending, breaching, all")
+    listing.add_argument("--view", default="all", help="all (default), open, unassigned, mine, pending, breaching")
     listing.add_argument("--tag", help="only tickets with this tag")
     listing.add_argument("--filter", default="", help="the TUI's filter syntax: words, tag:x, status:x, ...")
     listing.add_argument("--search", help="full-text search of subjects, messages and customers")
@@ -92,6 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
     keys = commands.add_parser("keys", parents=[sub_common], help="list key bindings by id")
     _output_options(keys)
     return parser
+
+
+def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument("--home", metavar="DIR", default=default, help="keep config and data in DIR (env AGENT_TUI_HOME)")
+    parser.add_argument("--account", metavar="NAME", default=default, help="work on this account instead of the default")
+    parser.add_argument("--now", metavar="ISO-8601", default=default, help="freeze the clock (env AGENT_TUI_NOW)")
+    parser.add_argument("--keymap", metavar="NAME", default=default, help="key bindings: default, vim, or your own")
 
 
 def _output_options(parser: argparse.ArgumentParser, jsonl: bool = False) -> None:

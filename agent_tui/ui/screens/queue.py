@@ -37,9 +37,6 @@ class QueueLoaded(Message):
     counts: dict[View, int] | None
     tags: list[tuple[str, int]] | None
 
-    def __post_init__(self) -> None:
-        super().__init__()
-
 
 class QueueScreen(Screen):
     CSS_PATH = "queue.tcss"
@@ -74,10 +71,6 @@ class QueueScreen(Screen):
         self.reload(with_counts=True)
         self.set_interval(1.0, self.query_one(QueueTable).tick)
         self.set_interval(_DATA_POLL_SECONDS, self._check_for_changes)
-
-    def on_screen_resume(self) -> None:
-        if self.is_mounted:
-            self.reload(with_counts=True)
 
     # -- loading ---------------------------------------------------------------------------------
 
@@ -223,7 +216,10 @@ class QueueScreen(Screen):
         from agent_tui.ui.screens.ticket import TicketScreen
 
         table = self.query_one(QueueTable)
-        self.app.push_screen(TicketScreen(self.service, ticket_id, list(table.ids)))
+        self.app.push_screen(TicketScreen(self.service, ticket_id, list(table.ids)), self._back_from_ticket)
+
+    def _back_from_ticket(self, last_seen: int | None) -> None:
+        self.reload(with_counts=True, keep_id=last_seen)
 
     def action_take(self) -> None:
         ticket_id = self.query_one(QueueTable).current_id

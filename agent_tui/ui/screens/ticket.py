@@ -37,15 +37,12 @@ _AUTHOR_STYLES = {Author.CUSTOMER: "bold cyan", Author.AGENT: "bold green", Auth
 class DetailLoaded(Message):
     detail: TicketDetail
 
-    def __post_init__(self) -> None:
-        super().__init__()
-
 
 class MessageView(Static):
     """One message of the thread; its text is shown literally, never as markup."""
 
 
-class TicketScreen(Screen):
+class TicketScreen(Screen[int]):
     CSS_PATH = "ticket.tcss"
     BINDINGS = bindings("ticket")
 
@@ -144,7 +141,7 @@ class TicketScreen(Screen):
     def _message_view(self, message) -> MessageView:
         who = safe_line(message.sender.name or message.sender.email)
         head = Text.assemble(
-            (message.author.value.upper() if message.author is Author.NOTE else who, _AUTHOR_STYLES[message.author]),
+            ("NOTE by " + who if message.author is Author.NOTE else who, _AUTHOR_STYLES[message.author]),
             ("" if message.author is Author.NOTE else f"  <{safe_line(message.sender.email)}>", "dim"),
             (f"  ·  {message.date:%a %d %b %H:%M} UTC", "dim"),
         )
@@ -156,7 +153,7 @@ class TicketScreen(Screen):
     # -- navigation ------------------------------------------------------------------------------
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.dismiss(self.ticket_id)  # the queue puts its cursor on the ticket seen last
 
     def _step(self, step: int) -> None:
         if self.ticket_id in self.queue_ids:

@@ -82,7 +82,7 @@ class QueueTable(ScrollView, can_focus=True):
         "queue-table--urgent",
     }
     DEFAULT_CSS = """
-    QueueTable { height: 1fr; }
+    QueueTable { height: 1fr; overflow-x: hidden; }
     QueueTable > .queue-table--header { text-style: bold; background: $panel; }
     QueueTable > .queue-table--cursor { background: $block-cursor-blurred-background; }
     QueueTable:focus > .queue-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
@@ -140,7 +140,7 @@ class QueueTable(ScrollView, can_focus=True):
         self.ids = ids
         self._pages = {first_page: rows}
         self._pending.clear()
-        self.virtual_size = Size(self.size.width, len(ids) + 1)
+        self.virtual_size = Size(self._width, len(ids) + 1)
         index = self._index_of(keep_id)
         self.cursor = index if index is not None else min(self.cursor, max(len(ids) - 1, 0))
         self._scroll_cursor_into_view()
@@ -252,8 +252,12 @@ class QueueTable(ScrollView, can_focus=True):
 
     # -- drawing ---------------------------------------------------------------------------------
 
+    @property
+    def _width(self) -> int:
+        return self.scrollable_content_region.width
+
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.ids) + 1)
+        self.virtual_size = Size(self._width, len(self.ids) + 1)
 
     def tick(self) -> None:
         """Repaint only the SLA column: the countdown moves, nothing else does."""
@@ -261,11 +265,11 @@ class QueueTable(ScrollView, can_focus=True):
 
     def _widths(self) -> list[int]:
         fixed = sum(c.width for c in COLUMNS) + _GAP * (len(COLUMNS) - 1)
-        subject = max(self.size.width - fixed, _MIN_SUBJECT)
+        subject = max(self._width - fixed, _MIN_SUBJECT)
         return [c.width or subject for c in COLUMNS]
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self._width
         if y == 0:
             return self._header_strip(width)
         index = self._top + y - 1
