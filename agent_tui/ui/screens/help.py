@@ -24,6 +24,14 @@ class HelpScreen(ModalScreen[None]):
         super().__init__()
         self.keymap = keymap
 
+    def rows(self, scope: str) -> list[tuple[str, str, str]]:
+        """(keys as shown, what it does, binding id) for every binding of one scope."""
+        return [
+            (", ".join(format_key(k) for k in self.keymap[spec.id].split(",")), spec.description, spec.id)
+            for spec in BINDING_SPECS
+            if spec.scope == scope
+        ]
+
     def compose(self) -> ComposeResult:
         table = Table(box=None, expand=True, show_header=True, header_style="bold")
         table.add_column("Keys", no_wrap=True)
@@ -31,9 +39,8 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Binding id", style="dim", no_wrap=True)
         for scope, title in _SCOPES.items():
             table.add_row(Text(title, style="bold underline"), "", "")
-            for spec in BINDING_SPECS:
-                if spec.scope == scope:
-                    table.add_row(Text(", ".join(format_key(k) for k in self.keymap[spec.id].split(","))), Text(spec.description), Text(spec.id))
+            for keys, description, binding_id in self.rows(scope):
+                table.add_row(Text(keys), Text(description), Text(binding_id))
             table.add_row("", "", "")
         with VerticalScroll(id="help"):
             yield Static(Text("Keys in force  ·  Escape closes  ·  change them in keymap.toml", style="bold"))

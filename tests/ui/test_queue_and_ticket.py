@@ -1,0 +1,188 @@
+"""Drive the TUI with the keys a user presses, and check both the screen and the store."""
+
+from agent_tui.cli import make_app
+from agent_tui.domain.models import Address, Author, Customer, Message, Status
+from agent_tui.domain.queue import QueueQuery, View, parse_filter
+from agent_tui.services.accounts import open_account
+from agent_tui.config.paths import AppPaths
+from agent_tui.config.settings import load_settings
+from agent_tui.ui.screens.help import HelpScreen
+from agent_tui.ui.screens.queue import QueueScreen
+from agent_tui.ui.screens.ticket import TicketScreen
+from agent_tui.ui.widgets.queue_table import QueueTable
+from tests.conftest import NOW, settle
+
+
+def service_for(home):
+    paths = AppPaths.resolve(home)
+    return open_account(paths, load_settings(paths), "demo", NOW)
+
+
+async def test_demo_opens_on_the_open_queue_sorted_by_sla(home):
+    app = make_app(home=home, account="demo", now=NOW)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(QueueTable)
+        expected = app.service.queue_ids(QueueQuery(view=View.OPEN))
+        assert table.ids == expected and len(expected) >= 40
+        rows = app.service.queue_rows(expected[:1])
+        assert table.cursor == 0 and table.current_id == rows[0].id
+        views = app.screen.query_one("#views")
+        labels = [str(views.get_option_at_index(i).prompt) for i in range(6)]
+        assert labels[0].startswith("All open") and labels[0].rstrip().endswith(str(len(expected)))
+        assert any(label.startswith("Breaching soon") for label in labels)
+
+
+async def test_move_open_solve_and_come_back(home):
+    app = make_app(home=home, account="demo", now=NOW)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(QueueTable)
+        await pilot.press("down", "down")
+        target = table.ids[2]
+        assert table.current_id == target
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen) and app.screen.ticket_id == target
+        header = app.screen.query_one("#ticket-header").render()
+        assert f"#{target}" in str(header)
+
+        await pilot.press("S")  # solve
+        await settle(pilot)
+        assert app.service.ticket(target).status is Status.SOLVED
+        assert "solved" in str(app.screen.query_one("#ticket-header").render())
+
+        await pilot.press("n")  # next ticket without going back
+        await settle(pilot)
+        following = app.screen.ticket_id
+        assert following == table.ids[3]
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert target not in table.ids  # solved tickets leave the open queue
+        assert table.current_id == following  # the cursor is on the ticket seen last
+
+
+async def test_status_priority_assign_and_tags_from_the_ticket_screen(home):
+    app = make_app(home=home, account="demo", now=NOW)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        ticket_id = app.screen.query_one(QueueTable).current_id
+        await pilot.press("enter")
+        await settle(pilot)
+
+        await pilot.press("s")  # status picker
+        await settle(pilot)
+        await pilot.press("home", "down", "down", "enter")  # new, open, pending
+        await settle(pilot)
+        assert app.service.ticket(ticket_id).status is Status.PENDING
+
+        await pilot.press("P", "home", "enter")  # urgent is first in the list
+        await settle(pilot)
+        assert app.service.ticket(ticket_id).priority.label == "urgent"
+
+        await pilot.press("t")
+        await settle(pilot)
+        assert app.service.ticket(ticket_id).assignee.email == "robin@pineandpebble.example"
+        await pilot.press("u")
+        await settle(pilot)
+        assert app.service.ticket(ticket_id).assignee is None
+
+        await pilot.press("plus")
+        await settle(pilot)
+        await pilot.press(*"needs-photo", "enter")
+        await settle(pilot)
+        assert "needs-photo" in app.service.ticket(ticket_id).tags
+        await pilot.press("minus")
+        await settle(pilot)
+        tags = app.service.ticket(ticket_id).tags
+        await pilot.press("home", *["down"] * tags.index("needs-photo"), "enter")
+        await settle(pilot)
+        assert "needs-photo" not in app.service.ticket(ticket_id).tags
+
+    # The changes are in the store on disk, seen by a fresh process.
+    service = service_for(home)
+    ticket = service.ticket(ticket_id)
+    assert ticket.status is Status.PENDING and ticket.priority.label == "urgent"
+    service.close()
+
+
+async def test_filter_views_and_sort(home):
+    app = make_app(home=home, account="demo", now=NOW)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(QueueTable)
+        everything = list(table.ids)
+        await pilot.press("slash", *"refund")
+        await settle(pilot)
+        assert table.ids == app.service.queue_ids(QueueQuery(filter=parse_filter("refund")))
+        assert 0 < len(table.ids) < len(everything)
+        await pilot.press("escape")  # clears the filter
+        await settle(pilot)
+        assert table.ids == everything
+        await pilot.press("4")  # pending view
+        await settle(pilot)
+        assert table.ids == app.service.queue_ids(QueueQuery(view=View.PENDING))
+        assert all(app.service.ticket(i).status is Status.PENDING for i in table.ids)
+        await pilot.press("3")  # mine
+        await settle(pilot)
+        assert all(app.service.ticket(i).assignee.email == "robin@pineandpebble.example" for i in table.ids)
+        await pilot.press("1", "o")  # all open, sorted by priority
+        await settle(pilot)
+        priorities = [app.service.ticket(i).priority for i in table.ids]
+        assert priorities == sorted(priorities, reverse=True)
+
+
+async def test_chinese_filter_and_full_text_search(home):
+    app = make_app(home=home, account="demo", now=NOW)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(QueueTable)
+        await pilot.press("slash", *"?退款")
+        await settle(pilot)
+        assert table.ids
+        for ticket_id in table.ids:
+            detail = app.service.detail(ticket_id)
+            assert any("退款" in m.text or "退款" in m.subject for m in detail.messages)
+
+
+async def test_hostile_subject_is_shown_literally(home):
+    service = service_for(home)
+    evil = "[bold red]FREE[/] \x1b[2J\x1b]0;owned\x07 [link=https://evil.example]click[/link]"
+    ticket_id = service.store.create_ticket(subject=evil, customer=Customer("mallory@evil.example", "[i]Mallory\x1b[31m"), created_at=NOW)
+    service.store.add_message(ticket_id, Message(Author.CUSTOMER, Address("mallory@evil.example"), NOW, "body [b]x[/b] \x1b[5m"))
+    service.close()
+    app = make_app(home=home, account="demo", now=NOW)
+    async with app.run_test(size=(200, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"mallory", "enter")
+        await settle(pilot)
+        table = app.screen.query_one(QueueTable)
+        assert table.ids == [ticket_id]
+        line = "".join(segment.text for segment in table.render_line(1))
+        assert "[bold red]FREE[/] ␛[2J␛]0;owned␇ [link=https://evil.example]click[/link]" in line
+        assert "[i]Mallory␛[31m" in line
+        assert "\x1b" not in line
+        await pilot.press("enter")
+        await settle(pilot)
+        header = str(app.screen.query_one("#ticket-header").render())
+        assert "[bold red]FREE[/] ␛[2J" in header
+        thread_text = str(app.screen.query_one("MessageView").render())
+        assert "body [b]x[/b] ␛[5m" in thread_text
+
+
+async def test_help_lists_bindings_in_force_with_their_ids(home):
+    app = make_app(home=home, account="demo", now=NOW, keymap="vim")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert ("j, ↓", "Down", "queue.down") in app.screen.rows("queue")
+        assert ("?, f1", "Help", "app.help") in app.screen.rows("app")
+        await pilot.press("escape")
+        assert isinstance(app.screen, QueueScreen)
+        table = app.screen.query_one(QueueTable)
+        await pilot.press("j", "j")
+        assert table.cursor == 2
