@@ -14,7 +14,7 @@ _CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00
 
 def index_text(text: str) -> str:
     """Text as it is stored in the FTS table."""
-    return _CJK.sub(r" \1 ", text)
+    return _CJK.sub(lambda match: f" {match.group()} ", text)
 
 
 def match_query(query: str) -> str | None:

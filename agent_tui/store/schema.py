@@ -46,6 +46,7 @@ MIGRATIONS: list[str] = [
         ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
         PRIMARY KEY (tag, ticket_id)
     ) WITHOUT ROWID;
+    CREATE INDEX ticket_tags_by_ticket ON ticket_tags(ticket_id, tag);
 
     CREATE TABLE messages (
         id          INTEGER PRIMARY KEY,

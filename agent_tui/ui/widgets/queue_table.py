@@ -82,7 +82,7 @@ class QueueTable(ScrollView, can_focus=True):
         "queue-table--urgent",
     }
     DEFAULT_CSS = """
-    QueueTable { height: 1fr; overflow-x: hidden; }
+    QueueTable { width: 1fr; height: 1fr; overflow-x: hidden; }
     QueueTable > .queue-table--header { text-style: bold; background: $panel; }
     QueueTable > .queue-table--cursor { background: $block-cursor-blurred-background; }
     QueueTable:focus > .queue-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
