@@ -54,6 +54,15 @@ class TicketService:
     def queue_rows(self, ids: Sequence[int]) -> list[QueueRow]:
         return self.store.queue_rows(ids)
 
+    def queue_count(self, query: QueueQuery) -> int:
+        return self.store.queue_count(query, self.me, self.now())
+
+    def queue_page(self, query: QueueQuery, offset: int, limit: int) -> list[QueueRow]:
+        return self.store.queue_page(query, self.me, self.now(), offset, limit)
+
+    def queue_position(self, query: QueueQuery, ticket_id: int) -> int | None:
+        return self.store.queue_position(query, self.me, self.now(), ticket_id)
+
     def view_counts(self) -> dict[View, int]:
         return self.store.view_counts(self.me, self.now())
 

@@ -48,13 +48,13 @@ _QUEUE_COLUMNS = (
 )
 _STATUS_ORDER = "CASE t.status " + " ".join(f"WHEN '{s.value}' THEN {i}" for i, s in enumerate(Status)) + " END"
 _SORT_SQL = {
-    SortKey.SLA: "t.sla_due_at IS NULL, t.sla_due_at{dir}, t.priority DESC, t.id",
-    SortKey.PRIORITY: "t.priority{rev}, t.sla_due_at IS NULL, t.sla_due_at, t.id",
-    SortKey.STATUS: _STATUS_ORDER + "{dir}, t.sla_due_at IS NULL, t.sla_due_at, t.id",
+    SortKey.SLA: "t.sla_order{dir}, t.priority DESC, t.id",
+    SortKey.PRIORITY: "t.priority{rev}, t.sla_order, t.id",
+    SortKey.STATUS: _STATUS_ORDER + "{dir}, t.sla_order, t.id",
     SortKey.CUSTOMER: "c.name COLLATE NOCASE{dir}, c.email{dir}, t.id",
     SortKey.SUBJECT: "t.subject COLLATE NOCASE{dir}, t.id",
     SortKey.AGE: "t.created_at{dir}, t.id",
-    SortKey.ASSIGNEE: "t.assignee_name IS NULL, t.assignee_name COLLATE NOCASE{dir}, t.id",
+    SortKey.ASSIGNEE: "t.assignee_name IS NULL, t.assignee_name COLLATE NOCASE{dir}, t.sla_order, t.id",
     SortKey.ID: "t.id{dir}",
 }
 
@@ -339,13 +339,33 @@ class Store:
     # -- reads -----------------------------------------------------------------------------------
 
     def queue_ids(self, query: QueueQuery, me: Agent, now: datetime) -> list[int]:
-        """Ids of the tickets a queue shows, in order. Cheap even at 100,000 tickets: no bodies read."""
-        where, params = _where(query, me, now)
-        direction = " DESC" if query.descending else ""
-        order = _SORT_SQL[query.sort].format(dir=direction, rev="" if query.descending else " DESC")
-        join = " JOIN customers c ON c.id = t.customer_id" if query.sort is SortKey.CUSTOMER else ""
-        sql = f"SELECT t.id FROM tickets t{join} WHERE {where} ORDER BY {order}"
-        return [row[0] for row in self._read(sql, params)]
+        """Ids of every ticket a queue shows, in order (for scripts; the TUI reads pages)."""
+        where, params, order, join = _queue_sql(query, me, now)
+        return [row[0] for row in self._read(f"SELECT t.id FROM tickets t{join} WHERE {where} ORDER BY {order}", params)]
+
+    def queue_count(self, query: QueueQuery, me: Agent, now: datetime) -> int:
+        where, params, _, _ = _queue_sql(query, me, now)
+        return self._read(f"SELECT COUNT(*) FROM tickets t WHERE {where}", params)[0][0]
+
+    def queue_page(self, query: QueueQuery, me: Agent, now: datetime, offset: int, limit: int) -> list[QueueRow]:
+        """One window of a queue's rows. Cheap at 100,000 tickets: no bodies read, the order is indexed."""
+        where, params, order, _ = _queue_sql(query, me, now)
+        rows = self._read(
+            f"SELECT {_QUEUE_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id"
+            f" WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [_row_to_queue(row) for row in rows]
+
+    def queue_position(self, query: QueueQuery, me: Agent, now: datetime, ticket_id: int) -> int | None:
+        """Where a ticket stands in a queue (0-based), or None when the queue doesn't hold it."""
+        where, params, order, join = _queue_sql(query, me, now)
+        rows = self._read(
+            f"SELECT position FROM (SELECT t.id, ROW_NUMBER() OVER (ORDER BY {order}) - 1 AS position"
+            f" FROM tickets t{join} WHERE {where}) WHERE id = ?",
+            [*params, ticket_id],
+        )
+        return rows[0][0] if rows else None
 
     def queue_rows(self, ids: Sequence[int]) -> list[QueueRow]:
         """The table rows for these ids, in the order given."""
@@ -371,7 +391,7 @@ class Store:
         return [
             (tag, count)
             for tag, count in self._read(
-                "SELECT g.tag, COUNT(*) FROM ticket_tags g JOIN tickets t ON t.id = g.ticket_id WHERE t.unsolved"
+                "SELECT g.tag, COUNT(*) FROM ticket_tags g JOIN tickets t ON t.id = g.ticket_id WHERE t.unsolved = 1"
                 " GROUP BY g.tag ORDER BY COUNT(*) DESC, g.tag LIMIT ?",
                 (limit,),
             )
@@ -456,12 +476,20 @@ class Store:
         return self._read("SELECT COUNT(*) FROM tickets")[0][0]
 
 
+def _queue_sql(query: QueueQuery, me: Agent, now: datetime) -> tuple[str, list, str, str]:
+    """WHERE clause, its parameters, ORDER BY clause, and the join the order needs."""
+    where, params = _where(query, me, now)
+    order = _SORT_SQL[query.sort].format(dir=" DESC" if query.descending else "", rev="" if query.descending else " DESC")
+    join = " JOIN customers c ON c.id = t.customer_id" if query.sort is SortKey.CUSTOMER else ""
+    return where, params, order, join
+
+
 def _where(query: QueueQuery, me: Agent, now: datetime) -> tuple[str, list]:
     clauses: list[str] = []
     params: list = []
     view = query.view
     if view is not View.ALL:
-        clauses.append("t.unsolved")
+        clauses.append("t.unsolved = 1")
     if view is View.UNASSIGNED:
         clauses.append("t.assignee_name IS NULL")
     elif view is View.MINE:
@@ -476,7 +504,7 @@ def _where(query: QueueQuery, me: Agent, now: datetime) -> tuple[str, list]:
     elif view is View.PENDING:
         clauses.append("t.status = 'pending'")
     elif view is View.BREACHING:
-        clauses.append("t.sla_due_at <= ?")
+        clauses.append("t.sla_order <= ?")
         params.append(to_epoch(now + BREACHING_WINDOW))
     flt = query.filter
     for tag in ((query.tag,) if query.tag else ()) + flt.tags:

@@ -33,12 +33,14 @@ MIGRATIONS: list[str] = [
         sla_due_at     INTEGER,                   -- nearest deadline of a running SLA clock
         sla_metric     TEXT,                      -- which clock that deadline belongs to
         search_key     TEXT NOT NULL DEFAULT '',  -- lower-cased id, subject, customer, tags: the filter box
-        unsolved       INTEGER GENERATED ALWAYS AS (status NOT IN ('solved', 'closed')) VIRTUAL
+        -- Stored (not virtual) so that the queue index below covers the queue's filtering and order.
+        unsolved       INTEGER GENERATED ALWAYS AS (status NOT IN ('solved', 'closed')) STORED,
+        sla_order      INTEGER GENERATED ALWAYS AS (coalesce(sla_due_at, 4611686018427387904)) STORED
     );
-    CREATE INDEX tickets_by_due      ON tickets(unsolved, sla_due_at);
+    -- The default queue (unsolved, soonest deadline first) and its filter box read only this index.
+    CREATE INDEX tickets_queue ON tickets(unsolved, sla_order, priority DESC, id, search_key, assignee_email, assignee_name);
     CREATE INDEX tickets_by_status   ON tickets(status, updated_at);
     CREATE INDEX tickets_by_customer ON tickets(customer_id, created_at);
-    CREATE INDEX tickets_by_assignee ON tickets(unsolved, assignee_email, assignee_name);
     CREATE INDEX tickets_by_created  ON tickets(created_at);
 
     CREATE TABLE ticket_tags (

@@ -13,6 +13,12 @@ from agent_tui.ui.widgets.queue_table import QueueTable
 from tests.conftest import NOW, settle
 
 
+def table_ids(table) -> list[int]:
+    """The ids the table holds, in order (the demo fits in the first page, which every load brings)."""
+    assert table.total <= 100
+    return [table.row_at(i).id for i in range(table.total)]
+
+
 def service_for(home):
     paths = AppPaths.resolve(home)
     return open_account(paths, load_settings(paths), "demo", NOW)
@@ -24,7 +30,7 @@ async def test_demo_opens_on_the_open_queue_sorted_by_sla(home):
         await settle(pilot)
         table = app.screen.query_one(QueueTable)
         expected = app.service.queue_ids(QueueQuery(view=View.OPEN))
-        assert table.ids == expected and len(expected) >= 40
+        assert table_ids(table) == expected and len(expected) >= 40
         rows = app.service.queue_rows(expected[:1])
         assert table.cursor == 0 and table.current_id == rows[0].id
         views = app.screen.query_one("#views")
@@ -39,7 +45,7 @@ async def test_move_open_solve_and_come_back(home):
         await settle(pilot)
         table = app.screen.query_one(QueueTable)
         await pilot.press("down", "down")
-        target = table.ids[2]
+        target = table_ids(table)[2]
         assert table.current_id == target
         await pilot.press("enter")
         await settle(pilot)
@@ -55,12 +61,12 @@ async def test_move_open_solve_and_come_back(home):
         await pilot.press("n")  # next ticket without going back
         await settle(pilot)
         following = app.screen.ticket_id
-        assert following == table.ids[3]
+        assert following == table_ids(table)[3]
 
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
-        assert target not in table.ids  # solved tickets leave the open queue
+        assert target not in table_ids(table)  # solved tickets leave the open queue
         assert table.current_id == following  # the cursor is on the ticket seen last
 
 
@@ -113,24 +119,24 @@ async def test_filter_views_and_sort(home):
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
         table = app.screen.query_one(QueueTable)
-        everything = list(table.ids)
+        everything = table_ids(table)
         await pilot.press("slash", *"refund")
         await settle(pilot)
-        assert table.ids == app.service.queue_ids(QueueQuery(filter=parse_filter("refund")))
-        assert 0 < len(table.ids) < len(everything)
+        assert table_ids(table) == app.service.queue_ids(QueueQuery(filter=parse_filter("refund")))
+        assert 0 < len(table_ids(table)) < len(everything)
         await pilot.press("escape")  # clears the filter
         await settle(pilot)
-        assert table.ids == everything
+        assert table_ids(table) == everything
         await pilot.press("4")  # pending view
         await settle(pilot)
-        assert table.ids == app.service.queue_ids(QueueQuery(view=View.PENDING))
-        assert all(app.service.ticket(i).status is Status.PENDING for i in table.ids)
+        assert table_ids(table) == app.service.queue_ids(QueueQuery(view=View.PENDING))
+        assert all(app.service.ticket(i).status is Status.PENDING for i in table_ids(table))
         await pilot.press("3")  # mine
         await settle(pilot)
-        assert all(app.service.ticket(i).assignee.email == "robin@pineandpebble.example" for i in table.ids)
+        assert all(app.service.ticket(i).assignee.email == "robin@pineandpebble.example" for i in table_ids(table))
         await pilot.press("1", "o")  # all open, sorted by priority
         await settle(pilot)
-        priorities = [app.service.ticket(i).priority for i in table.ids]
+        priorities = [app.service.ticket(i).priority for i in table_ids(table)]
         assert priorities == sorted(priorities, reverse=True)
 
 
@@ -141,8 +147,8 @@ async def test_chinese_filter_and_full_text_search(home):
         table = app.screen.query_one(QueueTable)
         await pilot.press("slash", *"?退款")
         await settle(pilot)
-        assert table.ids
-        for ticket_id in table.ids:
+        assert table_ids(table)
+        for ticket_id in table_ids(table):
             detail = app.service.detail(ticket_id)
             assert any("退款" in m.text or "退款" in m.subject for m in detail.messages)
 
@@ -159,7 +165,7 @@ async def test_hostile_subject_is_shown_literally(home):
         await pilot.press("slash", *"mallory", "enter")
         await settle(pilot)
         table = app.screen.query_one(QueueTable)
-        assert table.ids == [ticket_id]
+        assert table_ids(table) == [ticket_id]
         line = "".join(segment.text for segment in table.render_line(1))
         assert "[bold red]FREE[/] ␛[2J␛]0;owned␇ [link=https://evil.example]click[/link]" in line
         assert "[i]Mallory␛[31m" in line

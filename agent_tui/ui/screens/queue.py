@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 
 from rich.text import Text
 from textual import on, work
@@ -27,13 +28,12 @@ _DATA_POLL_SECONDS = 2.0
 
 @dataclass
 class QueueLoaded(Message):
-    """A worker's answer: the ids of the queue, the page under the cursor, and optionally the counts."""
+    """A worker's answer: the queue's length, the page under the cursor, and optionally the counts."""
 
     query: QueueQuery
-    ids: list[int]
-    page: int
+    total: int
+    cursor: int
     rows: list[QueueRow]
-    keep_id: int | None
     counts: dict[View, int] | None
     tags: list[tuple[str, int]] | None
 
@@ -57,7 +57,7 @@ class QueueScreen(Screen):
                     placeholder="Filter: words, tag:x status:x priority:x assignee:x · ?words searches messages",
                     id="filter",
                 )
-                yield QueueTable(self.service.queue_rows, self.service.now, id="table")
+                yield QueueTable(self.service.now, id="table")
         yield Footer()
 
     def _title(self) -> Text:
@@ -74,33 +74,39 @@ class QueueScreen(Screen):
 
     # -- loading ---------------------------------------------------------------------------------
 
-    def reload(self, *, with_counts: bool = False, keep_id: int | None = None) -> None:
+    def reload(self, *, with_counts: bool = False, keep_id: int | None = None, cursor: int | None = None) -> None:
+        """Read the queue again. The cursor stays on ``keep_id`` (default: the current ticket) if still listed,
+        else at ``cursor`` (default: where it is)."""
         table = self.query_one(QueueTable)
-        self._load(self.query_state, keep_id if keep_id is not None else table.current_id, table.cursor, with_counts)
+        keep = keep_id if keep_id is not None else table.current_id if cursor is None else None
+        self._load(self.query_state, keep, table.cursor if cursor is None else cursor, with_counts)
 
     @work(thread=True, exclusive=True, group="queue-load", exit_on_error=False)
     def _load(self, query: QueueQuery, keep_id: int | None, cursor: int, with_counts: bool) -> None:
         service = self.service
         try:
-            ids = service.queue_ids(query)
-            index = ids.index(keep_id) if keep_id in ids else min(cursor, max(len(ids) - 1, 0))
-            page = index // PAGE_SIZE
-            rows = service.queue_rows(ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
+            total = service.queue_count(query)
+            position = service.queue_position(query, keep_id) if keep_id is not None else None
+            cursor = position if position is not None else min(cursor, max(total - 1, 0))
+            page = cursor // PAGE_SIZE
+            rows = service.queue_page(query, page * PAGE_SIZE, PAGE_SIZE)
             counts = service.view_counts() if with_counts else None
             tags = service.tag_counts() if with_counts else None
             self._data_version = service.store.data_version()
         except AgentTuiError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
-        self.post_message(QueueLoaded(query, ids, page, rows, keep_id, counts, tags))
+        self.post_message(QueueLoaded(query, total, cursor, rows, counts, tags))
 
     def on_queue_loaded(self, message: QueueLoaded) -> None:
         if message.query != self.query_state:
             return  # the user has typed on since; a newer load is on its way
+        query = message.query
         table = self.query_one(QueueTable)
-        table.sort_key, table.descending = message.query.sort, message.query.descending
-        table.empty_text = "No tickets match this filter." if not message.query.filter.is_empty else "No tickets in this view."
-        table.show(message.ids, message.page, message.rows, message.keep_id)
+        table.sort_key, table.descending = query.sort, query.descending
+        table.empty_text = "No tickets match this filter." if not query.filter.is_empty else "No tickets in this view."
+        load_page = partial(self.service.queue_page, query)
+        table.show(message.total, message.cursor // PAGE_SIZE, message.rows, message.cursor, load_page)
         if message.counts is not None:
             self._show_views(message.counts, message.tags or [])
 
@@ -139,8 +145,9 @@ class QueueScreen(Screen):
     # -- user actions ----------------------------------------------------------------------------
 
     def _set_query(self, **changes: object) -> None:
+        """A new view, filter or order: the list starts again from its top."""
         self.query_state = replace(self.query_state, **changes)
-        self.reload()
+        self.reload(cursor=0)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -215,8 +222,8 @@ class QueueScreen(Screen):
     def _open(self, ticket_id: int) -> None:
         from agent_tui.ui.screens.ticket import TicketScreen
 
-        table = self.query_one(QueueTable)
-        self.app.push_screen(TicketScreen(self.service, ticket_id, list(table.ids)), self._back_from_ticket)
+        screen = TicketScreen(self.service, ticket_id, self.query_state, self.query_one(QueueTable).cursor)
+        self.app.push_screen(screen, self._back_from_ticket)
 
     def _back_from_ticket(self, last_seen: int | None) -> None:
         self.reload(with_counts=True, keep_id=last_seen)

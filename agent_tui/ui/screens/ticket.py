@@ -16,6 +16,7 @@ from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from agent_tui.domain.models import Author, Priority, Status
+from agent_tui.domain.queue import QueueQuery
 from agent_tui.domain.sla import ClockState, format_remaining
 from agent_tui.domain.text import safe_block, safe_line
 from agent_tui.errors import AgentTuiError
@@ -46,11 +47,12 @@ class TicketScreen(Screen[int]):
     CSS_PATH = "ticket.tcss"
     BINDINGS = bindings("ticket")
 
-    def __init__(self, service: TicketService, ticket_id: int, queue_ids: list[int]) -> None:
+    def __init__(self, service: TicketService, ticket_id: int, queue: QueueQuery, position: int) -> None:
         super().__init__()
         self.service = service
         self.ticket_id = ticket_id
-        self.queue_ids = queue_ids
+        self.queue = queue  # the queue it was opened from, for next/previous
+        self.position = position
         self.detail: TicketDetail | None = None
 
     def compose(self) -> ComposeResult:
@@ -155,15 +157,26 @@ class TicketScreen(Screen[int]):
     def action_back(self) -> None:
         self.dismiss(self.ticket_id)  # the queue puts its cursor on the ticket seen last
 
+    @work(thread=True, exclusive=True, group="ticket-step", exit_on_error=False)
     def _step(self, step: int) -> None:
-        if self.ticket_id in self.queue_ids:
-            index = self.queue_ids.index(self.ticket_id) + step
-        else:
-            index = 0 if step > 0 else len(self.queue_ids) - 1
-        if 0 <= index < len(self.queue_ids):
-            self._load(self.queue_ids[index])
-        else:
-            self.notify("No more tickets in this queue." if step > 0 else "This is the first ticket.", markup=False)
+        """Open the next or previous ticket of the queue; a ticket that left it (say, solved) leaves a gap."""
+        service = self.service
+        try:
+            here = service.queue_position(self.queue, self.ticket_id)
+            if here is None:
+                target = self.position if step > 0 else self.position - 1
+            else:
+                target = here + step
+            rows = service.queue_page(self.queue, target, 1) if target >= 0 else []
+        except AgentTuiError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        if not rows:
+            last = "No more tickets in this queue." if step > 0 else "This is the first ticket of the queue."
+            self.app.call_from_thread(self.notify, last, markup=False)
+            return
+        self.position = target
+        self.app.call_from_thread(self._load, rows[0].id)
 
     def action_next_ticket(self) -> None:
         self._step(1)

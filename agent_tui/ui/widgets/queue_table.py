@@ -1,14 +1,15 @@
 """The queue table: draws only the rows on screen, whatever the queue's length.
 
 Textual's DataTable builds every row up front (10 s to first paint at 100,000 rows here). This table
-holds only the ordered ticket ids; rows are read from the store a page at a time, in a worker, as
-they scroll into view. The header stays put on line 0. Every cell of email content is a plain
-string put into a Segment: never parsed as markup, and made safe by :func:`safe_line` first.
+holds only the queue's length and the pages it has seen; rows are read from the store a page at a
+time (by offset, in a worker) as they scroll into view. The header stays put on line 0. Every cell
+of email content is a plain string put into a Segment: never parsed as markup, and made safe by
+:func:`safe_line` first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,6 +29,7 @@ from agent_tui.domain.text import safe_line
 from agent_tui.ui.bindings import bindings
 
 PAGE_SIZE = 100
+PageLoader = Callable[[int, int], list[QueueRow]]  # (offset, limit) -> rows
 _MAX_CACHED_PAGES = 40
 
 
@@ -70,7 +72,7 @@ def age(now: int, created_at: int) -> str:
 
 
 class QueueTable(ScrollView, can_focus=True):
-    """A virtual table of tickets; ``show()`` gives it ids, it fetches rows through ``load_rows``."""
+    """A virtual table of tickets: ``show()`` gives it a length and a page loader; it reads the rest as needed."""
 
     BINDINGS = [b for b in bindings("queue") if b.action.startswith(("cursor_", "page_"))]
     COMPONENT_CLASSES = {
@@ -114,17 +116,11 @@ class QueueTable(ScrollView, can_focus=True):
             super().__init__()
             self.generation, self.page, self.rows = generation, page, rows
 
-    def __init__(
-        self,
-        load_rows: Callable[[Sequence[int]], list[QueueRow]],
-        now: Callable[[], datetime],
-        *,
-        id: str | None = None,
-    ) -> None:
+    def __init__(self, now: Callable[[], datetime], *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._load_rows = load_rows
         self._now = now
-        self.ids: list[int] = []
+        self._load_page: PageLoader = lambda offset, limit: []
+        self.total = 0
         self._pages: dict[int, list[QueueRow]] = {}
         self._pending: set[int] = set()
         self._generation = 0
@@ -134,29 +130,26 @@ class QueueTable(ScrollView, can_focus=True):
 
     # -- data --------------------------------------------------------------------------------------
 
-    def show(self, ids: list[int], first_page: int, rows: list[QueueRow], keep_id: int | None = None) -> None:
-        """Replace the table's contents; the cursor stays on ``keep_id`` when it is still listed."""
+    def show(self, total: int, page: int, rows: list[QueueRow], cursor: int, load_page: PageLoader) -> None:
+        """Replace the table's contents: ``total`` rows, ``rows`` being page number ``page``."""
         self._generation += 1
-        self.ids = ids
-        self._pages = {first_page: rows}
+        self.total = total
+        self._load_page = load_page
+        self._pages = {page: rows}
         self._pending.clear()
-        self.virtual_size = Size(self._width, len(ids) + 1)
-        index = self._index_of(keep_id)
-        self.cursor = index if index is not None else min(self.cursor, max(len(ids) - 1, 0))
+        self.virtual_size = Size(self._width, total + 1)
+        self.cursor = max(0, min(cursor, total - 1))
         self._scroll_cursor_into_view()
         self.refresh()
 
-    def _index_of(self, ticket_id: int | None) -> int | None:
-        if ticket_id is None:
-            return None
-        try:
-            return self.ids.index(ticket_id)
-        except ValueError:
-            return None
+    @property
+    def current_row(self) -> QueueRow | None:
+        return self.row_at(self.cursor) if 0 <= self.cursor < self.total else None
 
     @property
     def current_id(self) -> int | None:
-        return self.ids[self.cursor] if 0 <= self.cursor < len(self.ids) else None
+        row = self.current_row
+        return row.id if row else None
 
     def row_at(self, index: int) -> QueueRow | None:
         page = self._pages.get(index // PAGE_SIZE)
@@ -170,10 +163,10 @@ class QueueTable(ScrollView, can_focus=True):
         if page in self._pending:
             return
         self._pending.add(page)
-        generation, ids = self._generation, self.ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+        generation, load_page = self._generation, self._load_page
 
         def load() -> None:
-            self.post_message(self._PageLoaded(generation, page, self._load_rows(ids)))
+            self.post_message(self._PageLoaded(generation, page, load_page(page * PAGE_SIZE, PAGE_SIZE)))
 
         self.run_worker(load, thread=True, group="queue-pages", exit_on_error=False)
 
@@ -186,6 +179,8 @@ class QueueTable(ScrollView, can_focus=True):
             self._pages = {p: r for p, r in self._pages.items() if p in visible}
         self._pages[message.page] = message.rows
         self.refresh()
+        if message.page == self.cursor // PAGE_SIZE:
+            self.post_message(self.Highlighted(self.current_id))
 
     # -- cursor ----------------------------------------------------------------------------------
 
@@ -209,8 +204,8 @@ class QueueTable(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor - self._body_height + 1, animate=False, immediate=True)
 
     def _move(self, index: int) -> None:
-        if self.ids:
-            self.cursor = max(0, min(index, len(self.ids) - 1))
+        if self.total:
+            self.cursor = max(0, min(index, self.total - 1))
 
     def action_cursor_down(self) -> None:
         self._move(self.cursor + 1)
@@ -228,7 +223,7 @@ class QueueTable(ScrollView, can_focus=True):
         self._move(0)
 
     def action_cursor_bottom(self) -> None:
-        self._move(len(self.ids) - 1)
+        self._move(self.total - 1)
 
     def on_click(self, event: events.Click) -> None:
         if event.y == 0:
@@ -237,10 +232,10 @@ class QueueTable(ScrollView, can_focus=True):
                 self.post_message(self.SortClicked(key))
             return
         index = self._top + event.y - 1
-        if 0 <= index < len(self.ids):
+        if 0 <= index < self.total:
             self.cursor = index
-            if event.chain >= 2:
-                self.post_message(self.Opened(self.ids[index]))
+            if event.chain >= 2 and self.current_id is not None:
+                self.post_message(self.Opened(self.current_id))
 
     def _column_at(self, x: int) -> SortKey | None:
         left = 0
@@ -257,7 +252,7 @@ class QueueTable(ScrollView, can_focus=True):
         return self.scrollable_content_region.width
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self._width, len(self.ids) + 1)
+        self.virtual_size = Size(self._width, self.total + 1)
 
     def tick(self) -> None:
         """Repaint only the SLA column: the countdown moves, nothing else does."""
@@ -273,8 +268,8 @@ class QueueTable(ScrollView, can_focus=True):
         if y == 0:
             return self._header_strip(width)
         index = self._top + y - 1
-        if index >= len(self.ids):
-            if not self.ids and y == 1:
+        if index >= self.total:
+            if not self.total and y == 1:
                 return Strip([Segment(fit("  " + self.empty_text, width), self.get_component_rich_style("queue-table--muted"))])
             return Strip.blank(width, self.rich_style)
         row = self.row_at(index)
