@@ -43,7 +43,7 @@ painted = {}
 original = queue_table.QueueTable.render_line
 def render_line(self, y):
     strip = original(self, y)
-    if y >= 1 and self.ids and "paint" not in painted:
+    if y >= 1 and self.total and self._pages and "paint" not in painted:
         painted["paint"] = time.time() - spawned
         self.app.call_later(self.app.exit)
     return strip
@@ -88,22 +88,27 @@ async def filter_latency(home: str, text: str) -> list[float]:
         await pilot.pause()
         table = app.screen.query_one(QueueTable)
         original = table.render_line
-        drawn: dict[str, int] = {}
+        frame: dict[str, float | int] = {}
 
         def render_line(y: int):
-            if y >= 1:
-                drawn["generation"] = table._generation
-            return original(y)
+            strip = original(y)
+            # The redraw is complete when every body line of the new contents has been rendered once.
+            if y >= 1 and table._generation > frame.get("before", 1 << 30):
+                frame["lines"] = frame.get("lines", 0) + 1
+                if frame["lines"] == table.size.height - 1:
+                    frame["done"] = time.perf_counter()
+            return strip
 
         table.render_line = render_line  # type: ignore[method-assign]
         await pilot.press("slash")
         for char in text:
-            before = table._generation
+            frame.clear()
+            frame["before"] = table._generation
             started = time.perf_counter()
-            await pilot.press(char)
-            while drawn.get("generation", -1) <= before:
-                await asyncio.sleep(0.0005)
-            timings.append(time.perf_counter() - started)
+            await pilot.press(char)  # returns only once the app is idle, well after the redraw
+            while "done" not in frame:
+                await asyncio.sleep(0.001)
+            timings.append(frame["done"] - started)
     return timings
 
 

@@ -192,3 +192,26 @@ async def test_help_lists_bindings_in_force_with_their_ids(home):
         table = app.screen.query_one(QueueTable)
         await pilot.press("j", "j")
         assert table.cursor == 2
+
+
+async def test_long_queue_is_read_a_page_at_a_time(home):
+    service = service_for(home)
+    with service.store.transaction():
+        for number in range(250):
+            service.store.create_ticket(subject=f"Bulk question {number}", customer=Customer(f"c{number}@example.com", "Bulk"), created_at=NOW)
+    expected = service.queue_ids(QueueQuery(view=View.OPEN))
+    service.close()
+    app = make_app(home=home, account="demo", now=NOW)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(QueueTable)
+        assert table.total == len(expected) > 250
+        assert set(table._pages) == {0}  # only the first page was read
+        await pilot.press("end")
+        await settle(pilot)
+        assert table.cursor == len(expected) - 1
+        assert table.current_id == expected[-1]
+        assert len(table._pages) <= 3  # the first page and the pages on screen
+        await pilot.press("slash", *'"bulk question 24"')
+        await settle(pilot)
+        assert [table.row_at(i).subject for i in range(table.total)] == [f"Bulk question {n}" for n in (24, *range(240, 250))]

@@ -38,6 +38,14 @@ class QueueLoaded(Message):
     tags: list[tuple[str, int]] | None
 
 
+@dataclass
+class QueueCounted(Message):
+    """The length of a long queue, which follows its first page."""
+
+    query: QueueQuery
+    total: int
+
+
 class QueueScreen(Screen):
     CSS_PATH = "queue.tcss"
     BINDINGS = [b for b in bindings("queue") if not b.action.startswith(("cursor_", "page_"))]
@@ -85,18 +93,33 @@ class QueueScreen(Screen):
     def _load(self, query: QueueQuery, keep_id: int | None, cursor: int, with_counts: bool) -> None:
         service = self.service
         try:
+            counts = service.view_counts() if with_counts else None
+            tags = service.tag_counts() if with_counts else None
+            self._data_version = service.store.data_version()
+            if keep_id is None and cursor == 0:
+                # From the top (a keystroke in the filter box): show the first page at once; counting a
+                # long queue takes longer than reading its first page, so the length follows.
+                rows = service.queue_page(query, 0, PAGE_SIZE + 1)
+                if len(rows) <= PAGE_SIZE:
+                    self.post_message(QueueLoaded(query, len(rows), 0, rows, counts, tags))
+                    return
+                self.post_message(QueueLoaded(query, PAGE_SIZE, 0, rows[:PAGE_SIZE], counts, tags))
+                if query == self.query_state:  # not when the user has typed on meanwhile
+                    self.post_message(QueueCounted(query, service.queue_count(query)))
+                return
             total = service.queue_count(query)
             position = service.queue_position(query, keep_id) if keep_id is not None else None
             cursor = position if position is not None else min(cursor, max(total - 1, 0))
             page = cursor // PAGE_SIZE
             rows = service.queue_page(query, page * PAGE_SIZE, PAGE_SIZE)
-            counts = service.view_counts() if with_counts else None
-            tags = service.tag_counts() if with_counts else None
-            self._data_version = service.store.data_version()
         except AgentTuiError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
         self.post_message(QueueLoaded(query, total, cursor, rows, counts, tags))
+
+    def on_queue_counted(self, message: QueueCounted) -> None:
+        if message.query == self.query_state:
+            self.query_one(QueueTable).set_total(message.total)
 
     def on_queue_loaded(self, message: QueueLoaded) -> None:
         if message.query != self.query_state:

@@ -142,6 +142,12 @@ class QueueTable(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
         self.refresh()
 
+    def set_total(self, total: int) -> None:
+        """The queue's length became known (or changed); the pages read so far stay valid."""
+        self.total = total
+        self.virtual_size = Size(self._width, total + 1)
+        self.refresh()
+
     @property
     def current_row(self) -> QueueRow | None:
         return self.row_at(self.cursor) if 0 <= self.cursor < self.total else None
