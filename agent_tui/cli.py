@@ -87,6 +87,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     keys = commands.add_parser("keys", parents=[sub_common], help="list key bindings by id")
     _output_options(keys)
+
+    ingest = commands.add_parser("ingest", parents=[sub_common], help="read tickets from files or stdin")
+    ingest.add_argument("paths", nargs="*", metavar="PATH", help="files or maildir folders; - or nothing for stdin")
+    ingest.add_argument("--format", default="auto", help="auto (default), eml, mbox, maildir, jsonl")
+    ingest.add_argument("--deliver", action="store_true", help="also hand each message to the account's source")
+    ingest.add_argument("--strict", action="store_true", help="stop at the first problem")
+    _output_options(ingest)
+
+    account = commands.add_parser("account", parents=[sub_common], help="add, list or remove accounts")
+    account_commands = account.add_subparsers(dest="account_command", metavar="ACTION", parser_class=_Parser, required=True)
+    add = account_commands.add_parser("add", parents=[sub_common], help="add an account")
+    add.add_argument("name")
+    add.add_argument("--local", action="store_true", help="no remote source: tickets come from `agent-tui ingest`")
+    add.add_argument("--address", help="the shared address mail is sent to, e.g. support@shop.example")
+    _output_options(add)
+    account_list = account_commands.add_parser("list", parents=[sub_common], help="list accounts")
+    _output_options(account_list)
+    remove = account_commands.add_parser("remove", parents=[sub_common], help="remove an account (its data stays)")
+    remove.add_argument("name")
     return parser
 
 
@@ -135,6 +154,8 @@ def _run(args: argparse.Namespace) -> int:
         app = make_app(home=args.home, account=DEMO_ACCOUNT if args.command == "demo" else args.account, now=now, keymap=args.keymap)
         app.run()
         return app.return_code or 0
+    if args.command == "account":
+        return _cmd_account(paths, args)
     if args.command == "keys":
         from agent_tui.cli_output import print_keys
         from agent_tui.config.keymaps import load_keymap
@@ -230,7 +251,55 @@ def _cmd_set(service: TicketService, args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"list": _cmd_list, "show": _cmd_show, "set": _cmd_set}
+def _cmd_ingest(service: TicketService, args: argparse.Namespace) -> int:
+    from agent_tui.services.ingest import Ingestor
+    from agent_tui.sources.pipe import read_inputs
+
+    if args.deliver and (service.source is None or not service.source.can_send):
+        raise UsageError(f"Account {service.account!r} has no remote source to deliver to; drop --deliver.")
+
+    def report_error(origin: str, reason: str) -> None:
+        print(f"agent-tui: {origin}: {reason}.", file=sys.stderr)
+
+    items = read_inputs(args.paths, args.format, sys.stdin.buffer, service.now())
+    report = Ingestor(service, service.team_addresses()).ingest(items, strict=args.strict, on_error=report_error)
+    print(json.dumps(report.to_json(), ensure_ascii=False) if args.json else report.summary())
+    return 2 if report.failed else 0
+
+
+def _cmd_account(paths: AppPaths, args: argparse.Namespace) -> int:
+    from agent_tui.config.settings import add_account, remove_account
+
+    if args.account_command == "add":
+        if not args.local:
+            raise UsageError("Say what the account is: --local (tickets come from `agent-tui ingest`).")
+        table: dict[str, str | int | bool] = {"kind": "local"}
+        if args.address:
+            table["address"] = args.address
+        is_default = add_account(paths, args.name, table)
+        if args.json:
+            print(json.dumps({"name": args.name, "kind": "local", "default": is_default}))
+        else:
+            print(f"Added local account {args.name}" + (", now the default account." if is_default else "."))
+        return 0
+    if args.account_command == "remove":
+        remove_account(paths, args.name)
+        print(f"Removed account {args.name}; its data stays in {paths.account_dir(args.name)} (delete it to free space).")
+        return 0
+    settings = load_settings(paths)
+    default = settings.account_name(None)
+    accounts = [{"name": DEMO_ACCOUNT, "kind": "demo", "default": default == DEMO_ACCOUNT}] + [
+        {"name": name, "kind": str(table.get("kind", "?")), "default": name == default} for name, table in settings.accounts.items()
+    ]
+    if args.json:
+        print(json.dumps(accounts, ensure_ascii=False))
+    else:
+        for entry in accounts:
+            print(f"{'*' if entry['default'] else ' '} {entry['name']:<20} {entry['kind']}")
+    return 0
+
+
+_COMMANDS = {"list": _cmd_list, "show": _cmd_show, "set": _cmd_set, "ingest": _cmd_ingest}
 
 
 def _utf8_output() -> None:

@@ -20,7 +20,9 @@ Secrets never live here: they are kept in the OS keyring.
 from __future__ import annotations
 
 import getpass
+import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,3 +101,70 @@ def _login_name() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry, e.g. in some containers
         return "agent"
+
+
+# -- writing accounts ----------------------------------------------------------------------------
+# config.toml is the user's file: accounts are added and removed as whole sections of text, so the
+# user's comments and layout elsewhere survive.
+
+_SECTION = re.compile(r"^\s*\[")
+
+
+def add_account(paths: AppPaths, name: str, table: dict[str, str | int | bool]) -> bool:
+    """Write ``[accounts.NAME]``; the first account becomes the default. Returns whether it is the default."""
+    paths.account_dir(name)  # validates the name
+    settings = load_settings(paths)
+    if name == DEMO_ACCOUNT or name in settings.accounts:
+        raise UsageError(f"An account named {name!r} exists already; pick another name or remove it first.")
+    text = _read_config_text(paths)
+    make_default = settings.default_account is None and not settings.accounts
+    if make_default:
+        text = f'default_account = "{name}"\n' + text
+    body = "".join(f"{key} = {_toml_value(value)}\n" for key, value in table.items())
+    text = text.rstrip("\n") + ("\n\n" if text.strip() else "") + f'[accounts."{name}"]\n{body}'
+    _write_config_text(paths, text)
+    return make_default
+
+
+def remove_account(paths: AppPaths, name: str) -> None:
+    settings = load_settings(paths)
+    if name not in settings.accounts:
+        raise UsageError(f"There is no account named {name!r} to remove.")
+    kept: list[str] = []
+    skipping = False
+    for line in _read_config_text(paths).splitlines(keepends=True):
+        if _SECTION.match(line):
+            header = line.strip().strip("[]").strip()
+            skipping = header in (f"accounts.{name}", f'accounts."{name}"')
+        elif not skipping and re.match(rf'^\s*default_account\s*=\s*"{re.escape(name)}"', line):
+            continue
+        if not skipping:
+            kept.append(line)
+    _write_config_text(paths, "".join(kept).rstrip("\n") + "\n")
+
+
+def _toml_value(value: str | int | bool) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+
+def _read_config_text(paths: AppPaths) -> str:
+    try:
+        return paths.config_file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+
+
+def _write_config_text(paths: AppPaths, text: str) -> None:
+    """Write through a temporary file, so a full disk can't leave half a config behind."""
+    paths.config_dir.mkdir(parents=True, exist_ok=True)
+    temporary = paths.config_file.with_suffix(".toml.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, paths.config_file)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise ConfigError(f"{paths.config_file} could not be written ({error.strerror}); nothing was changed.") from None

@@ -18,6 +18,10 @@ def source_for(account: str, settings: Settings) -> Source:
 
         return DemoSource()
     kind = settings.accounts[account].get("kind", "?")
+    if kind == "local":
+        from agent_tui.sources.local import LocalSource
+
+        return LocalSource()
     raise UsageError(f"Account {account!r} is of kind {kind!r}, which this version of agent-tui cannot open.")
 
 
@@ -26,7 +30,8 @@ def open_account(paths: AppPaths, settings: Settings, account: str | None, now: 
     name = settings.account_name(account)
     source = source_for(name, settings)
     store = Store.open(paths.store_file(name))
-    service = TicketService(store, settings.agent, name, frozen_now=now)
+    address = settings.accounts.get(name, {}).get("address")
+    service = TicketService(store, settings.agent, name, frozen_now=now, source=source, own_address=address)
     try:
         changed = source.prepare(store, service.now(), settings.agent)
         with store.transaction():

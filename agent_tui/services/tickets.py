@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from agent_tui.domain.models import Agent, Message, Priority, Status, Ticket, normalise_tag
 from agent_tui.domain.queue import QueueQuery, QueueRow, View
 from agent_tui.domain.sla import DEFAULT_POLICY, Clock, Policy, most_urgent, ticket_clocks
+from agent_tui.sources.base import Source
 from agent_tui.store import Store
 
 
@@ -33,8 +34,12 @@ class TicketService:
         *,
         policy: Policy = DEFAULT_POLICY,
         frozen_now: datetime | None = None,
+        source: Source | None = None,
+        own_address: str | None = None,
     ) -> None:
         self.store = store
+        self.source = source
+        self.own_address = own_address  # the shared inbox's address, e.g. support@shop
         self.me = me
         self.account = account
         self.policy = policy
@@ -121,6 +126,10 @@ class TicketService:
     def tag(self, ticket_id: int, tag: str, present: bool = True) -> Ticket:
         self.store.set_tag(ticket_id, normalise_tag(tag), present, self.now(), self.me.name)
         return self.store.ticket(ticket_id)
+
+    def team_addresses(self) -> set[str]:
+        """Whose mail counts as an agent's: the shared address, me, and everyone who has answered before."""
+        return self.store.agent_addresses() | {a.lower() for a in (self.own_address, self.me.email) if a}
 
     def resolve_agent(self, text: str) -> Agent:
         """``me`` is the configured agent; anything else is ``Name <email>``, an email or a name."""

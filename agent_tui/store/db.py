@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -28,6 +29,7 @@ from agent_tui.domain.models import (
     StatusChange,
     Ticket,
 )
+from agent_tui.domain.threading import normalise_subject
 from agent_tui.domain.queue import BREACHING_WINDOW, QueueQuery, QueueRow, SortKey, View
 from agent_tui.errors import NotFoundError, StoreError
 from agent_tui.store import fts
@@ -97,6 +99,7 @@ class Store:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute("PRAGMA foreign_keys=ON")
+            connection.create_function("agent_tui_normalise_subject", 1, normalise_subject, deterministic=True)
             store = cls(connection, path)
             store._migrate()
         except sqlite3.DatabaseError as error:
@@ -120,10 +123,9 @@ class Store:
                 "agent-tui to open it."
             )
         for number in range(version, SCHEMA_VERSION):
-            with self.transaction():
-                for statement in MIGRATIONS[number].split(";\n"):
-                    if statement.strip():
-                        self._db.execute(statement)
+            with self.transaction():  # a migration applies entirely or not at all
+                for statement in _statements(MIGRATIONS[number]):
+                    self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {number + 1}")
 
     @contextmanager
@@ -168,13 +170,12 @@ class Store:
 
     def upsert_customer(self, customer: Customer) -> int:
         with self.transaction():
-            self._db.execute(
+            return self._db.execute(
                 "INSERT INTO customers(email, name, extra) VALUES (?, ?, ?) ON CONFLICT(email) DO UPDATE SET"
                 " name = CASE WHEN excluded.name != '' THEN excluded.name ELSE name END,"
-                " extra = json_patch(extra, excluded.extra)",
+                " extra = json_patch(extra, excluded.extra) RETURNING id",
                 (customer.email, customer.name, json.dumps(customer.extra, ensure_ascii=False)),
-            )
-            return self._db.execute("SELECT id FROM customers WHERE email = ?", (customer.email,)).fetchone()[0]
+            ).fetchone()[0]
 
     def create_ticket(
         self,
@@ -187,6 +188,7 @@ class Store:
         assignee: Agent | None = None,
         tags: Sequence[str] = (),
         ticket_id: int | None = None,
+        external_key: str | None = None,
     ) -> int:
         """Create a ticket; ids count up from 1001 unless the source fixes one."""
         with self.transaction():
@@ -196,7 +198,8 @@ class Store:
             at = to_epoch(created_at)
             self._db.execute(
                 "INSERT INTO tickets(id, subject, status, priority, customer_id, assignee_name, assignee_email,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " created_at, updated_at, thread_subject, external_key, tags, search_key)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     ticket_id,
                     subject,
@@ -207,25 +210,29 @@ class Store:
                     assignee.email if assignee else None,
                     at,
                     at,
+                    normalise_subject(subject),
+                    external_key,
+                    " ".join(sorted(set(tags))),
+                    _search_key(ticket_id, subject, customer.name, customer.email, sorted(set(tags))),
                 ),
             )
             self._db.executemany(
                 "INSERT OR IGNORE INTO ticket_tags(tag, ticket_id) VALUES (?, ?)", [(t, ticket_id) for t in tags]
             )
-            self._refresh_derived(ticket_id)
         return ticket_id
 
-    def add_message(self, ticket_id: int, message: Message) -> int | None:
-        """Add a message to a ticket; returns its row id, or None when its Message-ID is already stored."""
+    def add_message(
+        self, ticket_id: int, message: Message, *, raw: bytes | None = None, problems: Sequence[str] = ()
+    ) -> int | None:
+        """Add a message to a ticket; returns its row id, or None when its Message-ID is already stored.
+
+        ``raw`` (the message as received) is kept compressed, so nothing undecodable is ever lost.
+        """
         with self.transaction():
-            if message.message_id and self._db.execute(
-                "SELECT 1 FROM messages WHERE message_id = ?", (message.message_id,)
-            ).fetchone():
-                return None
             cursor = self._db.execute(
-                "INSERT INTO messages(ticket_id, author, from_email, from_name, to_addrs, cc_addrs, date, subject,"
-                " body_text, body_html, attachments, message_id, in_reply_to, refs)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO messages(ticket_id, author, from_email, from_name, to_addrs, cc_addrs, date, subject,"
+                " body_text, body_html, attachments, message_id, in_reply_to, refs, raw, problems)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     ticket_id,
                     message.author.value,
@@ -241,12 +248,17 @@ class Store:
                     message.message_id,
                     message.in_reply_to,
                     json.dumps(list(message.references)),
+                    zlib.compress(raw, 1) if raw is not None else None,
+                    json.dumps(list(problems)),
                 ),
             )
+            if not cursor.rowcount:  # its Message-ID is stored already
+                return None
             row_id = cursor.lastrowid
             self._db.execute(
-                "UPDATE tickets SET message_count = message_count + 1, updated_at = MAX(updated_at, ?) WHERE id = ?",
-                (to_epoch(message.date), ticket_id),
+                "UPDATE tickets SET message_count = message_count + 1, updated_at = MAX(updated_at, :at),"
+                " created_at = MIN(created_at, :at) WHERE id = :id",
+                {"at": to_epoch(message.date), "id": ticket_id},
             )
             customer = self._db.execute(
                 "SELECT c.name || ' ' || c.email FROM tickets t JOIN customers c ON c.id = t.customer_id"
@@ -268,10 +280,16 @@ class Store:
             self._db.execute("UPDATE tickets SET updated_at = MAX(updated_at, ?) WHERE id = ?", (to_epoch(at), ticket_id))
 
     def set_status(self, ticket_id: int, status: Status, at: datetime, actor: str | None) -> None:
+        """Log a status change at ``at``; the ticket's status is that of its latest change by date, so a
+        replayed history may arrive in any order."""
         with self.transaction():
             self._require(ticket_id)
-            self._db.execute("UPDATE tickets SET status = ? WHERE id = ?", (status.value, ticket_id))
             self.record_event(ticket_id, at, actor, "status", status.value)
+            self._db.execute(
+                "UPDATE tickets SET status = (SELECT value FROM events WHERE ticket_id = :id AND kind = 'status'"
+                " ORDER BY at DESC, id DESC LIMIT 1) WHERE id = :id",
+                {"id": ticket_id},
+            )
 
     def set_priority(self, ticket_id: int, priority: Priority, at: datetime, actor: str | None) -> None:
         with self.transaction():
@@ -328,12 +346,15 @@ class Store:
             raise NotFoundError(f"There is no ticket {ticket_id} in this account.")
 
     def _refresh_derived(self, ticket_id: int) -> None:
-        """Recompute the denormalised tag list and filter key after tags or subject changed."""
+        """Recompute the denormalised tag list and filter key after the tags changed."""
         tags = [r[0] for r in self._db.execute("SELECT tag FROM ticket_tags WHERE ticket_id = ? ORDER BY tag", (ticket_id,))]
+        subject, name, email = self._db.execute(
+            "SELECT t.subject, c.name, c.email FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?",
+            (ticket_id,),
+        ).fetchone()
         self._db.execute(
-            "UPDATE tickets SET tags = :tags, search_key = lower(:id || ' #' || :id || ' ' || subject || ' ' ||"
-            " (SELECT name || ' ' || email FROM customers WHERE id = customer_id) || ' ' || :tags) WHERE id = :id",
-            {"tags": " ".join(tags), "id": ticket_id},
+            "UPDATE tickets SET tags = ?, search_key = ? WHERE id = ?",
+            (" ".join(tags), _search_key(ticket_id, subject, name, email, tags), ticket_id),
         )
 
     # -- reads -----------------------------------------------------------------------------------
@@ -468,12 +489,93 @@ class Store:
         )
         return [_row_to_queue(r) for r in rows]
 
+    # -- threading lookups ----------------------------------------------------------------------
+
+    def has_message(self, message_id: str) -> bool:
+        return bool(self._read("SELECT 1 FROM messages WHERE message_id = ?", (message_id,)))
+
+    def ticket_for_message_ids(self, message_ids: Sequence[str]) -> int | None:
+        """The ticket holding any of these messages (the newest match), unless it is closed."""
+        if not message_ids:
+            return None
+        marks = ",".join("?" * len(message_ids))
+        rows = self._read(
+            f"SELECT m.ticket_id FROM messages m JOIN tickets t ON t.id = m.ticket_id"
+            f" WHERE m.message_id IN ({marks}) AND t.status != 'closed' ORDER BY m.date DESC LIMIT 1",
+            list(message_ids),
+        )
+        return rows[0][0] if rows else None
+
+    def open_ticket(self, ticket_id: int) -> int | None:
+        """``ticket_id`` if it exists and is not closed."""
+        rows = self._read("SELECT id FROM tickets WHERE id = ? AND status != 'closed'", (ticket_id,))
+        return rows[0][0] if rows else None
+
+    def ticket_by_thread(self, customer_email: str, thread_subject: str, since: datetime) -> int | None:
+        """The customer's latest ticket on this subject active since ``since``, unless closed."""
+        rows = self._read(
+            "SELECT t.id FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE c.email = ?"
+            " AND t.thread_subject = ? AND t.updated_at >= ? AND t.status != 'closed' ORDER BY t.updated_at DESC LIMIT 1",
+            (customer_email, thread_subject, to_epoch(since)),
+        )
+        return rows[0][0] if rows else None
+
+    def ticket_by_external_key(self, key: str) -> int | None:
+        rows = self._read("SELECT id FROM tickets WHERE external_key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def has_event(self, ticket_id: int, at: datetime, kind: str, value: str | None) -> bool:
+        return bool(
+            self._read(
+                "SELECT 1 FROM events WHERE ticket_id = ? AND at = ? AND kind = ? AND value IS ?",
+                (ticket_id, to_epoch(at), kind, value),
+            )
+        )
+
+    def ticket_status(self, ticket_id: int) -> Status:
+        rows = self._read("SELECT status FROM tickets WHERE id = ?", (ticket_id,))
+        if not rows:
+            raise NotFoundError(f"There is no ticket {ticket_id} in this account.")
+        return Status(rows[0][0])
+
+    def last_status_change(self, ticket_id: int) -> StatusChange | None:
+        rows = self._read(
+            "SELECT at, value FROM events WHERE ticket_id = ? AND kind = 'status' ORDER BY at DESC, id DESC LIMIT 1",
+            (ticket_id,),
+        )
+        return StatusChange(from_epoch(rows[0][0]), Status(rows[0][1])) if rows else None
+
+    def agent_addresses(self) -> set[str]:
+        """Addresses the team has written from or been assigned as: mail from them is an agent's."""
+        rows = self._read(
+            "SELECT from_email FROM messages WHERE author = 'agent'"
+            " UNION SELECT assignee_email FROM tickets WHERE assignee_email IS NOT NULL"
+        )
+        return {row[0].lower() for row in rows}
+
     def data_version(self) -> int:
         """Changes whenever another connection (another agent-tui, a script) commits to this file."""
         return self._read("PRAGMA data_version")[0][0]
 
     def ticket_count(self) -> int:
         return self._read("SELECT COUNT(*) FROM tickets")[0][0]
+
+
+def _search_key(ticket_id: int, subject: str, name: str, email: str, tags: Sequence[str]) -> str:
+    """What the filter box matches: the id (also as #id), subject, customer and tags, lower-cased."""
+    return f"{ticket_id} #{ticket_id} {subject} {name} {email} {' '.join(tags)}".lower()
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration into statements (``executescript`` would commit the open transaction)."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending
+            pending = ""
+    if pending.strip():
+        yield pending
 
 
 def _queue_sql(query: QueueQuery, me: Agent, now: datetime) -> tuple[str, list, str, str]:

@@ -83,6 +83,17 @@ MIGRATIONS: list[str] = [
     -- One row per message. CJK text is indexed one character per token (see store.fts).
     CREATE VIRTUAL TABLE search USING fts5(subject, body, customer, ticket_id UNINDEXED);
     """,
+    # 2: what threading and ingest need: a thread subject, external keys, the raw message and its problems.
+    """
+    ALTER TABLE tickets ADD COLUMN thread_subject TEXT NOT NULL DEFAULT '';
+    ALTER TABLE tickets ADD COLUMN external_key TEXT;
+    UPDATE tickets SET thread_subject = agent_tui_normalise_subject(subject);
+    CREATE UNIQUE INDEX tickets_by_external_key ON tickets(external_key) WHERE external_key IS NOT NULL;
+    CREATE INDEX tickets_by_thread ON tickets(customer_id, thread_subject, updated_at);
+    -- raw: the message as received, zlib-compressed; problems: a JSON list of what could not be read.
+    ALTER TABLE messages ADD COLUMN raw BLOB;
+    ALTER TABLE messages ADD COLUMN problems TEXT NOT NULL DEFAULT '[]';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,280 @@
+"""Reading tickets piped in: eml files, mbox, maildir and JSON lines, from paths or stdin.
+
+Each input yields :class:`Incoming` items (a message or a status change) or :class:`Unreadable` ones
+naming where the problem is and why, so one bad line never stops the rest. Reading streams: an mbox
+of any size is split as it is read.
+
+JSON lines format, one object per line:
+
+- a message: ``from`` ("a@b", "Name <a@b>" or {"email", "name"}), ``subject``, ``text``, optional
+  ``html``, ``date`` (ISO 8601), ``message_id``, ``in_reply_to``, ``references``, ``ticket`` (an external
+  key grouping lines into one ticket), ``author`` (customer | agent | note; default customer), ``to``,
+  ``tags``, ``priority``, ``assignee``;
+- a status change: ``ticket``, ``date``, ``status`` and no ``text``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import getaddresses
+from pathlib import Path
+from typing import BinaryIO
+
+from agent_tui.domain.models import Address, Agent, Author, Message, Priority, Status, normalise_tag
+from agent_tui.errors import UsageError
+from agent_tui.sources.mail_parse import html_to_text, parse_mail
+
+FORMATS = ("auto", "eml", "mbox", "maildir", "jsonl")
+_ESCAPED_FROM = re.compile(rb">+From ")
+
+
+@dataclass(slots=True)
+class Incoming:
+    """One message to file into a ticket, with what the input said about the ticket."""
+
+    origin: str  # where it came from, for messages to the user: "orders.mbox message 12"
+    message: Message
+    author_known: bool = False  # JSON lines say who wrote it; mail is classified by sender address
+    ticket_key: str | None = None
+    tags: tuple[str, ...] = ()
+    priority: Priority | None = None
+    assignee: Agent | None = None
+    raw: bytes | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class StatusLine:
+    origin: str
+    ticket_key: str
+    date: datetime
+    status: Status
+
+
+@dataclass(slots=True)
+class Unreadable:
+    origin: str
+    reason: str
+
+
+Item = Incoming | StatusLine | Unreadable
+
+
+def read_inputs(paths: Iterable[str], fmt: str, stdin: BinaryIO, now: datetime) -> Iterator[Item]:
+    """Every item of every input, in order; ``-`` (or no path at all) is standard input."""
+    if fmt not in FORMATS:
+        raise UsageError(f"Unknown format {fmt!r}: use one of {', '.join(FORMATS)}.")
+    for path in list(paths) or ["-"]:
+        if path == "-":
+            yield from _read_stream(stdin, "stdin", fmt, now)
+            continue
+        target = Path(path)
+        if target.is_dir():
+            if fmt not in ("auto", "maildir"):
+                yield Unreadable(path, f"is a folder, not a {fmt} file")
+                continue
+            yield from _read_maildir(target, now)
+            continue
+        try:
+            handle = target.open("rb")
+        except OSError as error:
+            yield Unreadable(path, f"could not be opened ({error.strerror})")
+            continue
+        with handle:
+            yield from _read_stream(handle, path, fmt, now)
+
+
+def _read_stream(stream: BinaryIO, name: str, fmt: str, now: datetime) -> Iterator[Item]:
+    head = stream.peek(64)[:64] if hasattr(stream, "peek") else b""
+    if fmt == "auto":
+        fmt = _detect(head)
+    if fmt == "jsonl":
+        for number, line in enumerate(stream, start=1):
+            if line.strip():
+                yield parse_json_line(line, f"{name} line {number}", now)
+    elif fmt == "mbox":
+        for number, raw in enumerate(_split_mbox(stream), start=1):
+            yield _mail(raw, f"{name} message {number}", now)
+    else:
+        yield _mail(stream.read(), name, now)
+
+
+def _detect(head: bytes) -> str:
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"{"):
+        return "jsonl"
+    if stripped.startswith(b"From "):
+        return "mbox"
+    return "eml"
+
+
+def _split_mbox(stream: BinaryIO) -> Iterator[bytes]:
+    """Messages of an mbox (mboxrd or mboxo), split on "From " lines as they are read."""
+    current: list[bytes] = []
+    started = False
+    previous_blank = True
+    for line in stream:
+        if line.startswith(b"From ") and previous_blank:
+            if started and current:
+                yield b"".join(current)
+            current, started = [], True
+        elif started:
+            # mboxrd escapes body lines that look like separators: ">From " -> "From ", ">>From " -> ">From ".
+            current.append(line[1:] if line[:1] == b">" and _ESCAPED_FROM.match(line) else line)
+        previous_blank = not line.strip()
+    if started and current:
+        yield b"".join(current)
+
+
+def _read_maildir(folder: Path, now: datetime) -> Iterator[Item]:
+    subfolders = [folder / sub for sub in ("cur", "new")] if (folder / "cur").is_dir() else [folder]
+    for sub in subfolders:
+        for entry in sorted(os.scandir(sub), key=lambda e: e.name):
+            if entry.is_file() and not entry.name.startswith("."):
+                try:
+                    raw = Path(entry.path).read_bytes()
+                except OSError as error:
+                    yield Unreadable(entry.path, f"could not be read ({error.strerror})")
+                    continue
+                yield _mail(raw, entry.path, now)
+
+
+def _mail(raw: bytes, origin: str, now: datetime) -> Item:
+    if not raw.strip():
+        return Unreadable(origin, "is empty")
+    try:
+        parsed = parse_mail(raw, fallback_date=now)
+    except Exception as error:  # parse_mail is built not to raise; this keeps one message from stopping the rest
+        return Unreadable(origin, f"could not be parsed as mail ({type(error).__name__})")
+    return Incoming(origin, parsed.message, raw=raw, problems=parsed.problems)
+
+
+# -- JSON lines ----------------------------------------------------------------------------------
+
+
+class _BadLine(ValueError):
+    pass
+
+
+def parse_json_line(line: bytes | str, origin: str, now: datetime) -> Item:
+    try:
+        data = json.loads(line)
+    except (ValueError, UnicodeDecodeError) as error:
+        return Unreadable(origin, f"is not JSON ({error})")
+    if not isinstance(data, dict):
+        return Unreadable(origin, "is not a JSON object")
+    try:
+        return _json_item(data, origin, now)
+    except _BadLine as error:
+        return Unreadable(origin, str(error))
+    except UsageError as error:
+        return Unreadable(origin, str(error).rstrip("."))
+
+
+def _json_item(data: dict, origin: str, now: datetime) -> Item:
+    key = data.get("ticket")
+    if key is not None and not isinstance(key, (str, int)):
+        raise _BadLine('"ticket" must be a string or a number')
+    ticket_key = str(key) if key is not None else None
+    if "text" not in data and "html" not in data and "status" in data:
+        if ticket_key is None:
+            raise _BadLine('a status change needs "ticket"')
+        return StatusLine(origin, ticket_key, _json_date(data, required=True, now=now), Status.parse(_string(data, "status")))
+    if "text" not in data and "html" not in data:
+        raise _BadLine('has neither "text" nor "status"')
+    sender = _json_addresses(data.get("from"), "from")
+    if not sender:
+        raise _BadLine('needs "from" with an email address')
+    date = _json_date(data, required=False, now=now)
+    html = _string(data, "html") if data.get("html") is not None else None
+    text = _string(data, "text") if data.get("text") is not None else html_to_text(html or "")
+    author = Author(_string(data, "author").lower()) if data.get("author") else Author.CUSTOMER
+    message_id = _string(data, "message_id") if data.get("message_id") else _line_id(ticket_key, date if data.get("date") else None, sender[0], text)
+    references = data.get("references") or []
+    if isinstance(references, str):
+        references = references.split()
+    tags = data.get("tags") or []
+    if isinstance(tags, str):
+        tags = tags.split(",")
+    message = Message(
+        author=author,
+        sender=sender[0],
+        date=date,
+        text=text,
+        html=html,
+        subject=" ".join(_string(data, "subject").split()) if data.get("subject") is not None else "",
+        to=tuple(_json_addresses(data.get("to"), "to")),
+        message_id=_angle(message_id),
+        in_reply_to=_angle(_string(data, "in_reply_to")) if data.get("in_reply_to") else None,
+        references=tuple(_angle(str(r)) for r in references),
+    )
+    return Incoming(
+        origin,
+        message,
+        author_known=True,
+        ticket_key=ticket_key,
+        tags=tuple(normalise_tag(str(t)) for t in tags if str(t).strip()),
+        priority=Priority.parse(_string(data, "priority")) if data.get("priority") else None,
+        assignee=Agent.parse(_string(data, "assignee")) if data.get("assignee") else None,
+    )
+
+
+def _string(data: dict, key: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str):
+        raise _BadLine(f'"{key}" must be a string')
+    return value
+
+
+def _json_date(data: dict, *, required: bool, now: datetime) -> datetime:
+    if data.get("date") is None:
+        if required:
+            raise _BadLine('a status change needs "date"')
+        return now
+    text = _string(data, "date")
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise _BadLine(f'"date" {text!r} is not ISO 8601') from None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _json_addresses(value: object, key: str) -> list[Address]:
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    found = []
+    for item in items:
+        if isinstance(item, dict):
+            email, name = item.get("email"), item.get("name") or ""
+            if not isinstance(email, str) or "@" not in email or not isinstance(name, str):
+                raise _BadLine(f'"{key}" needs an "email" address')
+            found.append(Address(email.strip(), name.strip()))
+        elif isinstance(item, str):
+            parsed = [Address(e.strip(), n.strip()) for n, e in getaddresses([item]) if "@" in e]
+            if not parsed:
+                raise _BadLine(f'"{key}" {item!r} has no email address')
+            found.extend(parsed)
+        else:
+            raise _BadLine(f'"{key}" must be an address or a list of them')
+    return found
+
+
+def _angle(message_id: str) -> str:
+    message_id = message_id.strip()
+    return message_id if message_id.startswith("<") else f"<{message_id}>"
+
+
+def _line_id(ticket_key: str | None, date: datetime | None, sender: Address, text: str) -> str:
+    """A stable id for a line without ``message_id``: the same ticket, date and sender is the same message."""
+    basis = [ticket_key or "", date.isoformat() if date else "", sender.email.lower()]
+    if date is None:
+        basis.append(text)  # no date: only the same text can be the same message
+    digest = hashlib.sha256("\x1f".join(basis).encode()).hexdigest()[:32]
+    return f"<jsonl-{digest}@agent-tui.invalid>"
