@@ -132,3 +132,24 @@ def test_unwritable_location_is_a_store_error(tmp_path):
     blocker.write_text("not a folder")
     with pytest.raises(StoreError):
         Store.open(blocker / "store.sqlite3")
+
+
+def test_an_older_store_is_migrated_in_place(tmp_path):
+    from agent_tui.store.db import _statements
+    from agent_tui.store.schema import MIGRATIONS
+
+    path = tmp_path / "old.sqlite3"
+    raw = sqlite3.connect(path)
+    for statement in _statements(MIGRATIONS[0]):
+        raw.execute(statement)
+    raw.execute("PRAGMA user_version = 1")
+    raw.execute("INSERT INTO customers(id, email, name) VALUES (1, 'a@b.c', 'A')")
+    raw.execute("INSERT INTO tickets(id, subject, status, priority, customer_id, created_at, updated_at)"
+                " VALUES (1001, 'RE: Fwd: Where is my order?', 'open', 1, 1, 0, 0)")
+    raw.commit()
+    raw.close()
+    store = Store.open(path)
+    assert store._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert store._db.execute("SELECT thread_subject FROM tickets").fetchone()[0] == "where is my order?"
+    assert store.ticket(1001).subject == "RE: Fwd: Where is my order?"
+    store.close()
