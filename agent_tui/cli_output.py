@@ -41,9 +41,8 @@ def print_queue(service: TicketService, ids: Sequence[int], mode: str) -> None:
         out.write("[")
     first = True
     for start in range(0, len(ids), _BATCH):
-        for ticket_id in ids[start : start + _BATCH]:
-            ticket = service.ticket(ticket_id)
-            line = _dump(ticket_json(ticket, service.clocks(ticket)))
+        for ticket, clocks in service.tickets_with_clocks(ids[start : start + _BATCH]):
+            line = _dump(ticket_json(ticket, clocks))
             if mode == "json":
                 out.write(("\n  " if first else ",\n  ") + line)
             else:

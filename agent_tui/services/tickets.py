@@ -78,7 +78,14 @@ class TicketService:
         return self.store.ticket(ticket_id)
 
     def clocks(self, ticket: Ticket) -> list[Clock]:
-        messages, changes = self.store.sla_inputs(ticket.id)
+        return self._clocks(ticket, *self.store.sla_inputs(ticket.id))
+
+    def tickets_with_clocks(self, ids: Sequence[int]) -> list[tuple[Ticket, list[Clock]]]:
+        """Many tickets and their clocks in a few queries (listing 100,000 for a script)."""
+        inputs = self.store.sla_inputs_many(ids)
+        return [(ticket, self._clocks(ticket, *inputs[ticket.id])) for ticket in self.store.tickets(ids)]
+
+    def _clocks(self, ticket: Ticket, messages: list, changes: list) -> list[Clock]:
         return ticket_clocks(
             created_at=ticket.created_at,
             priority=ticket.priority,

@@ -419,27 +419,38 @@ class Store:
         ]
 
     def ticket(self, ticket_id: int) -> Ticket:
+        found = self.tickets([ticket_id])
+        if not found:
+            raise NotFoundError(f"There is no ticket {ticket_id} in this account.")
+        return found[0]
+
+    def tickets(self, ids: Sequence[int]) -> list[Ticket]:
+        """These tickets, in the order given; ids not found are left out."""
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
         rows = self._read(
             "SELECT t.id, t.subject, t.status, t.priority, t.created_at, t.updated_at, t.assignee_name,"
             " t.assignee_email, t.tags, t.message_count, c.email, c.name, c.extra"
-            " FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?",
-            (ticket_id,),
+            f" FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id IN ({marks})",
+            list(ids),
         )
-        if not rows:
-            raise NotFoundError(f"There is no ticket {ticket_id} in this account.")
-        r = rows[0]
-        return Ticket(
-            id=r[0],
-            subject=r[1],
-            status=Status(r[2]),
-            priority=Priority(r[3]),
-            created_at=from_epoch(r[4]),
-            updated_at=from_epoch(r[5]),
-            assignee=Agent(r[6], r[7]) if r[6] else None,
-            tags=tuple(r[8].split()),
-            message_count=r[9],
-            customer=Customer(email=r[10], name=r[11], extra=json.loads(r[12])),
-        )
+        by_id = {
+            r[0]: Ticket(
+                id=r[0],
+                subject=r[1],
+                status=Status(r[2]),
+                priority=Priority(r[3]),
+                created_at=from_epoch(r[4]),
+                updated_at=from_epoch(r[5]),
+                assignee=Agent(r[6], r[7]) if r[6] else None,
+                tags=tuple(r[8].split()),
+                message_count=r[9],
+                customer=Customer(email=r[10], name=r[11], extra=json.loads(r[12])),
+            )
+            for r in rows
+        }
+        return [by_id[i] for i in ids if i in by_id]
 
     def messages(self, ticket_id: int) -> list[Message]:
         rows = self._read(
@@ -468,17 +479,25 @@ class Store:
 
     def sla_inputs(self, ticket_id: int) -> tuple[list[tuple[Author, datetime]], list[StatusChange]]:
         """What the SLA clocks read: message authors and dates, and the status log."""
-        messages = [
-            (Author(a), from_epoch(d))
-            for a, d in self._read("SELECT author, date FROM messages WHERE ticket_id = ?", (ticket_id,))
-        ]
-        changes = [
-            StatusChange(from_epoch(at), Status(value))
-            for at, value in self._read(
-                "SELECT at, value FROM events WHERE ticket_id = ? AND kind = 'status' ORDER BY at, id", (ticket_id,)
-            )
-        ]
-        return messages, changes
+        return self.sla_inputs_many([ticket_id])[ticket_id]
+
+    def sla_inputs_many(
+        self, ids: Sequence[int]
+    ) -> dict[int, tuple[list[tuple[Author, datetime]], list[StatusChange]]]:
+        inputs: dict[int, tuple[list[tuple[Author, datetime]], list[StatusChange]]] = {i: ([], []) for i in ids}
+        if not ids:
+            return inputs
+        marks = ",".join("?" * len(ids))
+        for ticket_id, author, date in self._read(
+            f"SELECT ticket_id, author, date FROM messages WHERE ticket_id IN ({marks})", list(ids)
+        ):
+            inputs[ticket_id][0].append((Author(author), from_epoch(date)))
+        for ticket_id, at, value in self._read(
+            f"SELECT ticket_id, at, value FROM events WHERE ticket_id IN ({marks}) AND kind = 'status' ORDER BY at, id",
+            list(ids),
+        ):
+            inputs[ticket_id][1].append(StatusChange(from_epoch(at), Status(value)))
+        return inputs
 
     def customer_tickets(self, email: str) -> list[QueueRow]:
         """Every ticket of one customer, newest first."""
