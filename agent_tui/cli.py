@@ -85,6 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     change.add_argument("--untag", action="append", default=[], metavar="T")
     _output_options(change)
 
+    sla = commands.add_parser("sla", parents=[sub_common], help="a ticket's SLA clocks")
+    sla.add_argument("id", type=_ticket_id)
+    _output_options(sla)
+
     keys = commands.add_parser("keys", parents=[sub_common], help="list key bindings by id")
     _output_options(keys)
 
@@ -219,7 +223,18 @@ def _cmd_list(service: TicketService, args: argparse.Namespace) -> int:
 def _cmd_show(service: TicketService, args: argparse.Namespace) -> int:
     from agent_tui.cli_output import print_detail
 
-    print_detail(service.detail(args.id), as_json=args.json)
+    print_detail(service, service.detail(args.id), as_json=args.json)
+    return 0
+
+
+def _cmd_sla(service: TicketService, args: argparse.Namespace) -> int:
+    from agent_tui.cli_output import print_clocks
+
+    clocks = service.clocks(service.ticket(args.id))
+    if args.json:
+        print(json.dumps([clock.to_json() for clock in clocks]))
+    else:
+        print_clocks(service, clocks)
     return 0
 
 
@@ -247,7 +262,7 @@ def _cmd_set(service: TicketService, args: argparse.Namespace) -> int:
             service.tag(args.id, tag, True)
         for tag in untags:
             service.tag(args.id, tag, False)
-    print_detail(service.detail(args.id), as_json=args.json, with_messages=False)
+    print_detail(service, service.detail(args.id), as_json=args.json, with_messages=False)
     return 0
 
 
@@ -299,7 +314,7 @@ def _cmd_account(paths: AppPaths, args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"list": _cmd_list, "show": _cmd_show, "set": _cmd_set, "ingest": _cmd_ingest}
+_COMMANDS = {"list": _cmd_list, "show": _cmd_show, "set": _cmd_set, "ingest": _cmd_ingest, "sla": _cmd_sla}
 
 
 def _utf8_output() -> None:

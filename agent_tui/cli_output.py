@@ -15,7 +15,7 @@ from datetime import datetime
 from rich.cells import cell_len, set_cell_size
 
 from agent_tui.domain.queue import QueueRow
-from agent_tui.domain.sla import format_remaining
+from agent_tui.domain.sla import Clock, format_remaining
 from agent_tui.domain.text import safe_block, safe_line
 from agent_tui.services.serialize import message_json, ticket_json
 from agent_tui.services.tickets import TicketDetail, TicketService
@@ -35,7 +35,7 @@ def print_queue(service: TicketService, ids: Sequence[int], mode: str) -> None:
         out.write(_row_line(("ID", "SLA", "PRIORITY", "STATUS", "CUSTOMER", "SUBJECT", "AGE", "ASSIGNEE")) + "\n")
         for start in range(0, len(ids), _BATCH):
             for row in service.queue_rows(ids[start : start + _BATCH]):
-                out.write(_row_line(_text_cells(row, now)) + "\n")
+                out.write(_row_line(_text_cells(service, row, now)) + "\n")
         return
     if mode == "json":
         out.write("[")
@@ -71,8 +71,9 @@ def _fit(text: str, width: int) -> str:
     return set_cell_size(text, width)
 
 
-def _text_cells(row: QueueRow, now: datetime) -> tuple[str, ...]:
-    sla = "" if row.sla_due_at is None else format_remaining(row.sla_due_at - int(now.timestamp()))
+def _text_cells(service: TicketService, row: QueueRow, now: datetime) -> tuple[str, ...]:
+    clock = service.queue_clock(row)
+    sla = format_remaining(clock[0]) if clock else "paused" if row.status.pauses_sla else ""
     return (
         str(row.id),
         sla,
@@ -93,7 +94,12 @@ def format_age(now: datetime, created_at: int) -> str:
     return "now"
 
 
-def print_detail(detail: TicketDetail, *, as_json: bool, with_messages: bool = True) -> None:
+def print_clocks(service: TicketService, clocks: Sequence[Clock]) -> None:
+    for clock in clocks:
+        print(f"sla {clock.metric.value:<12} {clock.state.value:<9} {service.describe(clock)}")
+
+
+def print_detail(service: TicketService, detail: TicketDetail, *, as_json: bool, with_messages: bool = True) -> None:
     ticket = detail.ticket
     if as_json:
         data = ticket_json(ticket, detail.clocks)
@@ -105,9 +111,7 @@ def print_detail(detail: TicketDetail, *, as_json: bool, with_messages: bool = T
     print(f"#{ticket.id}  {safe_line(ticket.subject)}")
     print(f"{ticket.status.value} · {ticket.priority.label} · {assignee} · tags: {' '.join(ticket.tags) or '-'}")
     print(f"customer: {safe_line(ticket.customer.name)} <{safe_line(ticket.customer.email)}>")
-    for clock in detail.clocks:
-        due = f" · due {clock.due_at:%a %d %b %H:%M} UTC" if clock.due_at and clock.running else ""
-        print(f"sla {clock.metric.value}: {clock.state.value} {format_remaining(clock.remaining_seconds)}{due}")
+    print_clocks(service, detail.clocks)
     if not with_messages:
         return
     for message in detail.messages:

@@ -7,7 +7,8 @@ Semantics (as Zendesk defines them):
 - every clock counts only while the ticket is new or open: pending and on-hold pause it, and solving a
   ticket fulfils the reply clocks that are still running.
 
-This module counts calendar time. Business hours, holidays and the policy file build on it later.
+A target counts calendar time or business time (:class:`BusinessHours`: periods per weekday in the
+policy's time zone, holidays); a business clock's remaining time is in business seconds.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
+from agent_tui.domain.business_hours import BusinessHours
 from agent_tui.domain.models import Author, Priority, Status, StatusChange
 
 
@@ -47,10 +49,20 @@ _HOUR = 3600
 class Policy:
     targets: dict[Priority, dict[Metric, Target]]
     warning: float = 0.25  # share of the target left when a clock turns to warning
+    hours: BusinessHours | None = None  # required when any target counts business time
+    tag_targets: dict[str, dict[Metric, Target]] | None = None  # a tag's targets win over its priority's
 
-    def target(self, priority: Priority, metric: Metric) -> Target | None:
-        own = self.targets.get(priority) or self.targets.get(Priority.NORMAL, {})
-        return own.get(metric)
+    def target(self, priority: Priority, metric: Metric, tags: tuple[str, ...] = ()) -> Target | None:
+        """The target for a ticket: the strictest of its tags' targets, else its priority's, else normal's
+        (a priority with no target for this clock uses normal's)."""
+        by_tag = [t[metric] for tag in tags if (t := (self.tag_targets or {}).get(tag)) and metric in t]
+        if by_tag:
+            return min(by_tag, key=lambda target: target.seconds)
+        own = self.targets.get(priority, {})
+        return own[metric] if metric in own else self.targets.get(Priority.NORMAL, {}).get(metric)
+
+    def hours_for(self, target: Target) -> BusinessHours | None:
+        return self.hours if target.business else None
 
 
 def _targets(first: float, nxt: float, resolution: float) -> dict[Metric, Target]:
@@ -130,24 +142,29 @@ class _Timeline:
             counting = status in (Status.NEW, Status.OPEN)
             yield max(at, start), end, counting
 
-    def counted_seconds(self, start: datetime, end: datetime) -> float:
+    def counted_seconds(self, start: datetime, end: datetime, hours: BusinessHours | None) -> float:
+        """Time the clock ran in [start, end): only while counting, and only in business hours if given."""
         total = 0.0
         for seg_start, seg_end, counting in self._segments(start):
             if seg_start >= end:
                 break
             if counting:
-                total += ((min(seg_end, end) if seg_end else end) - seg_start).total_seconds()
+                stop = min(seg_end, end) if seg_end else end
+                total += hours.seconds_between(seg_start, stop) if hours else (stop - seg_start).total_seconds()
         return total
 
-    def deadline(self, start: datetime, target_seconds: float) -> datetime | None:
+    def deadline(self, start: datetime, target_seconds: float, hours: BusinessHours | None) -> datetime | None:
         """When ``target_seconds`` of counted time will have passed, or None if the clock stays paused."""
         left = target_seconds
         for seg_start, seg_end, counting in self._segments(start):
             if not counting:
                 continue
-            if seg_end is None or (seg_end - seg_start).total_seconds() >= left:
-                return seg_start + timedelta(seconds=left)
-            left -= (seg_end - seg_start).total_seconds()
+            if seg_end is None:
+                return hours.add(seg_start, left) if hours else seg_start + timedelta(seconds=left)
+            length = hours.seconds_between(seg_start, seg_end) if hours else (seg_end - seg_start).total_seconds()
+            if length >= left:
+                return hours.add(seg_start, left) if hours else seg_start + timedelta(seconds=left)
+            left -= length
         return None
 
 
@@ -158,23 +175,40 @@ def _clock(
     start: datetime,
     end: datetime | None,
     now: datetime,
-    warning: float,
+    policy: Policy,
 ) -> Clock:
-    due_at = timeline.deadline(start, target.seconds)
+    hours = policy.hours_for(target)
+    due_at = timeline.deadline(start, target.seconds, hours)
     if end is not None and end <= now:
-        elapsed = timeline.counted_seconds(start, end)
+        elapsed = timeline.counted_seconds(start, end, hours)
         state = ClockState.MET if elapsed <= target.seconds else ClockState.BREACHED
         return Clock(metric, state, due_at, int(target.seconds - elapsed), target.business, target.seconds)
-    remaining = int(target.seconds - timeline.counted_seconds(start, now))
+    remaining = int(target.seconds - timeline.counted_seconds(start, now, hours))
     if timeline.status_at(now).pauses_sla:
-        state, due_at = ClockState.PAUSED, None
-    elif remaining < 0:
-        state = ClockState.BREACHED
-    elif remaining < warning * target.seconds:
-        state = ClockState.WARNING
-    else:
-        state = ClockState.OK
-    return Clock(metric, state, due_at, remaining, target.business, target.seconds)
+        return Clock(metric, ClockState.PAUSED, None, remaining, target.business, target.seconds)
+    return Clock(metric, running_state(remaining, target, policy), due_at, remaining, target.business, target.seconds)
+
+
+def running_state(remaining: int, target: Target, policy: Policy) -> ClockState:
+    if remaining < 0:
+        return ClockState.BREACHED
+    if remaining < policy.warning * target.seconds:
+        return ClockState.WARNING
+    return ClockState.OK
+
+
+def remaining_until(due_at: datetime, now: datetime, target: Target, policy: Policy) -> int:
+    """A running clock's remaining time in its own terms, from its deadline (what the queue shows).
+
+    While a clock runs, its remaining time is the counted time between now and the deadline, so the
+    queue needs no event log: only the stored deadline and the policy.
+    """
+    hours = policy.hours_for(target)
+    if hours is None:
+        return int((due_at - now).total_seconds())
+    if now <= due_at:
+        return int(hours.seconds_between(now, due_at))
+    return -int(hours.seconds_between(due_at, now))
 
 
 def ticket_clocks(
@@ -185,20 +219,25 @@ def ticket_clocks(
     status_changes: Sequence[StatusChange],
     now: datetime,
     policy: Policy = DEFAULT_POLICY,
+    tags: tuple[str, ...] = (),
 ) -> list[Clock]:
     """Every SLA clock of one ticket as of ``now``: first reply, the latest next reply, resolution."""
+    # All arithmetic in UTC: Python ignores offsets when subtracting or adding to datetimes of one zone,
+    # which would put a deadline an hour out across a daylight-saving change.
+    created_at, now = created_at.astimezone(UTC), now.astimezone(UTC)
+    status_changes = [StatusChange(c.at.astimezone(UTC), c.status) for c in status_changes]
     timeline = _Timeline(created_at, status_changes)
-    ordered = sorted((date, author) for author, date in messages if author is not Author.NOTE)
+    ordered = sorted((date.astimezone(UTC), author) for author, date in messages if author is not Author.NOTE)
     clocks: list[Clock] = []
 
     def reply_clock(metric: Metric, start: datetime) -> None:
-        target = policy.target(priority, metric)
+        target = policy.target(priority, metric, tags)
         if target is None:
             return
         reply = next((d for d, a in ordered if a is Author.AGENT and d >= start), None)
         solved = timeline.first_solved_after(start)
         ends = [t for t in (reply, solved) if t is not None]
-        clocks.append(_clock(metric, target, timeline, start, min(ends) if ends else None, now, policy.warning))
+        clocks.append(_clock(metric, target, timeline, start, min(ends) if ends else None, now, policy))
 
     customer_dates = [d for d, a in ordered if a is Author.CUSTOMER]
     reply_clock(Metric.FIRST_REPLY, customer_dates[0] if customer_dates else created_at)
@@ -212,11 +251,11 @@ def ticket_clocks(
         if cycle_start is not None:
             reply_clock(Metric.NEXT_REPLY, cycle_start)
 
-    target = policy.target(priority, Metric.RESOLUTION)
+    target = policy.target(priority, Metric.RESOLUTION, tags)
     if target is not None:
         # Solved time never counts, so a solved ticket's clock simply ends now.
         end = None if timeline.status_at(now).is_unsolved else now
-        clocks.append(_clock(Metric.RESOLUTION, target, timeline, created_at, end, now, policy.warning))
+        clocks.append(_clock(Metric.RESOLUTION, target, timeline, created_at, end, now, policy))
     return clocks
 
 
@@ -229,6 +268,21 @@ def next_deadline(clocks: Sequence[Clock]) -> datetime | None:
 def most_urgent(clocks: Sequence[Clock]) -> Clock | None:
     running = [c for c in clocks if c.running and c.due_at is not None]
     return min(running, key=lambda c: c.due_at) if running else None  # type: ignore[arg-type,return-value]
+
+
+def describe_clock(clock: Clock, tz: tzinfo) -> str:
+    """What a clock means in words: ``2h 10m business · due Tue 10:00``, ``paused · 3h 20m left``."""
+    terms = " business" if clock.business else ""
+    if clock.state is ClockState.PAUSED:
+        return f"paused · {format_remaining(clock.remaining_seconds)}{terms} left"
+    if clock.state is ClockState.MET:
+        return f"met · {format_remaining(clock.remaining_seconds)}{terms} to spare"
+    if not clock.running:  # ended after its target: the breach stays on record
+        return f"breached · {format_remaining(-clock.remaining_seconds)}{terms} late"
+    due = f" · due {clock.due_at.astimezone(tz):%a %d %b %H:%M}" if clock.due_at else ""
+    if clock.state is ClockState.BREACHED:
+        return f"{format_remaining(-clock.remaining_seconds)}{terms} overdue{due}"
+    return f"{format_remaining(clock.remaining_seconds)}{terms}{due}"
 
 
 def format_remaining(seconds: int) -> str:

@@ -12,9 +12,20 @@ from datetime import UTC, datetime
 
 from agent_tui.domain.models import Agent, Message, Priority, Status, Ticket, normalise_tag
 from agent_tui.domain.queue import QueueQuery, QueueRow, View
-from agent_tui.domain.sla import DEFAULT_POLICY, Clock, Policy, most_urgent, ticket_clocks
+from agent_tui.domain.sla import (
+    DEFAULT_POLICY,
+    Clock,
+    ClockState,
+    Metric,
+    Policy,
+    describe_clock,
+    most_urgent,
+    remaining_until,
+    running_state,
+    ticket_clocks,
+)
 from agent_tui.sources.base import Source
-from agent_tui.store import Store
+from agent_tui.store import Store, from_epoch
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +104,7 @@ class TicketService:
             status_changes=changes,
             now=self.now(),
             policy=self.policy,
+            tags=ticket.tags,
         )
 
     def detail(self, ticket_id: int) -> TicketDetail:
@@ -131,7 +143,9 @@ class TicketService:
         return self.assign(ticket_id, self.me)
 
     def tag(self, ticket_id: int, tag: str, present: bool = True) -> Ticket:
-        self.store.set_tag(ticket_id, normalise_tag(tag), present, self.now(), self.me.name)
+        with self.store.transaction():
+            if self.store.set_tag(ticket_id, normalise_tag(tag), present, self.now(), self.me.name):
+                self.refresh_sla(ticket_id)  # a tag may carry targets of its own
         return self.store.ticket(ticket_id)
 
     def team_addresses(self) -> set[str]:
@@ -143,6 +157,24 @@ class TicketService:
         return self.me if text.strip().lower() == "me" else Agent.parse(text)
 
     def refresh_sla(self, ticket_id: int) -> None:
-        """Store the nearest running deadline, which the queue sorts on and the breaching view reads."""
-        clock = most_urgent(self.clocks(self.store.ticket(ticket_id)))
-        self.store.set_sla(ticket_id, clock.due_at if clock else None, clock.metric.value if clock else None)
+        self.refresh_sla_many([ticket_id])
+
+    def refresh_sla_many(self, ids: Sequence[int]) -> None:
+        """Store each ticket's nearest running deadline, which the queue sorts on and the breaching view reads."""
+        for ticket, clocks in self.tickets_with_clocks(ids):
+            clock = most_urgent(clocks)
+            self.store.set_sla(ticket.id, clock.due_at if clock else None, clock.metric.value if clock else None)
+
+    def queue_clock(self, row: QueueRow) -> tuple[int, ClockState] | None:
+        """The queue row's most urgent running clock: remaining time in its own terms, and its state."""
+        if row.sla_due_at is None or row.sla_metric is None:
+            return None
+        target = self.policy.target(row.priority, Metric(row.sla_metric), row.tags)
+        if target is None:
+            return None
+        remaining = remaining_until(from_epoch(row.sla_due_at), self.now(), target, self.policy)
+        return remaining, running_state(remaining, target, self.policy)
+
+    def describe(self, clock: Clock) -> str:
+        """``2h 10m business · due Tue 10:00``: what a clock means, in the policy's time zone."""
+        return describe_clock(clock, self.policy.hours.tz if self.policy.hours else UTC)

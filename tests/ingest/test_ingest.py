@@ -230,3 +230,28 @@ def test_list_jsonl_after_piping_in(shop, monkeypatch, capsys):
     code, out, _ = cli(shop, "list", "--jsonl", capsys=capsys)
     rows = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and {r["subject"] for r in rows} == {"Late order", "退款"}
+
+
+def test_sla_json_on_ingested_tickets_with_a_business_hours_policy(shop, monkeypatch, capsys):
+    (shop / "sla.toml").write_text((Path(__file__).resolve().parents[2] / "sla.example.toml").read_text())
+    line = {"ticket": "B1", "from": "cy@example.com", "subject": "Friday afternoon", "text": "Hello?", "date": "2026-11-20T16:00:00Z"}
+    cli(shop, "ingest", "-", stdin=jsonl([line]), monkeypatch=monkeypatch, capsys=capsys)
+    ticket_id = str(tickets(shop, capsys)["Friday afternoon"]["id"])
+
+    def clocks(now):
+        code, out, _ = cli(shop, "--now", now, "sla", ticket_id, "--json", capsys=capsys)
+        assert code == 0
+        return {c["metric"]: c for c in json.loads(out)}
+
+    # Saturday noon: 1.5 business hours ran on Friday (16:00-17:30); 2.5 are left for Monday morning.
+    saturday = clocks("2026-11-21T12:00:00Z")
+    assert saturday["first_reply"] == {"metric": "first_reply", "state": "ok", "due_at": "2026-11-23T11:30:00+00:00",
+                                       "remaining_seconds": 9000, "business": True}
+    assert saturday["resolution"] == {"metric": "resolution", "state": "ok", "due_at": "2026-11-23T16:00:00+00:00",
+                                      "remaining_seconds": 52 * 3600, "business": False}
+    assert clocks("2026-11-23T10:45:00Z")["first_reply"]["state"] == "warning"  # 45 min of 4 h left
+    monday = clocks("2026-11-23T12:00:00Z")["first_reply"]
+    assert (monday["state"], monday["remaining_seconds"]) == ("breached", -1800)
+    # The queue shows the same figure, in business time.
+    code, out, _ = cli(shop, "--now", "2026-11-21T12:00:00Z", "list", capsys=capsys)
+    assert "2h 30m" in out

@@ -65,7 +65,7 @@ class QueueScreen(Screen):
                     placeholder="Filter: words, tag:x status:x priority:x assignee:x · ?words searches messages",
                     id="filter",
                 )
-                yield QueueTable(self.service.now, id="table")
+                yield QueueTable(self.service.now, self.service.queue_clock, id="table")
         yield Footer()
 
     def _title(self) -> Text:

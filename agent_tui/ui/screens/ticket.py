@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from agent_tui.domain.models import Author, Priority, Status
 from agent_tui.domain.queue import QueueQuery
-from agent_tui.domain.sla import ClockState, format_remaining
+from agent_tui.domain.sla import ClockState
 from agent_tui.domain.text import safe_block, safe_line
 from agent_tui.errors import AgentTuiError
 from agent_tui.services.tickets import TicketDetail, TicketService
@@ -119,11 +119,8 @@ class TicketScreen(Screen[int]):
         )
         clocks = Text("SLA  ")
         for clock in detail.clocks:
-            label = clock.metric.value.replace("_", " ")
-            value = clock.state.value if clock.state in (ClockState.PAUSED, ClockState.MET) else format_remaining(clock.remaining_seconds)
-            due = f" (due {clock.due_at:%a %H:%M} UTC)" if clock.running and clock.due_at else ""
-            clocks.append(f"{label}: ")
-            clocks.append(value + due, _CLOCK_STYLES[clock.state])
+            clocks.append(f"{clock.metric.value.replace('_', ' ')}: ")
+            clocks.append(self.service.describe(clock), _CLOCK_STYLES[clock.state])
             clocks.append("   ")
         text.append_text(clocks)
         return text

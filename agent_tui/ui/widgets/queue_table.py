@@ -23,8 +23,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from agent_tui.domain.queue import BREACHING_WINDOW, QueueRow, SortKey
-from agent_tui.domain.sla import format_remaining
+from agent_tui.domain.queue import QueueRow, SortKey
+from agent_tui.domain.sla import ClockState, format_remaining
 from agent_tui.domain.text import safe_line
 from agent_tui.ui.bindings import bindings
 
@@ -116,9 +116,16 @@ class QueueTable(ScrollView, can_focus=True):
             super().__init__()
             self.generation, self.page, self.rows = generation, page, rows
 
-    def __init__(self, now: Callable[[], datetime], *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        now: Callable[[], datetime],
+        clock_of: Callable[[QueueRow], tuple[int, ClockState] | None],
+        *,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self._now = now
+        self._clock_of = clock_of  # a row's most urgent running clock: (remaining, state), in its own terms
         self._load_page: PageLoader = lambda offset, limit: []
         self.total = 0
         self._pages: dict[int, list[QueueRow]] = {}
@@ -298,7 +305,7 @@ class QueueTable(ScrollView, can_focus=True):
 
     def _row_segments(self, row: QueueRow, base: Style) -> list[Segment]:
         now = int(self._now().timestamp())
-        sla_text, sla_style = self._sla_cell(row, now)
+        sla_text, sla_style = self._sla_cell(row)
         values = (
             (sla_text, sla_style),
             (str(row.id), None),
@@ -316,13 +323,10 @@ class QueueTable(ScrollView, can_focus=True):
             segments.append(Segment(" " * _GAP, base))
         return segments[:-1]
 
-    @staticmethod
-    def _sla_cell(row: QueueRow, now: int) -> tuple[str, str | None]:
-        if row.sla_due_at is None:
+    def _sla_cell(self, row: QueueRow) -> tuple[str, str | None]:
+        clock = self._clock_of(row)
+        if clock is None:
             return ("paused" if row.status.pauses_sla else "", "queue-table--muted")
-        remaining = row.sla_due_at - now
-        if remaining < 0:
-            return format_remaining(remaining), "queue-table--breached"
-        if remaining <= BREACHING_WINDOW.total_seconds():
-            return format_remaining(remaining), "queue-table--warning"
-        return format_remaining(remaining), None
+        remaining, state = clock
+        style = {ClockState.BREACHED: "queue-table--breached", ClockState.WARNING: "queue-table--warning"}.get(state)
+        return format_remaining(remaining), style
