@@ -298,8 +298,8 @@ class QueueTable(ScrollView, can_focus=True):
         cells = []
         for column, cell_width in zip(COLUMNS, self._widths()):
             title = column.title
-            if column.key is self.sort_key:
-                title += " ▼" if self.descending else " ▲"
+            if column.key is self.sort_key:  # the arrow always shows; a long title gives way
+                title = fit(title, min(cell_len(title), cell_width - 2)) + (" ▼" if self.descending else " ▲")
             cells.append(fit(title, cell_width))
         return Strip([Segment(" ".join(cells), style)]).adjust_cell_length(width, style)
 
