@@ -7,7 +7,6 @@ sentence on stderr; an unexpected crash writes its traceback to the log file, ne
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import traceback
@@ -19,6 +18,7 @@ from agent_tui import __version__
 from agent_tui.config.paths import AppPaths
 from agent_tui.config.settings import DEMO_ACCOUNT, load_settings
 from agent_tui.errors import AgentTuiError, UsageError
+from agent_tui.services.serialize import dumps
 
 if TYPE_CHECKING:
     from agent_tui.services.tickets import TicketService
@@ -37,15 +37,18 @@ def parse_now(text: str | None) -> datetime | None:
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise UsageError(f"--now {text!r} is not an ISO 8601 time such as 2026-11-24T09:30:00+00:00.") from None
+        raise UsageError(f"{text!r} is not an ISO 8601 time such as 2026-11-24T09:30:00+00:00.") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _ticket_id(text: str) -> int:
     try:
-        return int(text.lstrip("#"))
+        number = int(text.lstrip("#"))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a ticket id such as 1042") from None
+        number = -1
+    if not 0 < number < 2**63:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a ticket id such as 1042")
+    return number
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
     sla = commands.add_parser("sla", parents=[sub_common], help="a ticket's SLA clocks")
     sla.add_argument("id", type=_ticket_id)
     _output_options(sla)
+
+    report = commands.add_parser("report", parents=[sub_common], help="queue health over a period (default: 7 days)")
+    report.add_argument("--since", metavar="DATE", help="start: a date (midnight, in the SLA policy's zone) or a time")
+    report.add_argument("--until", metavar="DATE", help="end: a date (counted whole) or a time; default now")
+    formats = report.add_mutually_exclusive_group()
+    formats.add_argument("--json", action="store_true", help="print JSON")
+    formats.add_argument("--csv", action="store_true", help="print CSV rows of metric,value")
 
     keys = commands.add_parser("keys", parents=[sub_common], help="list key bindings by id")
     _output_options(keys)
@@ -232,7 +242,7 @@ def _cmd_sla(service: TicketService, args: argparse.Namespace) -> int:
 
     clocks = service.clocks(service.ticket(args.id))
     if args.json:
-        print(json.dumps([clock.to_json() for clock in clocks]))
+        print(dumps([clock.to_json() for clock in clocks]))
     else:
         print_clocks(service, clocks)
     return 0
@@ -248,7 +258,7 @@ def _cmd_set(service: TicketService, args: argparse.Namespace) -> int:
     assignee = service.resolve_agent(args.assign) if args.assign else None
     tags = [normalise_tag(t) for t in args.tag]
     untags = [normalise_tag(t) for t in args.untag]
-    if not any([status, priority, assignee, args.unassign, tags, untags]):
+    if not any([status, priority is not None, assignee, args.unassign, tags, untags]):
         raise UsageError("Nothing to change: give --status, --assign, --unassign, --priority, --tag or --untag.")
     service.ticket(args.id)  # a missing ticket is reported before anything else
     with service.store.transaction():
@@ -278,7 +288,7 @@ def _cmd_ingest(service: TicketService, args: argparse.Namespace) -> int:
 
     items = read_inputs(args.paths, args.format, sys.stdin.buffer, service.now())
     report = Ingestor(service, service.team_addresses()).ingest(items, strict=args.strict, on_error=report_error)
-    print(json.dumps(report.to_json(), ensure_ascii=False) if args.json else report.summary())
+    print(dumps(report.to_json()) if args.json else report.summary())
     return 2 if report.failed else 0
 
 
@@ -293,7 +303,7 @@ def _cmd_account(paths: AppPaths, args: argparse.Namespace) -> int:
             table["address"] = args.address
         is_default = add_account(paths, args.name, table)
         if args.json:
-            print(json.dumps({"name": args.name, "kind": "local", "default": is_default}))
+            print(dumps({"name": args.name, "kind": "local", "default": is_default}))
         else:
             print(f"Added local account {args.name}" + (", now the default account." if is_default else "."))
         return 0
@@ -307,14 +317,39 @@ def _cmd_account(paths: AppPaths, args: argparse.Namespace) -> int:
         {"name": name, "kind": str(table.get("kind", "?")), "default": name == default} for name, table in settings.accounts.items()
     ]
     if args.json:
-        print(json.dumps(accounts, ensure_ascii=False))
+        print(dumps(accounts))
     else:
         for entry in accounts:
             print(f"{'*' if entry['default'] else ' '} {entry['name']:<20} {entry['kind']}")
     return 0
 
 
-_COMMANDS = {"list": _cmd_list, "show": _cmd_show, "set": _cmd_set, "ingest": _cmd_ingest, "sla": _cmd_sla}
+def _cmd_report(service: TicketService, args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from agent_tui.cli_output import print_report
+
+    until = _period_bound(args.until, service, end=True) if args.until else service.now()
+    since = _period_bound(args.since, service, end=False) if args.since else until - timedelta(days=7)
+    if since >= until:
+        raise UsageError("--since must come before --until.")
+    print_report(service.report(since, until), "json" if args.json else "csv" if args.csv else "text")
+    return 0
+
+
+def _period_bound(text: str, service: TicketService, *, end: bool) -> datetime:
+    """A date means midnight in the policy's zone (for --until, the midnight after: the day counts whole)."""
+    from datetime import date, timedelta
+
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        return parse_now(text)  # type: ignore[return-value]
+    moment = datetime.combine(day + timedelta(days=1 if end else 0), datetime.min.time(), service.tz)
+    return moment.astimezone(UTC)
+
+
+_COMMANDS = {"list": _cmd_list, "show": _cmd_show, "set": _cmd_set, "ingest": _cmd_ingest, "sla": _cmd_sla, "report": _cmd_report}
 
 
 def _utf8_output() -> None:

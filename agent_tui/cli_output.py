@@ -7,25 +7,21 @@ Column widths count terminal cells, so Chinese text lines up.
 
 from __future__ import annotations
 
-import json
+import csv
 import sys
 from collections.abc import Sequence
 from datetime import datetime
 
 from rich.cells import cell_len, set_cell_size
 
+from agent_tui.domain.metrics import Report
 from agent_tui.domain.queue import QueueRow
 from agent_tui.domain.sla import Clock, format_remaining
 from agent_tui.domain.text import safe_block, safe_line
-from agent_tui.services.serialize import message_json, ticket_json
+from agent_tui.services.serialize import dumps, message_json, ticket_json
 from agent_tui.services.tickets import TicketDetail, TicketService
-from agent_tui.store import from_epoch
 
 _BATCH = 500  # rows read at a time, so listing 100,000 tickets streams in bounded memory
-
-
-def _dump(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
 
 
 def print_queue(service: TicketService, ids: Sequence[int], mode: str) -> None:
@@ -42,7 +38,7 @@ def print_queue(service: TicketService, ids: Sequence[int], mode: str) -> None:
     first = True
     for start in range(0, len(ids), _BATCH):
         for ticket, clocks in service.tickets_with_clocks(ids[start : start + _BATCH]):
-            line = _dump(ticket_json(ticket, clocks))
+            line = dumps(ticket_json(ticket, clocks))
             if mode == "json":
                 out.write(("\n  " if first else ",\n  ") + line)
             else:
@@ -105,11 +101,11 @@ def print_detail(service: TicketService, detail: TicketDetail, *, as_json: bool,
         data = ticket_json(ticket, detail.clocks)
         if with_messages:
             data["messages"] = [message_json(m) for m in detail.messages]
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(dumps(data, indent=2))
         return
     assignee = safe_line(ticket.assignee.name) if ticket.assignee else "unassigned"
     print(f"#{ticket.id}  {safe_line(ticket.subject)}")
-    print(f"{ticket.status.value} · {ticket.priority.label} · {assignee} · tags: {' '.join(ticket.tags) or '-'}")
+    print(f"{ticket.status.value} · {ticket.priority.label} · {assignee} · tags: {' '.join(safe_line(t) for t in ticket.tags) or '-'}")
     print(f"customer: {safe_line(ticket.customer.name)} <{safe_line(ticket.customer.email)}>")
     print_clocks(service, detail.clocks)
     if not with_messages:
@@ -125,8 +121,62 @@ def print_keys(keymap: dict[str, str], *, as_json: bool) -> None:
     from agent_tui.config.keymaps import SPECS_BY_ID
 
     if as_json:
-        print(_dump([{"id": i, "keys": k.split(","), "description": SPECS_BY_ID[i].description} for i, k in keymap.items()]))
+        print(dumps([{"id": i, "keys": k.split(","), "description": SPECS_BY_ID[i].description} for i, k in keymap.items()]))
         return
     width = max(cell_len(i) for i in keymap)
     for binding_id, keys in keymap.items():
         print(f"{binding_id.ljust(width)}  {keys.replace(',', ', '):<24}  {SPECS_BY_ID[binding_id].description}")
+
+
+def flatten(data: dict, prefix: str = "") -> list[tuple[str, object]]:
+    """Nested JSON as (dotted key, value) rows: the CSV form of a report."""
+    rows: list[tuple[str, object]] = []
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            rows.extend(flatten(value, name + "."))
+        else:
+            rows.append((name, value))
+    return rows
+
+
+def print_report(report: Report, mode: str) -> None:
+    data = report.to_json()
+    if mode == "json":
+        print(dumps(data, indent=2))
+        return
+    if mode == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["metric", "value"])
+        writer.writerows((key, "" if value is None else value) for key, value in flatten(data))
+        return
+    for line in report_lines(data):
+        print(line)
+
+
+def report_lines(data: dict) -> list[str]:
+    """A report as plain sentences and small tables, for people."""
+    def pct(value: object) -> str:
+        return "n/a" if value is None else f"{float(value) * 100:.0f}%"
+
+    def dur(value: object) -> str:
+        return "n/a" if value is None else format_remaining(int(value))  # type: ignore[arg-type]
+
+    period, frt = data["period"], data["first_response"]
+    lines = [
+        f"period {period['since']} .. {period['until']}",
+        f"tickets created {data['tickets_created']}, solved {data['tickets_solved']}",
+        f"first response  median {dur(frt['median_seconds'])} · p90 {dur(frt['p90_seconds'])} · "
+        f"business median {dur(frt['business_median_seconds'])} ({frt['count']} tickets)",
+        f"first contact resolution {pct(data['first_contact_resolution_rate'])} · replies per resolution "
+        + ("n/a" if data["replies_per_resolution"] is None else f"{data['replies_per_resolution']:.2f}"),
+    ]
+    for metric, counts in data["sla"].items():
+        lines.append(f"SLA {metric:<12} {pct(counts['attainment']):>5} met ({counts['met']} met, {counts['breached']} breached)")
+    buckets = " · ".join(f"{name} {count}" for name, count in data["backlog"]["age_buckets"].items())
+    lines.append(f"backlog {data['backlog']['open']} open: {buckets}")
+    lines.append("by tag: " + (", ".join(f"{safe_line(t)} {n}" for t, n in data["by_tag"].items()) or "none"))
+    for agent, counts in data["by_agent"].items():
+        lines.append(f"agent {safe_line(agent):<20} assigned {counts['assigned']:>4} · replied {counts['replied']:>4} · solved {counts['solved']:>4}")
+    lines.append("CSAT: unavailable (no source provides ratings)" if data["csat"] is None else f"CSAT: {data['csat']}")
+    return lines

@@ -11,7 +11,16 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from agent_tui.domain.models import Address, Agent, Author, Customer, Message, Priority, Status, StatusChange
+from agent_tui.domain.models import (
+    Address,
+    Agent,
+    Author,
+    Customer,
+    Message,
+    Priority,
+    Status,
+    StatusChange,
+)
 from agent_tui.domain.sla import most_urgent, ticket_clocks
 from agent_tui.store import Store
 

@@ -2,6 +2,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from agent_tui.cli import main
+
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 NOW_ISO = NOW.isoformat()
 ME = "Robin Ng <robin@pineandpebble.example>"
@@ -21,3 +23,11 @@ async def settle(pilot) -> None:
     for _ in range(4):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+@pytest.fixture
+def shop(home, capsys):
+    """A local account named shop, the default one, whose shared address is support@shop.example."""
+    assert main(["--home", str(home), "account", "add", "shop", "--local", "--address", "support@shop.example"]) == 0
+    capsys.readouterr()
+    return home

@@ -67,6 +67,7 @@ BINDING_SPECS: tuple[BindingSpec, ...] = (
     _spec("queue.reverse", "reverse_sort", "Reverse", "O", show=False),
     _spec("queue.take", "take", "Take", "t"),
     _spec("queue.refresh", "refresh_queue", "Refresh", "ctrl+r", show=False),
+    _spec("queue.dashboard", "dashboard", "Dashboard", "d"),
     _spec("ticket.back", "back", "Back", "escape"),
     _spec("ticket.next", "next_ticket", "Next", "n"),
     _spec("ticket.previous", "previous_ticket", "Previous", "p"),
@@ -84,6 +85,8 @@ BINDING_SPECS: tuple[BindingSpec, ...] = (
     _spec("ticket.scroll_up", "scroll_thread(-1)", "Scroll up", "up", show=False),
     _spec("ticket.page_down", "scroll_thread(10)", "Page down", "pagedown,space", show=False),
     _spec("ticket.page_up", "scroll_thread(-10)", "Page up", "pageup", show=False),
+    _spec("dashboard.back", "back", "Back", "escape,d"),
+    _spec("dashboard.refresh", "refresh_dashboard", "Refresh", "ctrl+r"),
 )
 
 SPECS_BY_ID = {spec.id: spec for spec in BINDING_SPECS}
@@ -140,7 +143,12 @@ def _read_keymap_file(path: Path) -> dict[str, str]:
 
 def normalise_key(key: str, source: Path | str, binding_id: str) -> str:
     """Check a key name against Textual's, turning a written character (``/``) into its name (``slash``)."""
-    from textual.keys import REPLACED_KEYS, Keys, _character_to_key, key_to_character  # only when a file is read
+    from textual.keys import (  # only when a file is read
+        REPLACED_KEYS,
+        Keys,
+        _character_to_key,
+        key_to_character,
+    )
 
     key = key.strip()
     *modifiers, base = key.split("+") if len(key) > 1 else [key]

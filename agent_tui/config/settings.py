@@ -80,6 +80,9 @@ def load_settings(paths: AppPaths, environ: dict[str, str] | None = None) -> Set
             raise ConfigError(f"{paths.config_file}: [agent] name and email must be strings.")
         agent = Agent(name=name, email=email)
 
+    for name, table in accounts.items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"{paths.config_file}: accounts.{name} must be a table ([accounts.{name}]).")
     default = data.get("default_account")
     if default is not None and not isinstance(default, str):
         raise ConfigError(f"{paths.config_file}: default_account must be a string.")

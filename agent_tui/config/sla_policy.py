@@ -167,7 +167,10 @@ def _ics_dates(path: Path, where: _Locator) -> set[date]:
     found = set()
     for match in re.finditer(r"^DTSTART[^:\r\n]*:(\d{8})", text, re.M):
         raw = match.group(1)
-        found.add(date(int(raw[:4]), int(raw[4:6]), int(raw[6:])))
+        try:
+            found.add(date(int(raw[:4]), int(raw[4:6]), int(raw[6:])))
+        except ValueError:
+            raise where.error(f"holidays_ics {str(path)!r} has an impossible date {raw}", "business_hours", "holidays_ics") from None
     return found
 
 

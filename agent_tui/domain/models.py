@@ -93,10 +93,14 @@ class Agent:
         text = text.strip()
         if "<" in text and text.endswith(">"):
             name, _, email = text[:-1].partition("<")
-            return cls(name=name.strip() or email.strip(), email=email.strip() or None)
-        if "@" in text:
-            return cls(name=text.split("@", 1)[0], email=text)
-        return cls(name=text)
+            agent = cls(name=name.strip() or email.strip(), email=email.strip() or None)
+        elif "@" in text:
+            agent = cls(name=text.split("@", 1)[0], email=text)
+        else:
+            agent = cls(name=text)
+        if not agent.name:
+            raise UsageError(f"{text!r} names no agent: give a name, an email or \"Name <email>\".")
+        return agent
 
 
 @dataclass(slots=True)
@@ -161,7 +165,8 @@ class StatusChange:
 
 
 def normalise_tag(tag: str) -> str:
+    """Tags are shown everywhere and typed in filters: printable, no spaces, no separators."""
     cleaned = "-".join(tag.strip().lower().split())
-    if not cleaned or any(c in cleaned for c in ",:\"'"):
+    if not cleaned or any(c in cleaned for c in ",:\"'[]") or not all(c.isprintable() for c in cleaned):
         raise UsageError(f"Invalid tag {tag!r}: use letters, digits and hyphens.")
     return cleaned

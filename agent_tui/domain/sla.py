@@ -14,6 +14,7 @@ policy's time zone, holidays); a business clock's remaining time is in business 
 from __future__ import annotations
 
 import enum
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -61,6 +62,17 @@ class Policy:
         own = self.targets.get(priority, {})
         return own[metric] if metric in own else self.targets.get(Priority.NORMAL, {}).get(metric)
 
+    def fingerprint(self) -> str:
+        """Equal for equal policies, across runs (sets are sorted: their order changes with each process)."""
+        hours = self.hours
+        parts = [
+            sorted((p.value, m.value, t.seconds, t.business) for p, by in self.targets.items() for m, t in by.items()),
+            sorted((tag, m.value, t.seconds, t.business) for tag, by in (self.tag_targets or {}).items() for m, t in by.items()),
+            self.warning,
+            (str(hours.tz), hours.periods, sorted(hours.holidays)) if hours else None,
+        ]
+        return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
     def hours_for(self, target: Target) -> BusinessHours | None:
         return self.hours if target.business else None
 
@@ -91,10 +103,11 @@ class Clock:
     remaining_seconds: int  # negative once breached
     business: bool
     target_seconds: int
+    ended: bool = False  # met, or stopped after its target (a breach on record), or the ticket was solved
 
     @property
     def running(self) -> bool:
-        return self.state in (ClockState.OK, ClockState.WARNING, ClockState.BREACHED)
+        return not self.ended and self.state in (ClockState.OK, ClockState.WARNING, ClockState.BREACHED)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -126,6 +139,16 @@ class _Timeline:
                 break
             current = status
         return current
+
+    def last_solved_at(self, moment: datetime) -> datetime | None:
+        """When the ticket last became solved (or closed) at or before ``moment``."""
+        solved_at = None
+        for (at, status), previous in zip(self.points, [None, *self.points]):
+            if at > moment:
+                break
+            if not status.is_unsolved and (previous is None or previous[1].is_unsolved):
+                solved_at = at
+        return solved_at
 
     def first_solved_after(self, moment: datetime) -> datetime | None:
         for at, status in self.points:
@@ -182,7 +205,11 @@ def _clock(
     if end is not None and end <= now:
         elapsed = timeline.counted_seconds(start, end, hours)
         state = ClockState.MET if elapsed <= target.seconds else ClockState.BREACHED
-        return Clock(metric, state, due_at, int(target.seconds - elapsed), target.business, target.seconds)
+        return Clock(metric, state, due_at, int(target.seconds - elapsed), target.business, target.seconds, ended=True)
+    if not timeline.status_at(now).is_unsolved:  # e.g. a message filed into a closed ticket: nothing runs
+        elapsed = timeline.counted_seconds(start, now, hours)
+        state = ClockState.MET if elapsed <= target.seconds else ClockState.BREACHED
+        return Clock(metric, state, due_at, int(target.seconds - elapsed), target.business, target.seconds, ended=True)
     remaining = int(target.seconds - timeline.counted_seconds(start, now, hours))
     if timeline.status_at(now).pauses_sla:
         return Clock(metric, ClockState.PAUSED, None, remaining, target.business, target.seconds)
@@ -222,41 +249,91 @@ def ticket_clocks(
     tags: tuple[str, ...] = (),
 ) -> list[Clock]:
     """Every SLA clock of one ticket as of ``now``: first reply, the latest next reply, resolution."""
+    timeline, spans, now = _spans(created_at, priority, messages, status_changes, now, policy, tags, every_cycle=False)
+    return [_clock(s.metric, s.target, timeline, s.start, s.end, now, policy) for s in spans]
+
+
+@dataclass(frozen=True, slots=True)
+class ClockRecord:
+    """One clock of a ticket's history, for reports: every next-reply cycle, not only the latest."""
+
+    metric: Metric
+    start: datetime
+    ended_at: datetime | None  # when it was met or stopped; None while it runs
+    due_at: datetime | None
+    breached: bool  # its target was exceeded (it stays so when the reply comes later)
+
+
+def clock_history(
+    *,
+    created_at: datetime,
+    priority: Priority,
+    messages: Sequence[tuple[Author, datetime]],
+    status_changes: Sequence[StatusChange],
+    now: datetime,
+    policy: Policy = DEFAULT_POLICY,
+    tags: tuple[str, ...] = (),
+) -> list[ClockRecord]:
+    timeline, spans, now = _spans(created_at, priority, messages, status_changes, now, policy, tags, every_cycle=True)
+    records = []
+    for span in spans:
+        clock = _clock(span.metric, span.target, timeline, span.start, span.end, now, policy)
+        due_at = timeline.deadline(span.start, span.target.seconds, policy.hours_for(span.target))
+        ended = span.ended_at if span.ended_at is not None and span.ended_at <= now else None
+        records.append(ClockRecord(span.metric, span.start, ended, due_at, clock.remaining_seconds < 0))
+    return records
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    metric: Metric
+    target: Target
+    start: datetime
+    end: datetime | None  # up to when time is counted (None: still running)
+    ended_at: datetime | None  # the moment it ended, for reports
+
+
+def _spans(
+    created_at: datetime,
+    priority: Priority,
+    messages: Sequence[tuple[Author, datetime]],
+    status_changes: Sequence[StatusChange],
+    now: datetime,
+    policy: Policy,
+    tags: tuple[str, ...],
+    every_cycle: bool,
+) -> tuple[_Timeline, list[_Span], datetime]:
     # All arithmetic in UTC: Python ignores offsets when subtracting or adding to datetimes of one zone,
     # which would put a deadline an hour out across a daylight-saving change.
     created_at, now = created_at.astimezone(UTC), now.astimezone(UTC)
-    status_changes = [StatusChange(c.at.astimezone(UTC), c.status) for c in status_changes]
-    timeline = _Timeline(created_at, status_changes)
+    timeline = _Timeline(created_at, [StatusChange(c.at.astimezone(UTC), c.status) for c in status_changes])
     ordered = sorted((date.astimezone(UTC), author) for author, date in messages if author is not Author.NOTE)
-    clocks: list[Clock] = []
+    spans: list[_Span] = []
 
-    def reply_clock(metric: Metric, start: datetime) -> None:
+    def reply_span(metric: Metric, start: datetime) -> None:
         target = policy.target(priority, metric, tags)
         if target is None:
             return
         reply = next((d for d, a in ordered if a is Author.AGENT and d >= start), None)
         solved = timeline.first_solved_after(start)
         ends = [t for t in (reply, solved) if t is not None]
-        clocks.append(_clock(metric, target, timeline, start, min(ends) if ends else None, now, policy))
+        end = min(ends) if ends else None
+        spans.append(_Span(metric, target, start, end, end))
 
     customer_dates = [d for d, a in ordered if a is Author.CUSTOMER]
-    reply_clock(Metric.FIRST_REPLY, customer_dates[0] if customer_dates else created_at)
-
-    if any(a is Author.AGENT for _, a in ordered):
-        # The latest cycle starts at the first customer message that follows an agent reply.
-        cycle_start = None
-        for (_, before), (date, author) in zip(ordered, ordered[1:]):
-            if author is Author.CUSTOMER and before is Author.AGENT:
-                cycle_start = date
-        if cycle_start is not None:
-            reply_clock(Metric.NEXT_REPLY, cycle_start)
+    reply_span(Metric.FIRST_REPLY, customer_dates[0] if customer_dates else created_at)
+    # A next-reply cycle starts at the first customer message that follows an agent reply.
+    cycles = [date for (_, before), (date, author) in zip(ordered, ordered[1:]) if author is Author.CUSTOMER and before is Author.AGENT]
+    for start in cycles if every_cycle else cycles[-1:]:
+        reply_span(Metric.NEXT_REPLY, start)
 
     target = policy.target(priority, Metric.RESOLUTION, tags)
     if target is not None:
-        # Solved time never counts, so a solved ticket's clock simply ends now.
-        end = None if timeline.status_at(now).is_unsolved else now
-        clocks.append(_clock(Metric.RESOLUTION, target, timeline, created_at, end, now, policy))
-    return clocks
+        if timeline.status_at(now).is_unsolved:
+            spans.append(_Span(Metric.RESOLUTION, target, created_at, None, None))
+        else:  # solved time never counts, so a solved ticket's clock simply ends now
+            spans.append(_Span(Metric.RESOLUTION, target, created_at, now, timeline.last_solved_at(now)))
+    return timeline, spans, now
 
 
 def next_deadline(clocks: Sequence[Clock]) -> datetime | None:

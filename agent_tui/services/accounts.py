@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from agent_tui.errors import UsageError
 from agent_tui.services.tickets import TicketService
 from agent_tui.sources.base import Source
 from agent_tui.store import Store
-
 
 _POLICY_KEY = "sla.policy"
 
@@ -64,7 +62,7 @@ def open_account(paths: AppPaths, settings: Settings, account: str | None, now: 
 def _apply_policy_changes(service: TicketService) -> None:
     """Clocks are computed from the event log, so a new policy applies to open tickets at once; only the
     stored deadlines the queue sorts on need recomputing, once per change of policy."""
-    fingerprint = hashlib.sha256(repr(service.policy).encode()).hexdigest()[:16]
+    fingerprint = service.policy.fingerprint()
     if service.store.get_meta(_POLICY_KEY) == fingerprint:
         return
     unsolved = service.store.queue_ids(QueueQuery(view=View.OPEN, sort=SortKey.ID), service.me, service.now())

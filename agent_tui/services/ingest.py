@@ -108,11 +108,13 @@ class Ingestor:
         ticket_id = self._find_ticket(item, party.email)
         store, at = self.store, message.date
         if ticket_id is None:
+            if item.ticket_key is not None:  # its ticket is closed: the key moves to the follow-up
+                store.release_external_key(item.ticket_key)
             ticket_id = store.create_ticket(
                 subject=message.subject or "(no subject)",
                 customer=Customer(party.email, party.name),
                 created_at=at,
-                priority=item.priority or Priority.NORMAL,
+                priority=item.priority if item.priority is not None else Priority.NORMAL,
                 assignee=item.assignee,
                 tags=item.tags,
                 external_key=item.ticket_key,
@@ -137,7 +139,8 @@ class Ingestor:
     def _find_ticket(self, item: Incoming, customer_email: str) -> int | None:
         store, message = self.store, item.message
         if item.ticket_key is not None:
-            return store.ticket_by_external_key(item.ticket_key)
+            found = store.ticket_by_external_key(item.ticket_key)
+            return store.open_ticket(found) if found is not None else None
         ids = [i for i in (message.in_reply_to, *message.references) if i]
         found = store.ticket_for_message_ids(ids) if ids else None
         if found is None and (token := ticket_token(message.subject)) is not None:

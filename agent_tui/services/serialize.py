@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import datetime
 
 from agent_tui.domain.models import Address, Message, Ticket
 from agent_tui.domain.sla import Clock
+
+# JSON keeps text readable (ensure_ascii=False keeps Chinese as Chinese), but DEL, the C1 controls (U+009B
+# starts a terminal command) and bidi overrides are escaped, so printing JSON to a terminal is safe too.
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def dumps(value: object, **options: object) -> str:
+    text = json.dumps(value, ensure_ascii=False, **options)  # type: ignore[arg-type]
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def iso(moment: datetime) -> str:

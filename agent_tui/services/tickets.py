@@ -8,9 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
-from agent_tui.domain.models import Agent, Message, Priority, Status, Ticket, normalise_tag
+from agent_tui.domain.metrics import Report
+from agent_tui.domain.metrics import compute as compute_report
+from agent_tui.domain.models import (
+    Agent,
+    Message,
+    Priority,
+    Status,
+    Ticket,
+    normalise_tag,
+)
 from agent_tui.domain.queue import QueueQuery, QueueRow, View
 from agent_tui.domain.sla import (
     DEFAULT_POLICY,
@@ -117,8 +126,11 @@ class TicketService:
     def set_status(self, ticket_id: int, status: Status) -> Ticket:
         ticket = self.store.ticket(ticket_id)
         if ticket.status is not status:
+            # Never before the latest change, or it would not be the ticket's status (a frozen --now may lag).
+            last = self.store.last_status_change(ticket_id)
+            at = max(self.now(), last.at) if last else self.now()
             with self.store.transaction():
-                self.store.set_status(ticket_id, status, self.now(), self.me.name)
+                self.store.set_status(ticket_id, status, at, self.me.name)
                 self.refresh_sla(ticket_id)
         return self.store.ticket(ticket_id)
 
@@ -175,6 +187,14 @@ class TicketService:
         remaining = remaining_until(from_epoch(row.sla_due_at), self.now(), target, self.policy)
         return remaining, running_state(remaining, target, self.policy)
 
+    @property
+    def tz(self) -> tzinfo:
+        """The zone days and deadlines are shown in: the SLA policy's, else UTC."""
+        return self.policy.hours.tz if self.policy.hours else UTC
+
+    def report(self, since: datetime, until: datetime) -> Report:
+        return compute_report(self.store.metric_facts(since, until), since, until, self.policy, self.tz)
+
     def describe(self, clock: Clock) -> str:
         """``2h 10m business · due Tue 10:00``: what a clock means, in the policy's time zone."""
-        return describe_clock(clock, self.policy.hours.tz if self.policy.hours else UTC)
+        return describe_clock(clock, self.tz)

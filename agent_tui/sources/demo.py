@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from agent_tui.domain.models import Address, Agent, Author, Customer, Message, Priority, Status
+from agent_tui.domain.models import (
+    Address,
+    Agent,
+    Author,
+    Customer,
+    Message,
+    Priority,
+    Status,
+)
+from agent_tui.domain.queue import QueueQuery, SortKey, View
 from agent_tui.sources import demo_scenarios as data
 from agent_tui.sources.base import Source
 from agent_tui.store import Store, from_epoch, to_epoch
@@ -36,6 +45,8 @@ class DemoSource(Source):
             with store.transaction():
                 store.shift_times(int(behind.total_seconds()))
                 store.set_meta(_ANCHOR_KEY, str(to_epoch(now)))
+            # A business-hours deadline does not move with the calendar: recompute every unsolved one.
+            return store.queue_ids(QueueQuery(view=View.OPEN, sort=SortKey.ID), me, now)
         return []
 
 

@@ -26,7 +26,15 @@ from email.utils import getaddresses
 from pathlib import Path
 from typing import BinaryIO
 
-from agent_tui.domain.models import Address, Agent, Author, Message, Priority, Status, normalise_tag
+from agent_tui.domain.models import (
+    Address,
+    Agent,
+    Author,
+    Message,
+    Priority,
+    Status,
+    normalise_tag,
+)
 from agent_tui.errors import UsageError
 from agent_tui.sources.mail_parse import html_to_text, parse_mail
 

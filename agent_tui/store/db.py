@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from agent_tui.domain.metrics import TicketFacts
 from agent_tui.domain.models import (
     Address,
     Agent,
@@ -29,8 +30,8 @@ from agent_tui.domain.models import (
     StatusChange,
     Ticket,
 )
-from agent_tui.domain.threading import normalise_subject
 from agent_tui.domain.queue import BREACHING_WINDOW, QueueQuery, QueueRow, SortKey, View
+from agent_tui.domain.threading import normalise_subject
 from agent_tui.errors import NotFoundError, StoreError
 from agent_tui.store import fts
 from agent_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -499,6 +500,52 @@ class Store:
             inputs[ticket_id][1].append(StatusChange(from_epoch(at), Status(value)))
         return inputs
 
+    def metric_facts(self, since: datetime, until: datetime) -> list[TicketFacts]:
+        """What reports read of every ticket that can matter to [since, until): those created before its
+        end and either active since its start or still unsolved. Bodies are never read."""
+        tickets = self._read(
+            "SELECT id, created_at, priority, tags, assignee_name FROM tickets"
+            " WHERE created_at < ? AND (updated_at >= ? OR unsolved = 1) ORDER BY id",
+            (to_epoch(until), to_epoch(since)),
+        )
+        facts = []
+        for start in range(0, len(tickets), 500):
+            batch = tickets[start : start + 500]
+            ids = [row[0] for row in batch]
+            marks = ",".join("?" * len(ids))
+            messages: dict[int, list] = {i: [] for i in ids}
+            for ticket_id, author, date, name, email in self._read(
+                f"SELECT ticket_id, author, date, from_name, from_email FROM messages WHERE ticket_id IN ({marks})"
+                " ORDER BY date, id",
+                ids,
+            ):
+                messages[ticket_id].append((Author(author), from_epoch(date), name or email))
+            statuses: dict[int, list] = {i: [] for i in ids}
+            assignments: dict[int, list] = {i: [] for i in ids}
+            for ticket_id, at, kind, value in self._read(
+                f"SELECT ticket_id, at, kind, value FROM events WHERE ticket_id IN ({marks})"
+                " AND kind IN ('status', 'assignee') ORDER BY at, id",
+                ids,
+            ):
+                if kind == "status":
+                    statuses[ticket_id].append(StatusChange(from_epoch(at), Status(value)))
+                else:
+                    assignments[ticket_id].append((from_epoch(at), Agent.parse(value).name if value else None))
+            facts.extend(
+                TicketFacts(
+                    id=ticket_id,
+                    created_at=from_epoch(created),
+                    priority=Priority(priority),
+                    tags=tuple(tags.split()),
+                    assignee=assignee,
+                    messages=tuple(messages[ticket_id]),
+                    status_changes=tuple(statuses[ticket_id]),
+                    assignments=tuple(assignments[ticket_id]),
+                )
+                for ticket_id, created, priority, tags, assignee in batch
+            )
+        return facts
+
     def customer_tickets(self, email: str) -> list[QueueRow]:
         """Every ticket of one customer, newest first."""
         rows = self._read(
@@ -538,6 +585,10 @@ class Store:
             (customer_email, thread_subject, to_epoch(since)),
         )
         return rows[0][0] if rows else None
+
+    def release_external_key(self, key: str) -> None:
+        with self.transaction():
+            self._db.execute("UPDATE tickets SET external_key = NULL WHERE external_key = ?", (key,))
 
     def ticket_by_external_key(self, key: str) -> int | None:
         rows = self._read("SELECT id FROM tickets WHERE external_key = ?", (key,))

@@ -11,6 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from agent_tui.domain.text import safe_line
+
 _MODAL_CSS = """
 ChoiceModal, PromptModal { align: center middle; }
 ChoiceModal > Vertical, PromptModal > Vertical {
@@ -35,7 +37,7 @@ class ChoiceModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text(self._title, style="bold"))
-            yield OptionList(*[Option(Text(label), id=value) for value, label in self._choices])
+            yield OptionList(*[Option(Text(safe_line(label)), id=value) for value, label in self._choices])
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

@@ -117,9 +117,9 @@ def test_broken_config_is_a_clear_error(home, capsys):
 
 
 def test_hostile_text_is_shown_literally_in_plain_output(home, capsys):
-    from tests.ui.test_queue_and_ticket import service_for
     from agent_tui.domain.models import Customer
     from tests.conftest import NOW
+    from tests.ui.test_queue_and_ticket import service_for
 
     service = service_for(home)
     evil = service.store.create_ticket(subject="[red]x[/red] \x1b[31mred\x1b[0m \x1b]2;title\x07", customer=Customer("m@evil.example", "M\x1b[2J"), created_at=NOW)

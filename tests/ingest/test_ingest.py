@@ -4,7 +4,6 @@ import io
 import json
 import mailbox
 from email.message import EmailMessage
-from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
@@ -13,14 +12,6 @@ from agent_tui.cli import main
 from tests.conftest import NOW_ISO
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-
-
-@pytest.fixture
-def shop(home, capsys):
-    """A local account named shop, the default one, whose shared address is support@shop.example."""
-    assert main(["--home", str(home), "account", "add", "shop", "--local", "--address", "support@shop.example"]) == 0
-    capsys.readouterr()
-    return home
 
 
 def cli(home, *args, stdin: bytes | None = None, monkeypatch=None, capsys=None):

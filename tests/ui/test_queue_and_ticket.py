@@ -1,11 +1,11 @@
 """Drive the TUI with the keys a user presses, and check both the screen and the store."""
 
 from agent_tui.cli import make_app
+from agent_tui.config.paths import AppPaths
+from agent_tui.config.settings import load_settings
 from agent_tui.domain.models import Address, Author, Customer, Message, Status
 from agent_tui.domain.queue import QueueQuery, View, parse_filter
 from agent_tui.services.accounts import open_account
-from agent_tui.config.paths import AppPaths
-from agent_tui.config.settings import load_settings
 from agent_tui.ui.screens.help import HelpScreen
 from agent_tui.ui.screens.queue import QueueScreen
 from agent_tui.ui.screens.ticket import TicketScreen
@@ -215,3 +215,15 @@ async def test_long_queue_is_read_a_page_at_a_time(home):
         await pilot.press("slash", *'"bulk question 24"')
         await settle(pilot)
         assert [table.row_at(i).subject for i in range(table.total)] == [f"Bulk question {n}" for n in (24, *range(240, 250))]
+
+
+async def test_view_keys_before_the_sidebar_has_loaded(home):
+    app = make_app(home=home, account="demo", now=NOW)
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = app.screen
+        screen.query_one("#views").clear_options()  # as it is before the first load arrives
+        screen.action_next_view()
+        screen.action_show_view("pending")
+        await settle(pilot)
+        assert screen.query_state.view is View.PENDING
+        assert table_ids(screen.query_one(QueueTable)) == app.service.queue_ids(QueueQuery(view=View.PENDING))

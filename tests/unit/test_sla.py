@@ -5,7 +5,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from agent_tui.domain.models import Author, Priority, Status, StatusChange
-from agent_tui.domain.sla import ClockState, Metric, format_remaining, next_deadline, ticket_clocks
+from agent_tui.domain.sla import (
+    ClockState,
+    Metric,
+    format_remaining,
+    next_deadline,
+    ticket_clocks,
+)
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 H = timedelta(hours=1)

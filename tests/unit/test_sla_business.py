@@ -9,7 +9,14 @@ from hypothesis import strategies as st
 
 from agent_tui.domain.business_hours import BusinessHours
 from agent_tui.domain.models import Author, Priority, Status, StatusChange
-from agent_tui.domain.sla import ClockState, Metric, Policy, Target, remaining_until, ticket_clocks
+from agent_tui.domain.sla import (
+    ClockState,
+    Metric,
+    Policy,
+    Target,
+    remaining_until,
+    ticket_clocks,
+)
 
 LONDON, NEW_YORK = ZoneInfo("Europe/London"), ZoneInfo("America/New_York")
 H = 3600

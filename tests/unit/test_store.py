@@ -5,7 +5,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from agent_tui.domain.models import Address, Agent, Author, Customer, Message, Priority, Status
+from agent_tui.domain.models import (
+    Address,
+    Agent,
+    Author,
+    Customer,
+    Message,
+    Priority,
+    Status,
+)
 from agent_tui.domain.queue import QueueQuery, SortKey, View, parse_filter
 from agent_tui.errors import NotFoundError, StoreError
 from agent_tui.store import Store

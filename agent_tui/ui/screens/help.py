@@ -7,13 +7,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.keys import format_key
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from agent_tui.config.keymaps import BINDING_SPECS
-from textual.keys import format_key
 
-_SCOPES = {"app": "Everywhere", "queue": "Queue", "ticket": "Ticket"}
+_SCOPES = {"app": "Everywhere", "queue": "Queue", "ticket": "Ticket", "dashboard": "Dashboard"}
 
 
 class HelpScreen(ModalScreen[None]):

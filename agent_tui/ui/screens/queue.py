@@ -30,6 +30,7 @@ _DATA_POLL_SECONDS = 2.0
 class QueueLoaded(Message):
     """A worker's answer: the queue's length, the page under the cursor, and optionally the counts."""
 
+    load: int  # which load this answers: only the latest one is shown
     query: QueueQuery
     total: int
     cursor: int
@@ -42,7 +43,7 @@ class QueueLoaded(Message):
 class QueueCounted(Message):
     """The length of a long queue, which follows its first page."""
 
-    query: QueueQuery
+    load: int
     total: int
 
 
@@ -55,6 +56,8 @@ class QueueScreen(Screen):
         self.service = service
         self.query_state = QueueQuery()
         self._data_version: int | None = None
+        # Cancelling a thread worker doesn't stop it: each load is numbered, and only the latest is shown.
+        self._load_number = 0
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="title")
@@ -87,10 +90,11 @@ class QueueScreen(Screen):
         else at ``cursor`` (default: where it is)."""
         table = self.query_one(QueueTable)
         keep = keep_id if keep_id is not None else table.current_id if cursor is None else None
-        self._load(self.query_state, keep, table.cursor if cursor is None else cursor, with_counts)
+        self._load_number += 1
+        self._load(self._load_number, self.query_state, keep, table.cursor if cursor is None else cursor, with_counts)
 
     @work(thread=True, exclusive=True, group="queue-load", exit_on_error=False)
-    def _load(self, query: QueueQuery, keep_id: int | None, cursor: int, with_counts: bool) -> None:
+    def _load(self, number: int, query: QueueQuery, keep_id: int | None, cursor: int, with_counts: bool) -> None:
         service = self.service
         try:
             counts = service.view_counts() if with_counts else None
@@ -101,11 +105,11 @@ class QueueScreen(Screen):
                 # long queue takes longer than reading its first page, so the length follows.
                 rows = service.queue_page(query, 0, PAGE_SIZE + 1)
                 if len(rows) <= PAGE_SIZE:
-                    self.post_message(QueueLoaded(query, len(rows), 0, rows, counts, tags))
+                    self.post_message(QueueLoaded(number, query, len(rows), 0, rows, counts, tags))
                     return
-                self.post_message(QueueLoaded(query, PAGE_SIZE, 0, rows[:PAGE_SIZE], counts, tags))
-                if query == self.query_state:  # not when the user has typed on meanwhile
-                    self.post_message(QueueCounted(query, service.queue_count(query)))
+                self.post_message(QueueLoaded(number, query, PAGE_SIZE, 0, rows[:PAGE_SIZE], counts, tags))
+                if number == self._load_number:  # not when the user has typed on meanwhile
+                    self.post_message(QueueCounted(number, service.queue_count(query)))
                 return
             total = service.queue_count(query)
             position = service.queue_position(query, keep_id) if keep_id is not None else None
@@ -115,15 +119,15 @@ class QueueScreen(Screen):
         except AgentTuiError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
-        self.post_message(QueueLoaded(query, total, cursor, rows, counts, tags))
+        self.post_message(QueueLoaded(number, query, total, cursor, rows, counts, tags))
 
     def on_queue_counted(self, message: QueueCounted) -> None:
-        if message.query == self.query_state:
+        if message.load == self._load_number:
             self.query_one(QueueTable).set_total(message.total)
 
     def on_queue_loaded(self, message: QueueLoaded) -> None:
-        if message.query != self.query_state:
-            return  # the user has typed on since; a newer load is on its way
+        if message.load != self._load_number:
+            return  # a newer load is on its way (the user typed on, or something changed)
         query = message.query
         table = self.query_one(QueueTable)
         table.sort_key, table.descending = query.sort, query.descending
@@ -192,11 +196,14 @@ class QueueScreen(Screen):
     def action_show_view(self, view: str) -> None:
         self._set_query(view=View(view), tag=None)
         views = self.query_one("#views", OptionList)
-        views.highlighted = views.get_option_index(view)
+        if views.option_count:  # the sidebar may still be loading; it highlights the view when it comes
+            views.highlighted = views.get_option_index(view)
 
     def action_next_view(self, step: int = 1) -> None:
         views = self.query_one("#views", OptionList)
         count = views.option_count
+        if not count:
+            return
         index = ((views.highlighted or 0) + step) % count
         while views.get_option_at_index(index).disabled or views.get_option_at_index(index).id is None:
             index = (index + step) % count
@@ -250,6 +257,11 @@ class QueueScreen(Screen):
 
     def _back_from_ticket(self, last_seen: int | None) -> None:
         self.reload(with_counts=True, keep_id=last_seen)
+
+    def action_dashboard(self) -> None:
+        from agent_tui.ui.screens.dashboard import DashboardScreen
+
+        self.app.push_screen(DashboardScreen(self.service))
 
     def action_take(self) -> None:
         ticket_id = self.query_one(QueueTable).current_id

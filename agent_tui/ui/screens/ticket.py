@@ -36,7 +36,9 @@ _AUTHOR_STYLES = {Author.CUSTOMER: "bold cyan", Author.AGENT: "bold green", Auth
 
 @dataclass
 class DetailLoaded(Message):
+    load: int  # which load this answers: only the latest one is shown
     detail: TicketDetail
+    position: int | None  # where the ticket stands in the queue, when the load came from next/previous
 
 
 class MessageView(Static):
@@ -54,6 +56,7 @@ class TicketScreen(Screen[int]):
         self.queue = queue  # the queue it was opened from, for next/previous
         self.position = position
         self.detail: TicketDetail | None = None
+        self._load_number = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="ticket-header")
@@ -67,18 +70,26 @@ class TicketScreen(Screen[int]):
 
     def on_mount(self) -> None:
         self.query_one("#thread").focus()
-        self._load(self.ticket_id)
+        self.load(self.ticket_id)
+
+    def load(self, ticket_id: int, position: int | None = None) -> None:
+        self._load_number += 1
+        self._load(self._load_number, ticket_id, position)
 
     @work(thread=True, exclusive=True, group="ticket-load", exit_on_error=False)
-    def _load(self, ticket_id: int) -> None:
+    def _load(self, number: int, ticket_id: int, position: int | None) -> None:
         try:
             detail = self.service.detail(ticket_id)
         except AgentTuiError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
-        self.post_message(DetailLoaded(detail))
+        self.post_message(DetailLoaded(number, detail, position))
 
     async def on_detail_loaded(self, message: DetailLoaded) -> None:
+        if message.load != self._load_number:
+            return  # a newer load is on its way
+        if message.position is not None:
+            self.position = message.position
         first_show = self.detail is None or self.detail.ticket.id != message.detail.ticket.id
         self.detail = message.detail
         self.ticket_id = message.detail.ticket.id
@@ -172,8 +183,7 @@ class TicketScreen(Screen[int]):
             last = "No more tickets in this queue." if step > 0 else "This is the first ticket of the queue."
             self.app.call_from_thread(self.notify, last, markup=False)
             return
-        self.position = target
-        self.app.call_from_thread(self._load, rows[0].id)
+        self.app.call_from_thread(self.load, rows[0].id, target)
 
     def action_next_ticket(self) -> None:
         self._step(1)
@@ -187,7 +197,7 @@ class TicketScreen(Screen[int]):
     @on(OptionList.OptionSelected, "#history")
     def _history_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self._load(int(event.option.id))
+            self.load(int(event.option.id))
 
     # -- changes ---------------------------------------------------------------------------------
 
@@ -199,7 +209,7 @@ class TicketScreen(Screen[int]):
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
         self.app.call_from_thread(self.notify, done, markup=False)
-        self.app.call_from_thread(self._load, self.ticket_id)
+        self.app.call_from_thread(self.load, self.ticket_id)
 
     def action_set_status(self, status: str) -> None:
         value = Status(status)

@@ -1,0 +1,166 @@
+"""Queue-health metrics over a period, computed from tickets' messages and event logs. Pure.
+
+Every figure is defined here once (and in the README); the dashboard and ``agent-tui report`` show
+the same numbers. Periods are half-open: ``since <= moment < until``.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from agent_tui.domain.models import Author, Priority, Status, StatusChange
+from agent_tui.domain.sla import Metric, Policy, clock_history
+
+AGE_BUCKETS = (("<1d", 1), ("1-3d", 3), ("3-7d", 7), (">7d", math.inf))
+
+
+@dataclass(frozen=True, slots=True)
+class TicketFacts:
+    """What the metrics read of one ticket."""
+
+    id: int
+    created_at: datetime
+    priority: Priority
+    tags: tuple[str, ...]
+    assignee: str | None  # the current assignee's name
+    messages: tuple[tuple[Author, datetime, str], ...]  # (author, date, sender name), in date order
+    status_changes: tuple[StatusChange, ...]
+    assignments: tuple[tuple[datetime, str | None], ...] = ()  # (when, assignee name or None)
+
+
+@dataclass(slots=True)
+class Report:
+    since: datetime
+    until: datetime
+    tickets_created: int = 0
+    tickets_solved: int = 0
+    first_response: list[float] = field(default_factory=list)  # seconds, calendar
+    first_response_business: list[float] | None = None  # seconds in business hours, when the policy has them
+    solved_replies: list[int] = field(default_factory=list)  # public agent replies of each ticket solved
+    sla: dict[str, dict[str, int]] = field(default_factory=dict)
+    backlog_ages: list[float] = field(default_factory=list)  # days, of tickets unsolved at the end
+    by_tag: Counter = field(default_factory=Counter)
+    by_day: dict[str, int] = field(default_factory=dict)
+    by_agent: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        business = self.first_response_business
+        return {
+            "period": {"since": self.since.isoformat(), "until": self.until.isoformat()},
+            "tickets_created": self.tickets_created,
+            "tickets_solved": self.tickets_solved,
+            "first_response": {
+                "count": len(self.first_response),
+                "median_seconds": _round(statistics.median(self.first_response)) if self.first_response else None,
+                "p90_seconds": _round(percentile(self.first_response, 90)) if self.first_response else None,
+                "business_median_seconds": _round(statistics.median(business)) if business else None,
+            },
+            "first_contact_resolution_rate": _ratio(sum(1 for r in self.solved_replies if r == 1), len(self.solved_replies)),
+            "replies_per_resolution": _ratio(sum(self.solved_replies), len(self.solved_replies)),
+            "sla": {
+                metric: {**counts, "attainment": _ratio(counts["met"], counts["met"] + counts["breached"])}
+                for metric, counts in self.sla.items()
+            },
+            "backlog": {
+                "open": len(self.backlog_ages),
+                "age_buckets": {name: sum(1 for age in self.backlog_ages if _bucket(age) == name) for name, _ in AGE_BUCKETS},
+            },
+            "by_tag": dict(sorted(self.by_tag.items(), key=lambda item: (-item[1], item[0]))),
+            "by_agent": dict(sorted(self.by_agent.items())),
+            "volume_by_day": self.by_day,
+            "csat": None,  # no source here provides ratings: unavailable, never invented
+        }
+
+
+def _round(value: float) -> int:
+    return int(round(value))
+
+
+def _ratio(part: float, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _bucket(age_days: float) -> str:
+    return next(name for name, limit in AGE_BUCKETS if age_days < limit)
+
+
+def percentile(values: Sequence[float], rank: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least ``rank``% of values at or below it."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(rank / 100 * len(ordered)) - 1)]
+
+
+def compute(facts: Sequence[TicketFacts], since: datetime, until: datetime, policy: Policy, tz: tzinfo = UTC) -> Report:
+    """The report for [since, until); days are counted in ``tz`` (the SLA policy's zone)."""
+    report = Report(since=since, until=until, first_response_business=[] if policy.hours else None)
+    report.sla = {metric.value: {"met": 0, "breached": 0} for metric in Metric}
+    day = since.astimezone(tz).date()
+    while datetime.combine(day, datetime.min.time(), tz) < until:
+        report.by_day[day.isoformat()] = 0
+        day += timedelta(days=1)
+    agents: dict[str, dict[str, int]] = defaultdict(lambda: {"assigned": 0, "replied": 0, "solved": 0})
+
+    def within(moment: datetime | None) -> bool:
+        return moment is not None and since <= moment < until
+
+    for ticket in facts:
+        if within(ticket.created_at):
+            report.tickets_created += 1
+            report.by_tag.update(ticket.tags)
+            local_day = ticket.created_at.astimezone(tz).date().isoformat()
+            if local_day in report.by_day:
+                report.by_day[local_day] += 1
+        customer = [d for a, d, _ in ticket.messages if a is Author.CUSTOMER]
+        replies = [(d, who) for a, d, who in ticket.messages if a is Author.AGENT]
+        # First response: first customer message to first public agent reply, counted when the reply is in the period.
+        if replies and within(replies[0][0]):
+            start = customer[0] if customer and customer[0] <= replies[0][0] else ticket.created_at
+            report.first_response.append((replies[0][0] - start).total_seconds())
+            if policy.hours is not None and report.first_response_business is not None:
+                report.first_response_business.append(policy.hours.seconds_between(start, replies[0][0]))
+        for date, who in replies:
+            if within(date):
+                agents[who or "unknown"]["replied"] += 1
+        # Solved in the period: the last move to solved within it; replies counted up to that moment.
+        solves = [c.at for c in ticket.status_changes if c.status is Status.SOLVED and within(c.at)]
+        if solves:
+            report.tickets_solved += 1
+            report.solved_replies.append(sum(1 for d, _ in replies if d <= solves[-1]))
+            if ticket.assignee:
+                agents[ticket.assignee]["solved"] += 1
+        for at, name in ticket.assignments:
+            if within(at) and name:
+                agents[name]["assigned"] += 1
+        if not ticket.assignments and ticket.assignee and within(ticket.created_at):
+            agents[ticket.assignee]["assigned"] += 1
+        # SLA attainment: each clock that ended in the period, or breached in it.
+        for record in clock_history(
+            created_at=ticket.created_at,
+            priority=ticket.priority,
+            messages=[(a, d) for a, d, _ in ticket.messages],
+            status_changes=ticket.status_changes,
+            now=until,
+            policy=policy,
+            tags=ticket.tags,
+        ):
+            breached_at = record.due_at if record.breached else None
+            if within(record.ended_at) or within(breached_at):
+                report.sla[record.metric.value]["breached" if record.breached else "met"] += 1
+        # Backlog: unsolved at the end of the period.
+        if ticket.created_at < until and _status_at(ticket, until).is_unsolved:
+            report.backlog_ages.append((until - ticket.created_at).total_seconds() / 86400)
+    report.by_agent = {name: counts for name, counts in agents.items()}
+    return report
+
+
+def _status_at(ticket: TicketFacts, moment: datetime) -> Status:
+    status = Status.NEW
+    for change in ticket.status_changes:
+        if change.at < moment:
+            status = change.status
+    return status

@@ -1,0 +1,128 @@
+"""`agent-tui report` on a dataset built with `agent-tui ingest`, against figures computed by hand.
+
+Policy: the shipped sla.example.toml (London; business hours 09:00-12:30 and 13:30-17:30 on weekdays;
+normal first reply 4 h business, next reply 8 h business, resolution 3 d calendar; urgent 30 m / 1 h / 8 h
+calendar). Period: Mon 2 Nov 2026 00:00 to Mon 9 Nov 00:00 (London is on UTC then).
+"""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from agent_tui.cli import main
+from tests.ingest.test_ingest import cli, jsonl
+
+DANA = {"email": "dana@shop.example", "name": "Dana"}
+SAM = {"email": "sam@shop.example", "name": "Sam"}
+PRIYA = {"email": "priya@shop.example", "name": "Priya"}
+
+
+def customer(key, date, text="Hello", **extra):
+    return {"ticket": key, "from": f"{key.lower()}@example.com", "subject": f"Ticket {key}", "text": text, "date": date, **extra}
+
+
+def agent(key, date, who, author="agent"):
+    return {"ticket": key, "from": who, "author": author, "text": "Reply", "date": date}
+
+
+def status(key, date, value):
+    return {"ticket": key, "status": value, "date": date}
+
+
+DATASET = [
+    # A: answered in 1 h, solved with one reply.
+    customer("A", "2026-11-02T09:00:00Z", tags=["shipping"], assignee="Dana <dana@shop.example>"),
+    agent("A", "2026-11-02T10:00:00Z", DANA), status("A", "2026-11-02T10:05:00Z", "solved"),
+    # B: written at 16:00, a note that is no reply, answered next morning; two more rounds, one while pending.
+    customer("B", "2026-11-02T16:00:00Z", tags=["refund"], assignee="Sam <sam@shop.example>"),
+    agent("B", "2026-11-02T16:30:00Z", SAM, author="note"),
+    agent("B", "2026-11-03T10:00:00Z", SAM), customer("B", "2026-11-03T11:00:00Z"), agent("B", "2026-11-03T12:00:00Z", SAM),
+    status("B", "2026-11-03T12:01:00Z", "pending"), customer("B", "2026-11-04T09:00:00Z"),
+    agent("B", "2026-11-04T09:30:00Z", SAM), status("B", "2026-11-04T09:31:00Z", "solved"),
+    # C: urgent, answered after an hour (its 30 m target breached), never solved (its 8 h resolution breached).
+    customer("C", "2026-11-03T09:00:00Z", tags=["billing"], priority="urgent"), agent("C", "2026-11-03T10:00:00Z", DANA),
+    # D: Saturday, no reply yet.
+    customer("D", "2026-11-07T10:00:00Z", tags=["shipping"]),
+    # E: from before the period, solved in it after 74 h (resolution breached).
+    customer("E", "2026-10-30T09:00:00Z", tags=["returns"]), agent("E", "2026-10-30T10:00:00Z", DANA),
+    status("E", "2026-11-02T11:00:00Z", "solved"),
+    # F: solved, reopened by the customer, solved again.
+    customer("F", "2026-11-04T09:00:00Z", tags=["shipping"], assignee="Priya <priya@shop.example>"),
+    agent("F", "2026-11-04T09:10:00Z", PRIYA), status("F", "2026-11-04T09:15:00Z", "solved"),
+    customer("F", "2026-11-05T09:00:00Z"), agent("F", "2026-11-05T09:20:00Z", PRIYA), status("F", "2026-11-05T09:25:00Z", "solved"),
+    # G: written and answered in the evening, outside business hours; left open.
+    customer("G", "2026-11-04T20:00:00Z", tags=["sizing"]), agent("G", "2026-11-04T22:00:00Z", DANA),
+]
+
+EXPECTED = {
+    "period": {"since": "2026-11-02T00:00:00+00:00", "until": "2026-11-09T00:00:00+00:00"},
+    "tickets_created": 6,  # A B C D F G (E is older)
+    "tickets_solved": 4,  # A B E F
+    # first replies in the period: A 1 h, B 18 h (2.5 business hours), C 1 h, F 10 m, G 2 h (0 business)
+    "first_response": {"count": 5, "median_seconds": 3600, "p90_seconds": 64800, "business_median_seconds": 3600},
+    "first_contact_resolution_rate": 0.5,  # A and E with one reply; B three, F two
+    "replies_per_resolution": 1.75,  # (1 + 3 + 1 + 2) / 4
+    "sla": {
+        "first_reply": {"met": 4, "breached": 1, "attainment": 0.8},  # C breached; E ended before; D still running
+        "next_reply": {"met": 3, "breached": 0, "attainment": 1.0},  # B twice, F once
+        "resolution": {"met": 3, "breached": 3, "attainment": 0.5},  # A B F met; C, E, G (open 4 d) breached
+    },
+    "backlog": {"open": 3, "age_buckets": {"<1d": 0, "1-3d": 1, "3-7d": 2, ">7d": 0}},  # D; C and G
+    "by_tag": {"shipping": 3, "billing": 1, "refund": 1, "sizing": 1},
+    "by_agent": {
+        "Dana": {"assigned": 1, "replied": 3, "solved": 1},
+        "Priya": {"assigned": 1, "replied": 2, "solved": 1},
+        "Sam": {"assigned": 1, "replied": 3, "solved": 1},  # the note is not a reply
+    },
+    "csat": None,
+}
+
+
+def build(shop, monkeypatch, capsys):
+    (shop / "sla.toml").write_text((Path(__file__).resolve().parents[2] / "sla.example.toml").read_text())
+    code, out, err = cli(shop, "ingest", "--json", "-", stdin=jsonl(DATASET), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, err
+
+
+def report(shop, capsys, *extra):
+    code = main(["--home", str(shop), "--now", "2026-11-20T12:00:00Z", "report", "--since", "2026-11-02", "--until", "2026-11-08", *extra])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return out
+
+
+def test_report_matches_hand_computed_figures(shop, monkeypatch, capsys):
+    build(shop, monkeypatch, capsys)
+    data = json.loads(report(shop, capsys, "--json"))
+    volume = data.pop("volume_by_day")
+    assert {key: data[key] for key in EXPECTED} == EXPECTED
+    assert volume == {"2026-11-02": 2, "2026-11-03": 1, "2026-11-04": 2, "2026-11-05": 0, "2026-11-06": 0,
+                      "2026-11-07": 1, "2026-11-08": 0}
+
+
+def test_csv_and_json_agree(shop, monkeypatch, capsys):
+    build(shop, monkeypatch, capsys)
+    data = json.loads(report(shop, capsys, "--json"))
+    rows = list(csv.reader(io.StringIO(report(shop, capsys, "--csv"))))
+    assert rows[0] == ["metric", "value"]
+    table = dict(rows[1:])
+    assert table["tickets_solved"] == "4" and table["sla.resolution.attainment"] == "0.5"
+    assert table["by_agent.Sam.replied"] == "3" and table["backlog.age_buckets.3-7d"] == "2" and table["csat"] == ""
+
+    def flat(value, prefix=""):
+        if isinstance(value, dict):
+            return {k: v for key, sub in value.items() for k, v in flat(sub, f"{prefix}{key}.").items()}
+        return {prefix[:-1]: "" if value is None else str(value)}
+
+    assert table == flat(data)
+
+
+def test_text_report_and_default_period(shop, monkeypatch, capsys):
+    build(shop, monkeypatch, capsys)
+    text = report(shop, capsys)
+    assert "tickets created 6, solved 4" in text and "first contact resolution 50%" in text
+    assert "CSAT: unavailable" in text
+    code = main(["--home", str(shop), "--now", "2026-11-06T00:00:00Z", "report", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and data["period"] == {"since": "2026-10-30T00:00:00+00:00", "until": "2026-11-06T00:00:00+00:00"}
