@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from agent_tui import __version__
 from agent_tui.config.paths import AppPaths
 from agent_tui.config.settings import DEMO_ACCOUNT, load_settings
+from agent_tui.domain.text import safe_block, safe_line
 from agent_tui.errors import AgentTuiError, UsageError
 from agent_tui.services.serialize import dumps
 
@@ -99,6 +100,26 @@ def build_parser() -> argparse.ArgumentParser:
     formats.add_argument("--json", action="store_true", help="print JSON")
     formats.add_argument("--csv", action="store_true", help="print CSV rows of metric,value")
 
+    templates = commands.add_parser("templates", parents=[sub_common], help="list, render and check reply templates")
+    template_commands = templates.add_subparsers(dest="templates_command", metavar="ACTION", parser_class=_Parser, required=True)
+    template_list = template_commands.add_parser("list", parents=[sub_common], help="the templates in force")
+    _output_options(template_list)
+    render = template_commands.add_parser("render", parents=[sub_common], help="render a template for a ticket")
+    render.add_argument("name")
+    render.add_argument("--ticket", type=_ticket_id, required=True)
+    _template_options(render)
+    _output_options(render)
+    template_commands.add_parser("check", parents=[sub_common], help="lint every template; exit 2 on problems")
+
+    reply = commands.add_parser("reply", parents=[sub_common], help="write (draft) or send a reply")
+    reply.add_argument("id", type=_ticket_id)
+    body = reply.add_mutually_exclusive_group()
+    body.add_argument("--template", metavar="NAME", help="start from a reply template")
+    body.add_argument("--body-file", metavar="FILE", help="the reply's text, from a file or - for stdin")
+    _template_options(reply)
+    reply.add_argument("--send", action="store_true", help="send it (without a body: send the saved draft)")
+    _output_options(reply)
+
     keys = commands.add_parser("keys", parents=[sub_common], help="list key bindings by id")
     _output_options(keys)
 
@@ -128,6 +149,21 @@ def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
     parser.add_argument("--account", metavar="NAME", default=default, help="work on this account instead of the default")
     parser.add_argument("--now", metavar="ISO-8601", default=default, help="freeze the clock (env AGENT_TUI_NOW)")
     parser.add_argument("--keymap", metavar="NAME", default=default, help="key bindings: default, vim, or your own")
+
+
+def _template_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--var", action="append", default=[], metavar="K=V", help="set a variable, e.g. customer.first_name=Ann")
+    parser.add_argument("--lang", help="the template's language (default: the customer's)")
+
+
+def _vars(pairs: list[str]) -> dict[str, str]:
+    found = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--var {pair!r}: use NAME=VALUE, e.g. customer.first_name=Ann.")
+        found[key.strip()] = value
+    return found
 
 
 def _output_options(parser: argparse.ArgumentParser, jsonl: bool = False) -> None:
@@ -193,13 +229,14 @@ def make_app(
     """The TUI, ready to run: shared by the command line and the tests. Config errors raise here, before any drawing."""
     from agent_tui.config.keymaps import load_keymap
     from agent_tui.services.accounts import open_account
+    from agent_tui.services.replies import Replies
     from agent_tui.ui.app import AgentTuiApp
 
     paths = AppPaths.resolve(home)
     settings = load_settings(paths)
     keys = load_keymap(paths, keymap or settings.keymap)
     service = open_account(paths, settings, account, now)
-    return AgentTuiApp(service, keys)
+    return AgentTuiApp(service, keys, Replies(service, paths, settings))
 
 
 def _cmd_list(service: TicketService, args: argparse.Namespace) -> int:
@@ -349,7 +386,81 @@ def _period_bound(text: str, service: TicketService, *, end: bool) -> datetime:
     return moment.astimezone(UTC)
 
 
-_COMMANDS = {"list": _cmd_list, "show": _cmd_show, "set": _cmd_set, "ingest": _cmd_ingest, "sla": _cmd_sla, "report": _cmd_report}
+def _replies(service: TicketService, args: argparse.Namespace):
+    from agent_tui.services.replies import Replies
+
+    paths = AppPaths.resolve(args.home)
+    return Replies(service, paths, load_settings(paths))
+
+
+def _cmd_templates(service: TicketService, args: argparse.Namespace) -> int:
+    from agent_tui.cli_output import fit_cells
+
+    replies = _replies(service, args)
+    library = replies.library
+    if args.templates_command == "list":
+        if args.json:
+            print(dumps([t.to_json() for t in library.templates]))
+        else:
+            for t in library.templates:
+                print(f"{t.name:<28} {t.language:<3} {fit_cells(safe_line(t.title), 40)}  {' '.join(t.tags)}")
+        return 0
+    if args.templates_command == "check":
+        problems = library.check(_customer_fields(replies))
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if not problems:
+            print(f"{len(library.templates)} templates, no problems.")
+        return 2 if problems else 0
+    rendered = replies.render(args.name, args.ticket, _vars(args.var), args.lang)
+    if args.json:
+        print(dumps({"template": rendered.template.name, "language": rendered.template.language, "text": rendered.text}))
+    else:
+        sys.stdout.write(safe_block(rendered.text))
+    return 0
+
+
+def _customer_fields(replies) -> set[str]:
+    fields: set[str] = set()
+    for values in replies.customer_data().values():
+        fields.update(values)
+    return fields
+
+
+def _cmd_reply(service: TicketService, args: argparse.Namespace) -> int:
+    from agent_tui.services.replies import read_body
+    from agent_tui.services.serialize import message_json
+
+    replies = _replies(service, args)
+    if args.template:
+        body: str | None = replies.render(args.template, args.id, _vars(args.var), args.lang).text
+    elif args.body_file:
+        body = read_body(args.body_file, sys.stdin.read() if args.body_file == "-" else "")
+    else:
+        body = None
+    if args.send:
+        message = replies.send(args.id, body)
+        result = {"status": "sent", "ticket": args.id, **message_json(message)}
+    else:
+        if body is None:
+            draft = replies.draft(args.id)
+            if draft is None:
+                raise UsageError("Give --template NAME or --body-file FILE (or --send to send the saved draft).")
+        else:
+            draft = replies.save_draft(args.id, body, args.template)
+        message = replies.outgoing(args.id, draft.body, draft.message_id)
+        result = {"status": "draft", "ticket": args.id, **message_json(message)}
+    if args.json:
+        print(dumps(result))
+    else:
+        print(f"{result['status']}: reply to #{args.id} · {safe_line(message.subject)} · to {safe_line(str(message.to[0]))}")
+        print()
+        sys.stdout.write(safe_block(message.text))
+    return 0
+
+
+_COMMANDS = {"list": _cmd_list, "show": _cmd_show, "set": _cmd_set, "ingest": _cmd_ingest, "sla": _cmd_sla, "report": _cmd_report,
+             "templates": _cmd_templates, "reply": _cmd_reply}
 
 
 def _utf8_output() -> None:

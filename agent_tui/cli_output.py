@@ -55,13 +55,13 @@ def _row_line(cells: Sequence[str]) -> str:
     parts = []
     for cell, width in zip(cells, _WIDTHS):
         if width == 0:
-            parts.append(_fit(cell, 48))
+            parts.append(fit_cells(cell, 48))
         else:
-            parts.append(_fit(cell, width))
+            parts.append(fit_cells(cell, width))
     return "  ".join(parts).rstrip()
 
 
-def _fit(text: str, width: int) -> str:
+def fit_cells(text: str, width: int) -> str:
     if cell_len(text) > width:
         return set_cell_size(text, width - 1) + "…"
     return set_cell_size(text, width)
@@ -177,6 +177,6 @@ def report_lines(data: dict) -> list[str]:
     lines.append(f"backlog {data['backlog']['open']} open: {buckets}")
     lines.append("by tag: " + (", ".join(f"{safe_line(t)} {n}" for t, n in data["by_tag"].items()) or "none"))
     for agent, counts in data["by_agent"].items():
-        lines.append(f"agent {safe_line(agent):<20} assigned {counts['assigned']:>4} · replied {counts['replied']:>4} · solved {counts['solved']:>4}")
+        lines.append(f"agent {fit_cells(safe_line(agent), 20)} assigned {counts['assigned']:>4} · replied {counts['replied']:>4} · solved {counts['solved']:>4}")
     lines.append("CSAT: unavailable (no source provides ratings)" if data["csat"] is None else f"CSAT: {data['csat']}")
     return lines

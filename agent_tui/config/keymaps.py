@@ -74,7 +74,8 @@ BINDING_SPECS: tuple[BindingSpec, ...] = (
     _spec("ticket.status", "choose_status", "Status", "s"),
     _spec("ticket.solve", "set_status('solved')", "Solve", "S"),
     _spec("ticket.pending", "set_status('pending')", "Pending", "w", show=False),
-    _spec("ticket.open", "set_status('open')", "Reopen", "r", show=False),
+    _spec("ticket.open", "set_status('open')", "Reopen", "o", show=False),
+    _spec("ticket.reply", "reply", "Reply", "r"),
     _spec("ticket.priority", "choose_priority", "Priority", "P"),
     _spec("ticket.take", "take", "Take", "t"),
     _spec("ticket.unassign", "unassign", "Unassign", "u", show=False),
@@ -85,6 +86,12 @@ BINDING_SPECS: tuple[BindingSpec, ...] = (
     _spec("ticket.scroll_up", "scroll_thread(-1)", "Scroll up", "up", show=False),
     _spec("ticket.page_down", "scroll_thread(10)", "Page down", "pagedown,space", show=False),
     _spec("ticket.page_up", "scroll_thread(-10)", "Page up", "pageup", show=False),
+    _spec("compose.send", "send", "Send", "ctrl+s"),
+    _spec("compose.close", "close", "Close (keep draft)", "escape"),
+    # Not ctrl+d, ctrl+e, ctrl+x...: the editor (TextArea) has those for itself.
+    _spec("compose.editor", "external_editor", "$EDITOR", "ctrl+o"),
+    _spec("compose.templates", "pick_template", "Templates", "ctrl+t"),
+    _spec("compose.discard", "discard", "Discard", "ctrl+g"),
     _spec("dashboard.back", "back", "Back", "escape,d"),
     _spec("dashboard.refresh", "refresh_dashboard", "Refresh", "ctrl+r"),
 )

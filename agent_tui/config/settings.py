@@ -41,6 +41,8 @@ class Settings:
     default_account: str | None = None
     accounts: dict[str, dict[str, Any]] = field(default_factory=dict)
     keymap: str = "default"
+    signature: str | None = None  # [agent] signature: how replies are signed
+    shop: dict[str, str] = field(default_factory=dict)  # [shop] name, url, order_pattern, customer_data
 
     def account_name(self, requested: str | None) -> str:
         """The account a command works on: the one asked for, else the default, else the demo."""
@@ -89,7 +91,15 @@ def load_settings(paths: AppPaths, environ: dict[str, str] | None = None) -> Set
     keymap = ui_table.get("keymap", "default")
     if not isinstance(keymap, str):
         raise ConfigError(f"{paths.config_file}: [ui] keymap must be a string.")
-    return Settings(agent=agent, default_account=default, accounts=dict(accounts), keymap=keymap)
+    shop = _table(data, "shop", paths.config_file)
+    if any(not isinstance(v, str) for v in shop.values()):
+        raise ConfigError(f"{paths.config_file}: [shop] values must be strings.")
+    signature = agent_table.get("signature")
+    if signature is not None and not isinstance(signature, str):
+        raise ConfigError(f"{paths.config_file}: [agent] signature must be a string.")
+    return Settings(
+        agent=agent, default_account=default, accounts=dict(accounts), keymap=keymap, signature=signature, shop=dict(shop)
+    )
 
 
 def _table(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:

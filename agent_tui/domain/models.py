@@ -157,6 +157,19 @@ class Ticket:
 
 
 @dataclass(frozen=True, slots=True)
+class Draft:
+    """A reply being written: autosaved, so it survives quitting and a crash."""
+
+    ticket_id: int
+    agent: str
+    body: str
+    template: str | None
+    message_id: str  # fixed when the draft is created, so the reply is recognisable wherever it lands
+    seen_at: datetime  # the ticket as it was when the agent started: the send-time guard compares with it
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class StatusChange:
     """One entry of a ticket's event log that the SLA clocks read."""
 

@@ -34,6 +34,12 @@ def safe_line(text: str | None) -> str:
     return _UNSAFE_INLINE.sub(_visible, text)
 
 
+def strip_controls(text: str) -> str:
+    """Untrusted text going into a reply we write: control characters and bidi overrides dropped
+    (a customer's name is quoted in our mail, its escape sequences are not)."""
+    return _UNSAFE.sub("", text)
+
+
 def safe_block(text: str | None) -> str:
     """Untrusted multi-line text (a message body): newlines and tabs kept, line endings normalised."""
     if not text:

@@ -46,7 +46,7 @@ def open_account(paths: AppPaths, settings: Settings, account: str | None, now: 
     source = source_for(name, settings)
     policy = policy_for(paths, name)  # a bad policy file is reported before the store is touched
     store = Store.open(paths.store_file(name))
-    address = settings.accounts.get(name, {}).get("address")
+    address = settings.accounts.get(name, {}).get("address") or getattr(source, "address", None)
     service = TicketService(store, settings.agent, name, policy=policy, frozen_now=now, source=source, own_address=address)
     try:
         changed = source.prepare(store, service.now(), settings.agent)

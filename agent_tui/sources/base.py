@@ -10,7 +10,7 @@ from abc import ABC, abstractmethod
 from datetime import datetime
 from typing import ClassVar
 
-from agent_tui.domain.models import Agent
+from agent_tui.domain.models import Agent, Message
 from agent_tui.store import Store
 
 
@@ -29,6 +29,14 @@ class Source(ABC):
     can_send: ClassVar[bool] = False
     live_updates: ClassVar[bool] = False
     shared_state: ClassVar[bool] = False
+
+    def deliver_reply(self, message: Message) -> None:
+        """Hand an agent's reply to the outside world (SMTP, an API). Sources with nowhere to send it (the
+        demo, local accounts) keep it in the store only, which this default does by doing nothing.
+
+        Raises:
+            SourceError: the reply could not be handed over; it stays queued in the outbox.
+        """
 
     @abstractmethod
     def prepare(self, store: Store, now: datetime, me: Agent) -> list[int]:

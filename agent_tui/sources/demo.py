@@ -32,6 +32,7 @@ STALE_AFTER = timedelta(hours=6)
 
 class DemoSource(Source):
     kind = "demo"
+    address = SUPPORT.email  # the demo shop's shared inbox
 
     def prepare(self, store: Store, now: datetime, me: Agent) -> list[int]:
         anchor = store.get_meta(_ANCHOR_KEY)

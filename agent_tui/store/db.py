@@ -24,6 +24,7 @@ from agent_tui.domain.models import (
     Attachment,
     Author,
     Customer,
+    Draft,
     Message,
     Priority,
     Status,
@@ -34,6 +35,7 @@ from agent_tui.domain.queue import BREACHING_WINDOW, QueueQuery, QueueRow, SortK
 from agent_tui.domain.threading import normalise_subject
 from agent_tui.errors import NotFoundError, StoreError
 from agent_tui.store import fts
+from agent_tui.store.codec import message_from_json, message_to_json
 from agent_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 
@@ -614,6 +616,57 @@ class Store:
             (ticket_id,),
         )
         return StatusChange(from_epoch(rows[0][0]), Status(rows[0][1])) if rows else None
+
+    # -- drafts and the outbox ------------------------------------------------------------------
+
+    def draft(self, ticket_id: int, agent: str) -> Draft | None:
+        rows = self._read(
+            "SELECT body, template, message_id, seen_at, updated_at FROM drafts WHERE ticket_id = ? AND agent = ?",
+            (ticket_id, agent),
+        )
+        if not rows:
+            return None
+        body, template, message_id, seen_at, updated_at = rows[0]
+        return Draft(ticket_id, agent, body, template, message_id, from_epoch(seen_at), from_epoch(updated_at))
+
+    def save_draft(self, draft: Draft) -> None:
+        """Insert or update; the Message-ID and the moment the ticket was seen stay those of the first save."""
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO drafts(ticket_id, agent, body, template, message_id, seen_at, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(ticket_id, agent) DO UPDATE SET body = excluded.body,"
+                " template = excluded.template, updated_at = excluded.updated_at",
+                (draft.ticket_id, draft.agent, draft.body, draft.template, draft.message_id,
+                 to_epoch(draft.seen_at), to_epoch(draft.updated_at), to_epoch(draft.updated_at)),
+            )
+
+    def delete_draft(self, ticket_id: int, agent: str) -> None:
+        with self.transaction():
+            self._db.execute("DELETE FROM drafts WHERE ticket_id = ? AND agent = ?", (ticket_id, agent))
+
+    def outbox_add(self, ticket_id: int, message: Message, now: datetime) -> int:
+        with self.transaction():
+            existing = self._db.execute("SELECT id FROM outbox WHERE message_id = ?", (message.message_id,)).fetchone()
+            if existing:
+                return existing[0]
+            return self._db.execute(
+                "INSERT INTO outbox(ticket_id, message_id, message, state, created_at, updated_at)"
+                " VALUES (?, ?, ?, 'queued', ?, ?) RETURNING id",
+                (ticket_id, message.message_id, json.dumps(message_to_json(message), ensure_ascii=False),
+                 to_epoch(now), to_epoch(now)),
+            ).fetchone()[0]
+
+    def outbox_pending(self) -> list[tuple[int, int, Message, str]]:
+        """(row id, ticket id, message, state) of every reply not yet confirmed, oldest first."""
+        rows = self._read("SELECT id, ticket_id, message, state FROM outbox WHERE state IN ('queued', 'sent') ORDER BY id")
+        return [(row_id, ticket_id, message_from_json(json.loads(data)), state) for row_id, ticket_id, data, state in rows]
+
+    def outbox_mark(self, row_id: int, state: str, now: datetime, error: str | None = None) -> None:
+        with self.transaction():
+            self._db.execute(
+                "UPDATE outbox SET state = ?, error = ?, attempts = attempts + (? = 'failed'), updated_at = ? WHERE id = ?",
+                (state, error, state, to_epoch(now), row_id),
+            )
 
     def agent_addresses(self) -> set[str]:
         """Addresses the team has written from or been assigned as: mail from them is an agent's."""

@@ -94,6 +94,32 @@ MIGRATIONS: list[str] = [
     ALTER TABLE messages ADD COLUMN raw BLOB;
     ALTER TABLE messages ADD COLUMN problems TEXT NOT NULL DEFAULT '[]';
     """,
+    # 3: drafts (autosaved, one per ticket and agent) and the outbox replies pass through on their way out.
+    """
+    CREATE TABLE drafts (
+        ticket_id  INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+        agent      TEXT NOT NULL,
+        body       TEXT NOT NULL,
+        template   TEXT,
+        message_id TEXT NOT NULL,                 -- fixed when the draft is created: a retry never sends twice
+        seen_at    INTEGER NOT NULL,              -- the ticket's updated_at when the draft was opened
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (ticket_id, agent)
+    );
+    CREATE TABLE outbox (
+        id          INTEGER PRIMARY KEY,
+        ticket_id   INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+        message_id  TEXT NOT NULL UNIQUE,
+        message     TEXT NOT NULL,                -- the outgoing message as JSON
+        state       TEXT NOT NULL,                -- queued | sent | confirmed | failed
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        error       TEXT,
+        created_at  INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL
+    );
+    CREATE INDEX outbox_by_state ON outbox(state, id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import App
 
+from agent_tui.services.replies import Replies
 from agent_tui.services.tickets import TicketService
 from agent_tui.ui.bindings import bindings
 from agent_tui.ui.screens.help import HelpScreen
@@ -14,10 +15,11 @@ class AgentTuiApp(App[int]):
     TITLE = "agent-tui"
     BINDINGS = bindings("app")
 
-    def __init__(self, service: TicketService, keymap: dict[str, str]) -> None:
+    def __init__(self, service: TicketService, keymap: dict[str, str], replies: Replies) -> None:
         super().__init__()
         self.service = service
         self.keys_in_force = keymap
+        self.replies = replies
 
     def on_mount(self) -> None:
         self.set_keymap(self.keys_in_force)

@@ -22,7 +22,7 @@ def test_shipped_default_keymap_matches_the_code():
 def test_every_binding_id_is_unique_and_scoped():
     ids = [s.id for s in BINDING_SPECS]
     assert len(ids) == len(set(ids))
-    assert {s.scope for s in BINDING_SPECS} == {"app", "queue", "ticket", "dashboard"}
+    assert {s.scope for s in BINDING_SPECS} == {"app", "queue", "ticket", "compose", "dashboard"}
 
 
 def test_vim_keymap_loads(paths):

@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from agent_tui.config.keymaps import BINDING_SPECS
 
-_SCOPES = {"app": "Everywhere", "queue": "Queue", "ticket": "Ticket", "dashboard": "Dashboard"}
+_SCOPES = {"app": "Everywhere", "queue": "Queue", "ticket": "Ticket", "compose": "Reply", "dashboard": "Dashboard"}
 
 
 class HelpScreen(ModalScreen[None]):

@@ -211,6 +211,14 @@ class TicketScreen(Screen[int]):
         self.app.call_from_thread(self.notify, done, markup=False)
         self.app.call_from_thread(self.load, self.ticket_id)
 
+    def action_reply(self) -> None:
+        from agent_tui.ui.screens.compose import ComposeScreen
+
+        self.app.push_screen(ComposeScreen(self.app.replies, self.ticket_id), self._replied)
+
+    def _replied(self, sent: bool | None) -> None:
+        self.load(self.ticket_id)
+
     def action_set_status(self, status: str) -> None:
         value = Status(status)
         ticket_id = self.ticket_id

@@ -1,0 +1,232 @@
+"""Writing and sending replies: template variables for a ticket, drafts, and the outbox.
+
+A reply goes: draft (autosaved) -> outbox row (the message, with the Message-ID fixed when the draft
+was created) -> the source delivers it -> the store records it and the outbox row is confirmed. A crash
+at any step leaves the row to be finished on the next start, and the Message-ID keeps it from being
+recorded twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass
+from email.utils import make_msgid
+from pathlib import Path
+
+from agent_tui.config.paths import AppPaths
+from agent_tui.config.settings import DEMO_ACCOUNT, Settings
+from agent_tui.domain.models import Address, Author, Draft, Message, Status
+from agent_tui.domain.text import strip_controls
+from agent_tui.domain.threading import with_token
+from agent_tui.errors import ConfigError, SourceError, UsageError
+from agent_tui.resources import shipped_dir
+from agent_tui.services.templates import ReplyTemplate, TemplateLibrary, variables
+from agent_tui.services.tickets import TicketDetail, TicketService
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_DEFAULT_ORDER_PATTERN = r"\b[A-Z]{2,4}-\d{3,}\b"
+_DEMO_SHOP = {"name": "Pine & Pebble", "url": "https://pineandpebble.example"}
+
+
+def language_of(text: str) -> str:
+    """``zh`` when a good share of the letters are Chinese, else ``en``."""
+    letters = [c for c in text if c.isalpha()]
+    return "zh" if letters and len(_CJK.findall(text)) / len(letters) > 0.2 else "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    template: ReplyTemplate
+    text: str
+
+
+class Replies:
+    def __init__(self, service: TicketService, paths: AppPaths, settings: Settings) -> None:
+        self.service = service
+        self.paths = paths
+        self.settings = settings
+        self.shop = {**(_DEMO_SHOP if service.account == DEMO_ACCOUNT else {}), **settings.shop}
+        self.library = TemplateLibrary([shipped_dir("canned"), paths.canned_dir])
+
+    # -- template variables --------------------------------------------------------------------
+
+    def language(self, detail: TicketDetail) -> str:
+        """The customer's language: what they wrote in."""
+        written = " ".join(m.text for m in detail.messages if m.author is Author.CUSTOMER) or detail.ticket.subject
+        return language_of(written)
+
+    def context(self, detail: TicketDetail, overrides: dict[str, str] | None = None) -> dict:
+        ticket, customer = detail.ticket, detail.ticket.customer
+        me = self.service.me
+        shop_name = self.shop.get("name") or self.service.account
+        customer_vars: dict[str, object] = {"email": customer.email}
+        if customer.name:
+            customer_vars["name"] = customer.name
+            customer_vars["first_name"] = customer.name.split()[0] if " " in customer.name else customer.name
+        customer_vars.update({k: v for k, v in customer.extra.items() if k not in ("email",)})
+        customer_vars.update(self.customer_data().get(customer.email.lower(), {}))
+        ticket_vars: dict[str, object] = {
+            "id": ticket.id, "subject": ticket.subject, "tags": list(ticket.tags), "status": ticket.status.value,
+        }
+        order = self.order_number(detail)
+        if order:
+            ticket_vars["order_number"] = order
+        history_vars: dict[str, object] = {"count": len(detail.history), "returning": bool(detail.history)}
+        if detail.history:
+            history_vars["last_subject"] = detail.history[0].subject
+        shop_vars = {"name": shop_name, **({"url": self.shop["url"]} if self.shop.get("url") else {})}
+        agent_vars = {"name": me.name, "signature": self.settings.signature or f"{me.name}\n{shop_name}"}
+        groups = {"customer": customer_vars, "ticket": ticket_vars, "agent": agent_vars, "history": history_vars, "shop": shop_vars}
+        for key, value in (overrides or {}).items():
+            group, _, field_name = key.partition(".")
+            if group not in groups or not field_name:
+                raise UsageError(f"--var {key}: use GROUP.FIELD=VALUE with a group of {', '.join(groups)}.")
+            groups[group][field_name] = value
+        return variables(**{name: {k: _clean(v) for k, v in values.items()} for name, values in groups.items()})
+
+    def order_number(self, detail: TicketDetail) -> str | None:
+        pattern = re.compile(self.shop.get("order_pattern", _DEFAULT_ORDER_PATTERN))
+        texts = [detail.ticket.subject] + [m.text for m in detail.messages if m.author is Author.CUSTOMER]
+        for text in texts:
+            found = pattern.search(text)
+            if found:
+                return found.group()
+        return None
+
+    def customer_data(self) -> dict[str, dict[str, object]]:
+        """Extra customer fields keyed by email, from [shop] customer_data (CSV with an email column, or JSON)."""
+        name = self.shop.get("customer_data")
+        if not name:
+            return {}
+        path = (self.paths.config_dir / name).expanduser()
+        try:
+            if path.suffix.lower() == ".json":
+                data = json.loads(path.read_text(encoding="utf-8"))
+                rows = data.items() if isinstance(data, dict) else ((r.get("email", ""), r) for r in data)
+                return {str(email).lower(): {k: v for k, v in fields.items() if k != "email"} for email, fields in rows}
+            with path.open(newline="", encoding="utf-8-sig") as handle:
+                return {
+                    row["email"].strip().lower(): {k: v for k, v in row.items() if k != "email" and v not in (None, "")}
+                    for row in csv.DictReader(handle) if row.get("email")
+                }
+        except (OSError, ValueError, KeyError, AttributeError) as error:
+            raise ConfigError(f"The customer data file {path} could not be read ({error}); check [shop] customer_data.") from None
+
+    def render(self, name: str, ticket_id: int, overrides: dict[str, str] | None = None, language: str | None = None) -> Rendered:
+        detail = self.service.detail(ticket_id)
+        template = self.library.get(name, language or self.language(detail))
+        return Rendered(template, self.library.render(template, self.context(detail, overrides)))
+
+    def suggestions(self, detail: TicketDetail, query: str = "") -> list[ReplyTemplate]:
+        written = " ".join([detail.ticket.subject, *(m.text for m in detail.messages if m.author is Author.CUSTOMER)])
+        return self.library.suggest(detail.ticket.tags, written, self.language(detail), query)
+
+    # -- drafts ----------------------------------------------------------------------------------
+
+    def draft(self, ticket_id: int) -> Draft | None:
+        return self.service.store.draft(ticket_id, self.service.me.name)
+
+    def save_draft(self, ticket_id: int, body: str, template: str | None = None) -> Draft:
+        store, now = self.service.store, self.service.now()
+        existing = self.draft(ticket_id)
+        ticket = self.service.ticket(ticket_id)
+        draft = Draft(
+            ticket_id=ticket_id,
+            agent=self.service.me.name,
+            body=body,
+            template=template if template is not None else existing.template if existing else None,
+            message_id=existing.message_id if existing else make_msgid(domain=self._domain()),
+            seen_at=existing.seen_at if existing else ticket.updated_at,
+            updated_at=now,
+        )
+        store.save_draft(draft)
+        return draft
+
+    def discard_draft(self, ticket_id: int) -> None:
+        self.service.store.delete_draft(ticket_id, self.service.me.name)
+
+    # -- sending ---------------------------------------------------------------------------------
+
+    def outgoing(self, ticket_id: int, body: str, message_id: str) -> Message:
+        """The reply as it will leave: threaded onto the conversation, with the ticket token in the subject."""
+        detail = self.service.detail(ticket_id)
+        ticket, me = detail.ticket, self.service.me
+        public = [m for m in detail.messages if m.author is not Author.NOTE and m.message_id]
+        subject = ticket.subject if ticket.subject.lower().startswith("re:") else f"Re: {ticket.subject}"
+        shop_address = self.service.own_address or me.email or f"support@{self._domain()}"
+        return Message(
+            author=Author.AGENT,
+            sender=Address(shop_address, me.name),
+            to=(Address(ticket.customer.email, ticket.customer.name),),
+            date=self.service.now(),
+            subject=with_token(subject, ticket.id),
+            text=body.rstrip() + "\n",
+            message_id=message_id,
+            in_reply_to=public[-1].message_id if public else None,
+            references=tuple(m.message_id for m in public[-20:] if m.message_id),
+        )
+
+    def send(self, ticket_id: int, body: str | None = None) -> Message:
+        """Send ``body`` (or the saved draft) through the outbox; the draft is gone once the reply is recorded."""
+        draft = self.draft(ticket_id)
+        if body is None:
+            if draft is None:
+                raise UsageError(f"There is no draft for ticket {ticket_id} to send; give a body or a template.")
+            body = draft.body
+        if not body.strip():
+            raise UsageError("The reply is empty; write something before sending.")
+        message_id = draft.message_id if draft else make_msgid(domain=self._domain())
+        message = self.outgoing(ticket_id, body, message_id)
+        self.service.store.outbox_add(ticket_id, message, self.service.now())
+        self.flush_outbox()
+        self.discard_draft(ticket_id)
+        return message
+
+    def flush_outbox(self) -> int:
+        """Deliver and record every reply not yet confirmed; returns how many were confirmed."""
+        store, service = self.service.store, self.service
+        confirmed = 0
+        for row_id, ticket_id, message, state in store.outbox_pending():
+            if state == "queued":
+                try:
+                    if service.source is not None:
+                        service.source.deliver_reply(message)
+                except SourceError as error:
+                    store.outbox_mark(row_id, "queued", service.now(), str(error))
+                    raise
+                store.outbox_mark(row_id, "sent", service.now())
+            with store.transaction():
+                store.add_message(ticket_id, message)  # a no-op if a crash came after the last run recorded it
+                if store.ticket_status(ticket_id) is Status.NEW:
+                    last = store.last_status_change(ticket_id)
+                    at = max(message.date, last.at) if last else message.date
+                    store.set_status(ticket_id, Status.OPEN, at, service.me.name)
+                service.refresh_sla(ticket_id)
+                store.outbox_mark(row_id, "confirmed", service.now())
+            confirmed += 1
+        return confirmed
+
+    def _domain(self) -> str:
+        address = self.service.own_address or self.service.me.email or ""
+        return address.split("@", 1)[1] if "@" in address else "agent-tui.invalid"
+
+
+def _clean(value: object) -> object:
+    """Values from mail and data files are data: no control characters reach our replies."""
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def read_body(source: str, stdin_text: str) -> str:
+    """--body-file: a path, or - for standard input."""
+    if source == "-":
+        return stdin_text
+    try:
+        return Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"--body-file {source!r} could not be read ({error}).") from None

@@ -1,0 +1,257 @@
+"""The composer: pick a template (suggested for this ticket, fuzzy search), preview it rendered for this
+customer, edit in a TextArea or $EDITOR, autosave the draft, send through the outbox."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from agent_tui.domain.models import Draft
+from agent_tui.domain.text import safe_block, safe_line
+from agent_tui.errors import AgentTuiError
+from agent_tui.services.replies import Replies
+from agent_tui.services.templates import ReplyTemplate
+from agent_tui.services.tickets import TicketDetail
+from agent_tui.ui.bindings import bindings
+
+AUTOSAVE_SECONDS = 0.5
+
+
+@dataclass
+class ComposerLoaded(Message):
+    detail: TicketDetail
+    language: str
+    suggestions: list[ReplyTemplate]
+    draft: Draft | None
+
+
+@dataclass
+class PreviewReady(Message):
+    template: ReplyTemplate
+    text: str | None
+    error: str | None
+
+
+class ComposeScreen(Screen[bool]):
+    """Dismisses with True when the reply was sent."""
+
+    CSS_PATH = "compose.tcss"
+    BINDINGS = bindings("compose")
+
+    def __init__(self, replies: Replies, ticket_id: int) -> None:
+        super().__init__()
+        self.replies = replies
+        self.ticket_id = ticket_id
+        self.detail: TicketDetail | None = None
+        self.language = "en"
+        self.template: str | None = None  # the template the draft started from
+        self.previews: dict[str, str] = {}
+        self._autosave = None
+        self._set_text = ""  # the text the program put in the editor: its Changed event is not an edit
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="compose-header")
+        with Horizontal():
+            with Vertical(id="picker"):
+                yield Input(placeholder="Search templates…", id="template-search")
+                yield OptionList(id="templates")
+            with Vertical(id="writing"):
+                yield Static(id="preview")
+                yield TextArea(id="body", soft_wrap=True, show_line_numbers=False)
+                yield Static(id="draft-state")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="compose-load", exit_on_error=False)
+    def _load(self) -> None:
+        try:
+            detail = self.replies.service.detail(self.ticket_id)
+            language = self.replies.language(detail)
+            suggestions = self.replies.suggestions(detail)
+            draft = self.replies.draft(self.ticket_id)
+        except AgentTuiError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        self.post_message(ComposerLoaded(detail, language, suggestions, draft))
+
+    def on_composer_loaded(self, message: ComposerLoaded) -> None:
+        self.detail, self.language = message.detail, message.language
+        ticket = message.detail.ticket
+        self.query_one("#compose-header", Static).update(
+            Text.assemble(
+                ("Reply to ", "bold"), (f"#{ticket.id} ", "bold"), safe_line(ticket.subject), "\nto ",
+                safe_line(str(ticket.customer.name or ticket.customer.email)), f"  ·  writing in {'Chinese' if message.language == 'zh' else 'English'}",
+            )
+        )
+        self._show_templates(message.suggestions)
+        if message.draft is not None:
+            self.template = message.draft.template
+            self._set_body(message.draft.body)
+            self._draft_state(f"Draft from {message.draft.updated_at:%H:%M} restored.")
+            self.query_one(TextArea).focus()
+        else:
+            self._draft_state("Pick a template (Enter) or start typing in the editor.")
+            self.query_one("#templates", OptionList).focus()
+
+    def _show_templates(self, templates: list[ReplyTemplate]) -> None:
+        options = self.query_one("#templates", OptionList)
+        options.clear_options()
+        options.add_options(
+            [Option(Text.assemble((t.title, "bold"), f"  {t.language}", ("  LATTE" if t.latte else "", "dim")), id=t.label) for t in templates]
+            or [Option(Text("No template matches.", style="dim"), disabled=True)]
+        )
+        if templates:
+            options.highlighted = 0
+
+    # -- picking ---------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#template-search")
+    def _search(self, event: Input.Changed) -> None:
+        if self.detail is not None:
+            self._show_templates(self.replies.suggestions(self.detail, event.value))
+
+    @on(Input.Submitted, "#template-search")
+    def _search_done(self) -> None:
+        self.query_one("#templates", OptionList).focus()
+
+    @on(OptionList.OptionHighlighted, "#templates")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id:
+            self._preview(event.option.id)
+
+    @work(thread=True, exclusive=True, group="compose-preview", exit_on_error=False)
+    def _preview(self, label: str) -> None:
+        template = self.replies.library.get(label)
+        try:
+            text = self.previews.get(label) or self.replies.library.render(template, self.replies.context(self.detail))
+            self.post_message(PreviewReady(template, text, None))
+        except AgentTuiError as error:
+            self.post_message(PreviewReady(template, None, str(error)))
+
+    def on_preview_ready(self, message: PreviewReady) -> None:
+        preview = self.query_one("#preview", Static)
+        title = Text.assemble(("Preview · ", "dim"), (message.template.title, "bold"), ("  ·  Enter uses it", "dim"), "\n")
+        if message.text is None:
+            preview.update(title + Text(message.error or "", style="red"))
+            return
+        self.previews[message.template.label] = message.text
+        preview.update(title + Text(safe_block(message.text)))
+
+    @on(OptionList.OptionSelected, "#templates")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        label = event.option.id
+        if not label:
+            return
+        text = self.previews.get(label)
+        if text is None:
+            try:
+                text = self.replies.library.render(self.replies.library.get(label), self.replies.context(self.detail))
+            except AgentTuiError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+        self.template = label
+        self._set_body(text)
+        self._save_now()
+        editor = self.query_one(TextArea)
+        editor.focus()
+        editor.move_cursor(editor.document.end)
+
+    def action_pick_template(self) -> None:
+        self.query_one("#template-search", Input).focus()
+
+    # -- editing and autosave --------------------------------------------------------------------
+
+    def _set_body(self, text: str) -> None:
+        self._set_text = safe_block(text)
+        self.query_one(TextArea).load_text(self._set_text)
+
+    @on(TextArea.Changed, "#body")
+    def _edited(self) -> None:
+        if self.query_one(TextArea).text == self._set_text:
+            return
+        if self._autosave is not None:
+            self._autosave.stop()
+        self._autosave = self.set_timer(AUTOSAVE_SECONDS, self._save_now)
+        self._draft_state("Editing…")
+
+    def _save_now(self) -> None:
+        self._save(self.query_one(TextArea).text, self.template)
+
+    @work(thread=True, exclusive=True, group="compose-save", exit_on_error=False)
+    def _save(self, body: str, template: str | None) -> None:
+        try:
+            draft = self.replies.save_draft(self.ticket_id, body, template)
+        except AgentTuiError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._draft_state, f"Draft saved {draft.updated_at:%H:%M:%S}.")
+
+    def _draft_state(self, text: str) -> None:
+        self.query_one("#draft-state", Static).update(Text(text, style="dim"))
+
+    def action_external_editor(self) -> None:
+        """Edit the draft in $EDITOR (or $VISUAL), then come back to it here."""
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as handle:
+            handle.write(self.query_one(TextArea).text)
+        path = Path(handle.name)
+        try:
+            with self.app.suspend():
+                result = subprocess.run([*shlex.split(editor), str(path)], check=False)
+            if result.returncode == 0:
+                self._set_body(path.read_text(encoding="utf-8"))
+                self._save_now()
+            else:
+                self.notify(f"{editor} exited with {result.returncode}; the draft is unchanged.", markup=False)
+        except Exception as error:  # no terminal to suspend to (e.g. in tests), or no such editor
+            self.notify(f"Could not run {editor} ({error}); the draft is unchanged.", severity="error", markup=False)
+        finally:
+            path.unlink(missing_ok=True)
+
+    # -- leaving -----------------------------------------------------------------------------------
+
+    def action_send(self) -> None:
+        body = self.query_one(TextArea).text
+        if not body.strip():
+            self.notify("The reply is empty; write something or pick a template.", markup=False)
+            return
+        self._send(body, self.template)
+
+    @work(thread=True, exclusive=True, group="compose-save", exit_on_error=False)
+    def _send(self, body: str, template: str | None) -> None:
+        try:
+            self.replies.save_draft(self.ticket_id, body, template)
+            message = self.replies.send(self.ticket_id)
+        except AgentTuiError as error:
+            self.app.call_from_thread(self.notify, f"{error} The draft is kept.", severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, f"Reply sent to {message.to[0].email}.", markup=False)
+        self.app.call_from_thread(self.dismiss, True)
+
+    def action_close(self) -> None:
+        """Keep the draft (if anything was written) and go back to the ticket."""
+        body = self.query_one(TextArea).text
+        if body.strip():
+            self._save(body, self.template)
+            self.notify("Draft kept.", markup=False)
+        self.dismiss(False)
+
+    def action_discard(self) -> None:
+        self.replies.discard_draft(self.ticket_id)
+        self.notify("Draft discarded.", markup=False)
+        self.dismiss(False)
