@@ -382,8 +382,11 @@ def _period_bound(text: str, service: TicketService, *, end: bool) -> datetime:
         day = date.fromisoformat(text.strip())
     except ValueError:
         return parse_now(text)  # type: ignore[return-value]
-    moment = datetime.combine(day + timedelta(days=1 if end else 0), datetime.min.time(), service.tz)
-    return moment.astimezone(UTC)
+    try:
+        moment = datetime.combine(day + timedelta(days=1 if end else 0), datetime.min.time(), service.tz)
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise UsageError(f"{text!r} is out of range for a report.") from None
 
 
 def _replies(service: TicketService, args: argparse.Namespace):

@@ -20,7 +20,7 @@ clock uses normal's.
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -62,6 +62,9 @@ class _Locator:
 
     def error(self, message: str, table: str = "", key: str | None = None) -> ConfigError:
         number = self.line(table, key)
+        parent, _, last = table.rpartition(".")
+        if number is None and last:  # written as an inline table or key of its parent: [targets] normal = {...}
+            number = self.line(parent, last) or self.line(table)
         where = f"{self.path}, line {number}" if number else str(self.path)
         return ConfigError(f"{where}: {message}.")
 
@@ -70,6 +73,9 @@ def load_policy(path: Path) -> Policy:
     """Read and check a policy file; raises ConfigError naming the file and line of the first problem."""
     data = read_toml(path)
     where = _Locator(path, path.read_text(encoding="utf-8", errors="replace"))
+    for key, value in data.get("business_hours", {}).items() if isinstance(data.get("business_hours"), dict) else ():
+        if isinstance(value, dict):
+            raise where.error(f"business_hours.{key} must be a list of periods, not a table", f"business_hours.{key}")
     for key in data:
         if key not in _TOP_KEYS:
             raise where.error(f"unknown setting {key!r} (known: {', '.join(sorted(_TOP_KEYS))})", "", key)
@@ -118,7 +124,7 @@ def _business_hours(table: Any, top_holidays: Any, tz: ZoneInfo, path: Path, whe
             raise where.error(f"{day} must be a list of periods such as [\"09:00-17:30\"]", "business_hours", day)
         parsed = sorted(_period(span, day, where) for span in spans)
         for (_, first_end), (second_start, _) in zip(parsed, parsed[1:]):
-            if second_start < first_end:
+            if _minutes(second_start) < (_minutes(first_end) or 24 * 60):  # an end of 24:00 is time(0)
                 raise where.error(f"{day} has overlapping periods", "business_hours", day)
         periods.append(tuple(parsed))
     if not any(periods):
@@ -128,6 +134,10 @@ def _business_hours(table: Any, top_holidays: Any, tz: ZoneInfo, path: Path, whe
     if table.get("holidays_ics"):
         holidays |= _ics_dates(path.parent / str(table["holidays_ics"]), where)
     return BusinessHours(tz=tz, periods=tuple(periods), holidays=frozenset(holidays))
+
+
+def _minutes(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
 
 
 def _list(value: Any, where: _Locator) -> list:
@@ -150,6 +160,8 @@ def _period(span: Any, day: str, where: _Locator) -> tuple[time, time]:
 
 
 def _date(value: Any, where: _Locator, table: str) -> date:
+    if isinstance(value, datetime):
+        raise where.error(f"holiday {value} is a time, not a date such as 2026-12-25", table, "holidays")
     if isinstance(value, date):  # TOML's bare dates
         return value
     try:
@@ -193,7 +205,7 @@ def _targets(table: Any, name: str, hours: BusinessHours | None, where: _Locator
         if kind == "business" and hours is None:
             raise where.error(f"{key} counts business hours, but there is no [business_hours] table", name, key)
         seconds = parse_duration(value["within"])
-        if not seconds:
+        if not seconds or seconds > 3650 * 86400:
             raise where.error(f"{key}: {value['within']!r} is not a duration such as \"4h\", \"30m\" or \"1h30m\"", name, key)
         targets[metric] = Target(seconds, business=kind == "business")
     return targets

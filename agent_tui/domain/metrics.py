@@ -118,16 +118,17 @@ def compute(facts: Sequence[TicketFacts], since: datetime, until: datetime, poli
         customer = [d for a, d, _ in ticket.messages if a is Author.CUSTOMER]
         replies = [(d, who) for a, d, who in ticket.messages if a is Author.AGENT]
         # First response: first customer message to first public agent reply, counted when the reply is in the period.
-        if replies and within(replies[0][0]):
-            start = customer[0] if customer and customer[0] <= replies[0][0] else ticket.created_at
-            report.first_response.append((replies[0][0] - start).total_seconds())
+        start = customer[0] if customer else ticket.created_at
+        first_reply = next((d for d, _ in replies if d >= start), None)
+        if first_reply is not None and within(first_reply):
+            report.first_response.append((first_reply - start).total_seconds())
             if policy.hours is not None and report.first_response_business is not None:
-                report.first_response_business.append(policy.hours.seconds_between(start, replies[0][0]))
+                report.first_response_business.append(policy.hours.seconds_between(start, first_reply))
         for date, who in replies:
             if within(date):
                 agents[who or "unknown"]["replied"] += 1
         # Solved in the period: the last move to solved within it; replies counted up to that moment.
-        solves = [c.at for c in ticket.status_changes if c.status is Status.SOLVED and within(c.at)]
+        solves = [at for at in _solves(ticket.status_changes) if within(at)]
         if solves:
             report.tickets_solved += 1
             report.solved_replies.append(sum(1 for d, _ in replies if d <= solves[-1]))
@@ -136,8 +137,6 @@ def compute(facts: Sequence[TicketFacts], since: datetime, until: datetime, poli
         for at, name in ticket.assignments:
             if within(at) and name:
                 agents[name]["assigned"] += 1
-        if not ticket.assignments and ticket.assignee and within(ticket.created_at):
-            agents[ticket.assignee]["assigned"] += 1
         # SLA attainment: each clock that ended in the period, or breached in it.
         for record in clock_history(
             created_at=ticket.created_at,
@@ -156,6 +155,16 @@ def compute(facts: Sequence[TicketFacts], since: datetime, until: datetime, poli
             report.backlog_ages.append((until - ticket.created_at).total_seconds() / 86400)
     report.by_agent = {name: counts for name, counts in agents.items()}
     return report
+
+
+def _solves(changes: Sequence[StatusChange]) -> list[datetime]:
+    """Each move from unsolved to solved or closed (closing an open ticket solves it too)."""
+    moments, unsolved = [], True
+    for change in changes:
+        if unsolved and not change.status.is_unsolved:
+            moments.append(change.at)
+        unsolved = change.status.is_unsolved
+    return moments
 
 
 def _status_at(ticket: TicketFacts, moment: datetime) -> Status:

@@ -140,6 +140,15 @@ class _Timeline:
             current = status
         return current
 
+    def solved_between(self, start: datetime, end: datetime) -> bool:
+        return any(start <= at <= end and not status.is_unsolved for at, status in self.points)
+
+    def continuing_after(self, end: datetime) -> _Timeline:
+        """This timeline up to ``end``, counting from then on: where an ended clock's deadline lay."""
+        copy = _Timeline.__new__(_Timeline)
+        copy.points = [point for point in self.points if point[0] <= end] + [(end, Status.OPEN)]
+        return copy
+
     def last_solved_at(self, moment: datetime) -> datetime | None:
         """When the ticket last became solved (or closed) at or before ``moment``."""
         solved_at = None
@@ -201,8 +210,9 @@ def _clock(
     policy: Policy,
 ) -> Clock:
     hours = policy.hours_for(target)
-    due_at = timeline.deadline(start, target.seconds, hours)
-    if end is not None and end <= now:
+    ended = end is not None and end <= now
+    due_at = (timeline.continuing_after(end) if ended else timeline).deadline(start, target.seconds, hours)
+    if ended:
         elapsed = timeline.counted_seconds(start, end, hours)
         state = ClockState.MET if elapsed <= target.seconds else ClockState.BREACHED
         return Clock(metric, state, due_at, int(target.seconds - elapsed), target.business, target.seconds, ended=True)
@@ -278,7 +288,7 @@ def clock_history(
     records = []
     for span in spans:
         clock = _clock(span.metric, span.target, timeline, span.start, span.end, now, policy)
-        due_at = timeline.deadline(span.start, span.target.seconds, policy.hours_for(span.target))
+        due_at = clock.due_at or timeline.deadline(span.start, span.target.seconds, policy.hours_for(span.target))
         ended = span.ended_at if span.ended_at is not None and span.ended_at <= now else None
         records.append(ClockRecord(span.metric, span.start, ended, due_at, clock.remaining_seconds < 0))
     return records
@@ -322,8 +332,12 @@ def _spans(
 
     customer_dates = [d for d, a in ordered if a is Author.CUSTOMER]
     reply_span(Metric.FIRST_REPLY, customer_dates[0] if customer_dates else created_at)
-    # A next-reply cycle starts at the first customer message that follows an agent reply.
-    cycles = [date for (_, before), (date, author) in zip(ordered, ordered[1:]) if author is Author.CUSTOMER and before is Author.AGENT]
+    # A next-reply cycle starts at the first customer message that follows an agent reply, or a solve.
+    cycles = [
+        date
+        for (before_date, before), (date, author) in zip(ordered, ordered[1:])
+        if author is Author.CUSTOMER and (before is Author.AGENT or timeline.solved_between(before_date, date))
+    ]
     for start in cycles if every_cycle else cycles[-1:]:
         reply_span(Metric.NEXT_REPLY, start)
 

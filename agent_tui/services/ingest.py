@@ -13,7 +13,7 @@ from itertools import islice
 
 from agent_tui.domain.models import Author, Customer, Priority, Status
 from agent_tui.domain.threading import SUBJECT_WINDOW, normalise_subject, ticket_token
-from agent_tui.errors import UsageError
+from agent_tui.errors import StoreError, UsageError
 from agent_tui.services.tickets import TicketService
 from agent_tui.sources.pipe import Incoming, Item, StatusLine, Unreadable
 
@@ -87,14 +87,26 @@ class Ingestor:
         """File one item; returns why it failed, or None."""
         if isinstance(item, Unreadable):
             return item.reason
+        counts = (report.new_tickets, report.new_messages, report.status_changes, report.duplicates, report.flagged)
+        touched = set(self.touched)
         try:
-            if isinstance(item, StatusLine):
-                self._status(item, report)
-            else:
-                self._message(item, report)
+            with self.store.savepoint():
+                if isinstance(item, StatusLine):
+                    self._status(item, report)
+                else:
+                    self._message(item, report)
         except UsageError as error:
-            return str(error).rstrip(".")
-        return None
+            reason = str(error).rstrip(".")
+        except StoreError as error:
+            if "full" in str(error) or "read-only" in str(error):
+                raise  # the disk, not the item: stop, keeping what was ingested
+            reason = f"could not be stored ({error})"
+        else:
+            return None
+        # Nothing of the item was kept: its counts go too.
+        report.new_tickets, report.new_messages, report.status_changes, report.duplicates, report.flagged = counts
+        self.touched = touched
+        return reason
 
     def _message(self, item: Incoming, report: IngestReport) -> None:
         message = item.message
@@ -108,10 +120,12 @@ class Ingestor:
         ticket_id = self._find_ticket(item, party.email)
         store, at = self.store, message.date
         if ticket_id is None:
-            if item.ticket_key is not None:  # its ticket is closed: the key moves to the follow-up
-                store.release_external_key(item.ticket_key)
+            subject = message.subject
+            if item.ticket_key is not None and (previous := store.ticket_by_external_key(item.ticket_key)):
+                store.release_external_key(item.ticket_key)  # its ticket is closed: the key moves to the follow-up
+                subject = subject or store.ticket(previous).subject
             ticket_id = store.create_ticket(
-                subject=message.subject or "(no subject)",
+                subject=subject or "(no subject)",
                 customer=Customer(party.email, party.name),
                 created_at=at,
                 priority=item.priority if item.priority is not None else Priority.NORMAL,
@@ -139,8 +153,11 @@ class Ingestor:
     def _find_ticket(self, item: Incoming, customer_email: str) -> int | None:
         store, message = self.store, item.message
         if item.ticket_key is not None:
-            found = store.ticket_by_external_key(item.ticket_key)
-            return store.open_ticket(found) if found is not None else None
+            found = store.ticket_for_key_at(item.ticket_key, message.date)
+            if found is None or store.ticket_status(found) is not Status.CLOSED:
+                return found
+            closed = store.last_status_change(found)
+            return found if closed is not None and message.date < closed.at else None  # written before the close
         ids = [i for i in (message.in_reply_to, *message.references) if i]
         found = store.ticket_for_message_ids(ids) if ids else None
         if found is None and (token := ticket_token(message.subject)) is not None:
@@ -153,18 +170,25 @@ class Ingestor:
         store, at, actor = self.store, item.message.date, item.message.sender.name or None
         if item.priority is not None and store.ticket(ticket_id).priority is not item.priority:
             store.set_priority(ticket_id, item.priority, at, actor)
-        if item.assignee is not None:
+        current = store.ticket(ticket_id).assignee if item.assignee is not None else None
+        if item.assignee is not None and not (current and item.assignee.matches(current.name, current.email)):
             store.set_assignee(ticket_id, item.assignee, at, actor)
         for tag in item.tags:
             store.set_tag(ticket_id, tag, True, at, actor)
 
     def _status(self, item: StatusLine, report: IngestReport) -> None:
-        ticket_id = self.store.ticket_by_external_key(item.ticket_key)
+        store = self.store
+        ticket_id = store.ticket_for_key_at(item.ticket_key, item.date)
         if ticket_id is None:
             raise UsageError(f"no ticket {item.ticket_key!r} yet: its messages must come before its status changes")
-        if self.store.has_event(ticket_id, item.date, "status", item.status.value):
+        if store.has_event(ticket_id, item.date, "status", item.status.value):
             report.duplicates += 1
             return
-        self.store.set_status(ticket_id, item.status, item.date, None)
+        store.set_status(ticket_id, item.status, item.date, None)
         report.status_changes += 1
         self.touched.add(ticket_id)
+        # Lines may come in any order: a customer message already filed after this change reopens it.
+        if item.status in _REOPENED_BY_CUSTOMER:
+            later = store.first_customer_message_after(ticket_id, item.date)
+            if later is not None and not store.has_event(ticket_id, later, "status", Status.OPEN.value):
+                store.set_status(ticket_id, Status.OPEN, later, None)

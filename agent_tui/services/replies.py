@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.utils import make_msgid
 from pathlib import Path
 
@@ -49,6 +49,10 @@ class Replies:
         self.settings = settings
         self.shop = {**(_DEMO_SHOP if service.account == DEMO_ACCOUNT else {}), **settings.shop}
         self.library = TemplateLibrary([shipped_dir("canned"), paths.canned_dir])
+        try:
+            self.order_pattern = re.compile(self.shop.get("order_pattern", _DEFAULT_ORDER_PATTERN))
+        except re.error as error:
+            raise ConfigError(f"{paths.config_file}: [shop] order_pattern is not a valid pattern ({error}).") from None
 
     # -- template variables --------------------------------------------------------------------
 
@@ -87,7 +91,7 @@ class Replies:
         return variables(**{name: {k: _clean(v) for k, v in values.items()} for name, values in groups.items()})
 
     def order_number(self, detail: TicketDetail) -> str | None:
-        pattern = re.compile(self.shop.get("order_pattern", _DEFAULT_ORDER_PATTERN))
+        pattern = self.order_pattern
         texts = [detail.ticket.subject] + [m.text for m in detail.messages if m.author is Author.CUSTOMER]
         for text in texts:
             found = pattern.search(text)
@@ -177,11 +181,16 @@ class Replies:
             body = draft.body
         if not body.strip():
             raise UsageError("The reply is empty; write something before sending.")
-        message_id = draft.message_id if draft else make_msgid(domain=self._domain())
+        store = self.service.store
+        message_id = draft.message_id if draft else None
+        if message_id is None or store.has_message(message_id) or store.outbox_has(message_id):
+            message_id = make_msgid(domain=self._domain())  # that id went out already: this is another reply
+            if draft is not None:  # the draft now stands for this reply, and goes when it is recorded
+                store.delete_draft(ticket_id, draft.agent)
+                store.save_draft(replace(draft, body=body, message_id=message_id))
         message = self.outgoing(ticket_id, body, message_id)
-        self.service.store.outbox_add(ticket_id, message, self.service.now())
+        store.outbox_add(ticket_id, message, self.service.now())
         self.flush_outbox()
-        self.discard_draft(ticket_id)
         return message
 
     def flush_outbox(self) -> int:
@@ -199,6 +208,9 @@ class Replies:
                 store.outbox_mark(row_id, "sent", service.now())
             with store.transaction():
                 store.add_message(ticket_id, message)  # a no-op if a crash came after the last run recorded it
+                draft = store.draft(ticket_id, service.me.name)
+                if draft is not None and draft.message_id == message.message_id:
+                    store.delete_draft(ticket_id, service.me.name)  # sent: gone with the same commit
                 if store.ticket_status(ticket_id) is Status.NEW:
                     last = store.last_status_change(ticket_id)
                     at = max(message.date, last.at) if last else message.date

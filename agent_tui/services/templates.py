@@ -79,6 +79,15 @@ class ReplyTemplate:
                 "description": self.description, "latte": list(self.latte), "path": str(self.path)}
 
 
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Variables are data: ``customer.items`` is the customer's field "items", never the dict's method."""
+
+    def getattr(self, obj: object, attribute: str) -> object:
+        if isinstance(obj, _GROUP_TYPE_TUPLE):
+            return obj[attribute] if attribute in obj else self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 def read_template(path: Path) -> ReplyTemplate:
     try:
         text = path.read_text(encoding="utf-8")
@@ -114,7 +123,7 @@ def read_template(path: Path) -> ReplyTemplate:
 class TemplateLibrary:
     def __init__(self, folders: Iterable[Path]) -> None:
         """Later folders win: pass the shipped folder first, the user's last."""
-        self.env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+        self.env = _Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
         found: dict[tuple[str, str], ReplyTemplate] = {}
         self.problems: list[str] = []
         for folder in folders:
@@ -241,30 +250,52 @@ def check_template(env: ImmutableSandboxedEnvironment, template: ReplyTemplate, 
 
 
 def _variable_uses(tree: nodes.Template) -> Iterator[tuple[int, str, bool]]:
-    """(line, dotted name, guarded) for every ``a.b`` or ``a`` read; guarded: under ``default`` or an
-    ``is defined`` test of the same name."""
-    guarded_names: set[str] = set()
-    for test in tree.find_all(nodes.Test):
-        if test.name == "defined" and (dotted := _dotted(test.node)):
-            guarded_names.add(dotted)
+    """(line, dotted name, guarded) for every read of ``a`` or ``a.b`` (``a["b"]`` too). A read is guarded
+    when ``default`` wraps it directly, or it sits in the body of an ``if a.b is defined``. Names the
+    template binds itself (``for``, ``set``, macro arguments) are not variables of the schema."""
+    bound = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
 
-    def walk(node: nodes.Node, under_default: bool) -> Iterator[tuple[int, str, bool]]:
-        if isinstance(node, nodes.Filter) and node.name == "default":
-            yield from walk(node.node, True) if node.node is not None else iter(())
-            for child in (*node.args, *[kw.value for kw in node.kwargs]):
-                yield from walk(child, under_default)
+    def defined_in_own(test: nodes.Node) -> set[str]:
+        tests = [test, *test.find_all(nodes.Test)] if isinstance(test, nodes.Test) else list(test.find_all(nodes.Test))
+        return {d for t in tests if t.name == "defined" and (d := _dotted(t.node))}
+
+    def walk(node: nodes.Node, guarded: frozenset[str]) -> Iterator[tuple[int, str, bool]]:
+        if isinstance(node, nodes.If):
+            inside = guarded | defined_in_own(node.test)
+            yield from walk(node.test, inside)  # `x is defined and x` is the idiom
+            for child in node.body:
+                yield from walk(child, inside)
+            for child in (*node.elif_, *node.else_):
+                yield from walk(child, guarded)
+            return
+        if isinstance(node, nodes.CondExpr):
+            yield from walk(node.test, guarded | defined_in_own(node.test))
+            yield from walk(node.expr1, guarded | defined_in_own(node.test))
+            if node.expr2 is not None:
+                yield from walk(node.expr2, guarded)
             return
         if isinstance(node, nodes.Test) and node.name == "defined":
             return
+        if isinstance(node, nodes.Filter) and node.name == "default" and node.node is not None:
+            dotted = _dotted(node.node)
+            if dotted is not None:
+                if dotted.split(".")[0] not in bound:
+                    yield node.node.lineno, dotted, True
+            else:
+                yield from walk(node.node, guarded)
+            for child in (*node.args, *[kw.value for kw in node.kwargs]):
+                yield from walk(child, guarded)
+            return
         dotted = _dotted(node)
         if dotted is not None:
-            yield node.lineno, dotted, under_default or dotted in guarded_names
+            if dotted.split(".")[0] not in bound:
+                yield node.lineno, dotted, dotted in guarded
             return
         for child in node.iter_child_nodes():
-            yield from walk(child, under_default)
+            yield from walk(child, guarded)
 
     for node in tree.body:
-        yield from walk(node, False)
+        yield from walk(node, frozenset())
 
 
 def _dotted(node: nodes.Node) -> str | None:
@@ -272,6 +303,8 @@ def _dotted(node: nodes.Node) -> str | None:
         return node.name
     if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name):
         return f"{node.node.name}.{node.attr}"
+    if isinstance(node, nodes.Getitem) and isinstance(node.node, nodes.Name) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+        return f"{node.node.name}.{node.arg.value}"
     return None
 
 
@@ -302,3 +335,4 @@ def variables(**groups: dict) -> dict[str, dict]:
 
 
 _GROUP_TYPES = {name: type(name, (dict,), {"__module__": "builtins"}) for name in REQUIRED}
+_GROUP_TYPE_TUPLE = tuple(_GROUP_TYPES.values())

@@ -100,7 +100,7 @@ def _redecode(data: bytes, charset: str, problems: list[str], what: str) -> str:
     for candidate in ("utf-8", charset):
         try:
             return data.decode(candidate)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeDecodeError, ValueError):  # ValueError: a NUL in the charset name
             continue
     try:
         text = data.decode("cp1252")
@@ -140,7 +140,10 @@ def _first_id(value: str | None) -> str | None:
     if not value:
         return None
     found = _MESSAGE_ID.search(value)
-    return found.group() if found else f"<{value.strip()}>" if value.strip() else None
+    if found:
+        return found.group()
+    bare = value.strip().strip("<>").strip()
+    return f"<{bare}>" if bare and " " not in bare else None  # "<>" or junk: as if there were none
 
 
 def _walk(mail: MimePart, problems: list[str]) -> tuple[str, str | None, list[Attachment]]:
@@ -191,7 +194,7 @@ def _decode_body(part: MimePart, problems: list[str]) -> str:
     charset = part.get_content_charset() or "utf-8"
     try:
         return payload.decode(charset).replace("\r\n", "\n")
-    except (LookupError, UnicodeDecodeError):
+    except (LookupError, UnicodeDecodeError, ValueError):
         return _redecode(payload, "latin-1" if charset in ("us-ascii", "ascii") else charset, problems, f"body ({charset})").replace("\r\n", "\n")
 
 

@@ -108,6 +108,9 @@ def _read_stream(stream: BinaryIO, name: str, fmt: str, now: datetime) -> Iterat
                 yield parse_json_line(line, f"{name} line {number}", now)
     elif fmt == "mbox":
         for number, raw in enumerate(_split_mbox(stream), start=1):
+            if raw is None:
+                yield Unreadable(name, "does not start with a \"From \" line, so it is not an mbox")
+                continue
             yield _mail(raw, f"{name} message {number}", now)
     else:
         yield _mail(stream.read(), name, now)
@@ -122,12 +125,18 @@ def _detect(head: bytes) -> str:
     return "eml"
 
 
-def _split_mbox(stream: BinaryIO) -> Iterator[bytes]:
-    """Messages of an mbox (mboxrd or mboxo), split on "From " lines as they are read."""
+def _split_mbox(stream: BinaryIO) -> Iterator[bytes | None]:
+    """Messages of an mbox (mboxrd or mboxo), split on "From " lines as they are read. Text before the
+    first "From " line yields None once (it is reported, not silently dropped)."""
     current: list[bytes] = []
     started = False
     previous_blank = True
-    for line in stream:
+    junk = False
+    for number, line in enumerate(stream):
+        if number == 0 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        if not started and line.strip() and not line.startswith(b"From "):
+            junk = True
         if line.startswith(b"From ") and previous_blank:
             if started and current:
                 yield b"".join(current)
@@ -138,11 +147,15 @@ def _split_mbox(stream: BinaryIO) -> Iterator[bytes]:
         previous_blank = not line.strip()
     if started and current:
         yield b"".join(current)
+    if junk:
+        yield None
 
 
 def _read_maildir(folder: Path, now: datetime) -> Iterator[Item]:
     subfolders = [folder / sub for sub in ("cur", "new")] if (folder / "cur").is_dir() else [folder]
     for sub in subfolders:
+        if not sub.is_dir():
+            continue
         for entry in sorted(os.scandir(sub), key=lambda e: e.name):
             if entry.is_file() and not entry.name.startswith("."):
                 try:
@@ -178,11 +191,25 @@ def parse_json_line(line: bytes | str, origin: str, now: datetime) -> Item:
     if not isinstance(data, dict):
         return Unreadable(origin, "is not a JSON object")
     try:
-        return _json_item(data, origin, now)
+        item = _json_item(data, origin, now)
     except _BadLine as error:
         return Unreadable(origin, str(error))
     except UsageError as error:
         return Unreadable(origin, str(error).rstrip("."))
+    except (ValueError, TypeError, OverflowError, AttributeError) as error:  # odd types and values
+        return Unreadable(origin, f"has a value that can't be used ({error})")
+    if isinstance(item, Incoming) and not _encodable(item.message):
+        return Unreadable(origin, "has text that is not valid Unicode (a lone surrogate)")
+    return item
+
+
+def _encodable(message: Message) -> bool:
+    try:
+        for text in (message.text, message.subject, message.html or "", message.sender.name):
+            text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _json_item(data: dict, origin: str, now: datetime) -> Item:
@@ -202,14 +229,20 @@ def _json_item(data: dict, origin: str, now: datetime) -> Item:
     date = _json_date(data, required=False, now=now)
     html = _string(data, "html") if data.get("html") is not None else None
     text = _string(data, "text") if data.get("text") is not None else html_to_text(html or "")
-    author = Author(_string(data, "author").lower()) if data.get("author") else Author.CUSTOMER
-    message_id = _string(data, "message_id") if data.get("message_id") else _line_id(ticket_key, date if data.get("date") else None, sender[0], text)
+    try:
+        author = Author(_string(data, "author").strip().lower()) if data.get("author") else Author.CUSTOMER
+    except ValueError:
+        raise _BadLine('"author" must be customer, agent or note') from None
+    given_id = _string(data, "message_id").strip().strip("<>").strip() if data.get("message_id") else ""
+    message_id = given_id if given_id else _line_id(ticket_key, date if data.get("date") else None, sender[0], text)
     references = data.get("references") or []
     if isinstance(references, str):
         references = references.split()
     tags = data.get("tags") or []
     if isinstance(tags, str):
         tags = tags.split(",")
+    if not isinstance(references, list) or not isinstance(tags, list):
+        raise _BadLine('"references" and "tags" must be lists (or strings)')
     message = Message(
         author=author,
         sender=sender[0],

@@ -152,6 +152,19 @@ class Store:
             finally:
                 self._depth -= 1
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Inside a transaction: undo just this block's writes if it raises (one bad item of a batch)."""
+        with self.transaction():
+            self._db.execute("SAVEPOINT item")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK TO item")
+                self._db.execute("RELEASE item")
+                raise
+            self._db.execute("RELEASE item")
+
     def _read(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
         with self._lock:
             try:
@@ -222,6 +235,8 @@ class Store:
             self._db.executemany(
                 "INSERT OR IGNORE INTO ticket_tags(tag, ticket_id) VALUES (?, ?)", [(t, ticket_id) for t in tags]
             )
+            if assignee is not None:  # reports count assignments from the log
+                self.record_event(ticket_id, created_at, None, "assignee", _agent_text(assignee))
         return ticket_id
 
     def add_message(
@@ -307,7 +322,7 @@ class Store:
                 "UPDATE tickets SET assignee_name = ?, assignee_email = ? WHERE id = ?",
                 (agent.name if agent else None, agent.email if agent else None, ticket_id),
             )
-            self.record_event(ticket_id, at, actor, "assignee", str(Address(agent.email or "", agent.name)).strip() if agent else None)
+            self.record_event(ticket_id, at, actor, "assignee", _agent_text(agent) if agent else None)
 
     def set_tag(self, ticket_id: int, tag: str, present: bool, at: datetime, actor: str | None) -> bool:
         """Add or remove a tag; returns whether anything changed."""
@@ -589,8 +604,29 @@ class Store:
         return rows[0][0] if rows else None
 
     def release_external_key(self, key: str) -> None:
+        """The key's closed ticket keeps it as ``KEY<US>id``, so lines dated in its time still find it."""
         with self.transaction():
-            self._db.execute("UPDATE tickets SET external_key = NULL WHERE external_key = ?", (key,))
+            self._db.execute("UPDATE tickets SET external_key = external_key || char(31) || id WHERE external_key = ?", (key,))
+
+    def ticket_for_key_at(self, key: str, moment: datetime) -> int | None:
+        """The ticket that held an external key at ``moment``: the latest created by then, else the current one."""
+        rows = self._read(
+            "SELECT id, created_at, external_key = ? FROM tickets WHERE external_key = ?"
+            " OR substr(external_key, 1, length(?) + 1) = ? || char(31) ORDER BY created_at, id",
+            (key, key, key, key),
+        )
+        before = [row[0] for row in rows if row[1] <= to_epoch(moment)]
+        if before:
+            return before[-1]
+        current = [row[0] for row in rows if row[2]]
+        return current[0] if current else None
+
+    def first_customer_message_after(self, ticket_id: int, moment: datetime) -> datetime | None:
+        rows = self._read(
+            "SELECT MIN(date) FROM messages WHERE ticket_id = ? AND author = 'customer' AND date > ?",
+            (ticket_id, to_epoch(moment)),
+        )
+        return from_epoch(rows[0][0]) if rows and rows[0][0] is not None else None
 
     def ticket_by_external_key(self, key: str) -> int | None:
         rows = self._read("SELECT id FROM tickets WHERE external_key = ?", (key,))
@@ -656,6 +692,9 @@ class Store:
                  to_epoch(now), to_epoch(now)),
             ).fetchone()[0]
 
+    def outbox_has(self, message_id: str) -> bool:
+        return bool(self._read("SELECT 1 FROM outbox WHERE message_id = ?", (message_id,)))
+
     def outbox_pending(self) -> list[tuple[int, int, Message, str]]:
         """(row id, ticket id, message, state) of every reply not yet confirmed, oldest first."""
         rows = self._read("SELECT id, ticket_id, message, state FROM outbox WHERE state IN ('queued', 'sent') ORDER BY id")
@@ -682,6 +721,10 @@ class Store:
 
     def ticket_count(self) -> int:
         return self._read("SELECT COUNT(*) FROM tickets")[0][0]
+
+
+def _agent_text(agent: Agent) -> str:
+    return f"{agent.name} <{agent.email}>" if agent.email else agent.name
 
 
 def _search_key(ticket_id: int, subject: str, name: str, email: str, tags: Sequence[str]) -> str:

@@ -71,8 +71,8 @@ def test_an_account_that_is_not_a_table_is_a_config_error(home, capsys):
 
 
 def test_json_escapes_what_a_terminal_would_act_on(home, capsys):
-    from tests.ui.test_queue_and_ticket import service_for
     from agent_tui.domain.models import Customer
+    from tests.ui.test_queue_and_ticket import service_for
 
     service = service_for(home)
     ticket_id = service.store.create_ticket(subject="a\x9b31mb\u202ec\x7fd 退款", customer=Customer("x@y.z"), created_at=NOW)

@@ -1,7 +1,6 @@
 """Reply templates: the shipped library, the sandbox, strict variables, lint, and the reply CLI."""
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,9 +9,9 @@ from agent_tui.cli import main
 from agent_tui.config.paths import AppPaths
 from agent_tui.config.settings import load_settings
 from agent_tui.domain.models import Customer
+from agent_tui.resources import shipped_dir
 from agent_tui.services.replies import Replies, language_of
 from agent_tui.services.templates import TemplateError, TemplateLibrary
-from agent_tui.resources import shipped_dir
 from tests.conftest import NOW, NOW_ISO
 from tests.ui.test_queue_and_ticket import service_for
 
@@ -183,3 +182,40 @@ def test_an_interrupted_send_is_finished_once(replies):
     assert replies.flush_outbox() == 0
     assert replies.service.ticket(1041).message_count == count + 1
     assert store.outbox_pending() == []
+
+
+def test_a_draft_whose_reply_was_recorded_never_swallows_the_next_reply(replies):
+    first = replies.save_draft(1041, "First answer")
+    replies.send(1041)
+    # As if an old version crashed after recording the reply but before removing the draft:
+    replies.service.store.save_draft(first.__class__(**{**first.__dict__} if hasattr(first, "__dict__") else {
+        f: getattr(first, f) for f in first.__slots__}))
+    replies.save_draft(1041, "Corrected answer")
+    message = replies.send(1041)
+    assert message.message_id != first.message_id
+    texts = [m.text for m in replies.service.detail(1041).messages]
+    assert texts[-2:] == ["First answer\n", "Corrected answer\n"]
+    assert replies.draft(1041) is None
+
+
+def test_lint_follows_scope_and_binding(tmp_path):
+    def problems(body):
+        (tmp_path / "t.en.j2").write_text(body)
+        (tmp_path / "t.zh.j2").write_text("ok")
+        return TemplateLibrary([tmp_path]).check()
+
+    assert problems("{% for t in ticket.tags %}{{ t }}{% endfor %}{% set who = agent.name %}{{ who }}") == []
+    assert problems("{% if customer.name is defined %}{{ customer.name }}{% endif %}") == []
+    assert problems("{{ customer.name if customer.name is defined else 'you' }}") == []
+    assert problems('{% if customer.name is defined %}x{% endif %}{{ customer.name }}')  # used outside the if
+    assert problems('{{ customer["name"] }}')  # item access is a variable read too
+    assert problems('{{ customer.name | upper | default("x") }}')  # upper runs on the missing value first
+
+
+def test_customer_fields_are_data_not_dict_methods(replies, tmp_path):
+    (tmp_path / "f.en.j2").write_text("{{ customer.items | default('no items') }} / {{ customer.email }}")
+    library = TemplateLibrary([tmp_path])
+    context = replies.context(replies.service.detail(1041))
+    assert library.render(library.get("f"), context).strip() == "no items / lucy.barnes@mail.example"
+    context["customer"]["items"] = "2 tents"
+    assert library.render(library.get("f"), context).strip().startswith("2 tents")
