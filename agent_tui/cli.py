@@ -135,12 +135,21 @@ def build_parser() -> argparse.ArgumentParser:
     add = account_commands.add_parser("add", parents=[sub_common], help="add an account")
     add.add_argument("name")
     add.add_argument("--local", action="store_true", help="no remote source: tickets come from `agent-tui ingest`")
+    add.add_argument("--imap", metavar="HOST:PORT", help="the shared inbox's IMAP server (or a preset: gmail, fastmail, outlook)")
+    add.add_argument("--smtp", metavar="HOST:PORT", help="the SMTP server replies leave through")
+    add.add_argument("--user", help="the login of the shared inbox")
+    add.add_argument("--name", dest="display_name", help='the name replies are sent under, e.g. "Shop Support"')
+    add.add_argument("--tls", choices=("ssl", "starttls", "none"), help="default ssl (starttls for outlook)")
+    add.add_argument("--password-command", metavar="CMD", help="a command that prints the password (instead of the keyring)")
     add.add_argument("--address", help="the shared address mail is sent to, e.g. support@shop.example")
     _output_options(add)
     account_list = account_commands.add_parser("list", parents=[sub_common], help="list accounts")
     _output_options(account_list)
     remove = account_commands.add_parser("remove", parents=[sub_common], help="remove an account (its data stays)")
     remove.add_argument("name")
+
+    sync = commands.add_parser("sync", parents=[sub_common], help="fetch new mail from the account's server")
+    _output_options(sync)
     return parser
 
 
@@ -329,22 +338,69 @@ def _cmd_ingest(service: TicketService, args: argparse.Namespace) -> int:
     return 2 if report.failed else 0
 
 
+def _imap_table(args: argparse.Namespace) -> dict[str, str | int | bool]:
+    from agent_tui.sources.imap import PRESETS
+
+    imap, smtp, tls = PRESETS.get(args.imap, (args.imap, args.smtp, "ssl"))
+    smtp, tls = args.smtp or smtp, args.tls or tls
+    if not smtp or not args.user:
+        raise UsageError("An IMAP account needs --smtp HOST:PORT and --user USER as well.")
+    if tls == "none":
+        print("agent-tui: warning: --tls none sends the password and mail unencrypted; use it only on a trusted network.",
+              file=sys.stderr)
+    table: dict[str, str | int | bool] = {"kind": "imap", "imap": imap, "smtp": smtp, "user": args.user, "tls": tls}
+    if args.display_name:
+        table["name"] = args.display_name
+    if args.password_command:
+        table["password_command"] = args.password_command
+    return table
+
+
+def _read_password(account: str) -> str:
+    """From a prompt on a terminal, else one line of standard input (for scripts)."""
+    import getpass
+
+    secret = getpass.getpass(f"Password for {account}: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    if not secret:
+        raise UsageError("No password given; type it at the prompt, pipe it in, or use --password-command.")
+    return secret
+
+
+def _cmd_sync(service: TicketService, args: argparse.Namespace) -> int:
+    from agent_tui.services.sync import sync
+
+    report = sync(service)
+    print(dumps(report.to_json()) if args.json else report.summary())
+    return 0
+
+
 def _cmd_account(paths: AppPaths, args: argparse.Namespace) -> int:
     from agent_tui.config.settings import add_account, remove_account
 
     if args.account_command == "add":
-        if not args.local:
-            raise UsageError("Say what the account is: --local (tickets come from `agent-tui ingest`).")
-        table: dict[str, str | int | bool] = {"kind": "local"}
+        if args.local == bool(args.imap):
+            raise UsageError("Say what the account is: --local, or --imap HOST:PORT --smtp HOST:PORT --user USER.")
+        table: dict[str, str | int | bool] = {"kind": "local"} if args.local else _imap_table(args)
         if args.address:
             table["address"] = args.address
+        if not args.local and not args.password_command:
+            from agent_tui.services import credentials
+
+            paths.account_dir(args.name)  # a bad name is refused before asking for anything
+            credentials.store_password(args.name, str(table["user"]), _read_password(args.name))
         is_default = add_account(paths, args.name, table)
+        kind = table["kind"]
         if args.json:
-            print(dumps({"name": args.name, "kind": "local", "default": is_default}))
+            print(dumps({"name": args.name, "kind": kind, "default": is_default}))
         else:
-            print(f"Added local account {args.name}" + (", now the default account." if is_default else "."))
+            print(f"Added {kind} account {args.name}" + (", now the default account." if is_default else "."))
         return 0
     if args.account_command == "remove":
+        table = load_settings(paths).accounts.get(args.name, {})
+        if table.get("kind") == "imap" and not table.get("password_command"):
+            from agent_tui.services import credentials
+
+            credentials.forget_password(args.name, str(table.get("user", "")))
         remove_account(paths, args.name)
         print(f"Removed account {args.name}; its data stays in {paths.account_dir(args.name)} (delete it to free space).")
         return 0
@@ -463,7 +519,7 @@ def _cmd_reply(service: TicketService, args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"list": _cmd_list, "show": _cmd_show, "set": _cmd_set, "ingest": _cmd_ingest, "sla": _cmd_sla, "report": _cmd_report,
-             "templates": _cmd_templates, "reply": _cmd_reply}
+             "templates": _cmd_templates, "reply": _cmd_reply, "sync": _cmd_sync}
 
 
 def _utf8_output() -> None:

@@ -28,6 +28,10 @@ def source_for(account: str, settings: Settings) -> Source:
         from agent_tui.sources.local import LocalSource
 
         return LocalSource()
+    if kind == "imap":
+        from agent_tui.sources.imap import ImapSettings, ImapSource
+
+        return ImapSource(ImapSettings.from_config(account, settings.accounts[account]))
     raise UsageError(f"Account {account!r} is of kind {kind!r}, which this version of agent-tui cannot open.")
 
 

@@ -132,6 +132,7 @@ class Ingestor:
                 assignee=item.assignee,
                 tags=item.tags,
                 external_key=item.ticket_key,
+                ticket_id=item.ticket_id_hint if item.ticket_id_hint and not store.ticket_exists(item.ticket_id_hint) else None,
             )
             report.new_tickets += 1
         else:

@@ -55,6 +55,7 @@ class Incoming:
     assignee: Agent | None = None
     raw: bytes | None = None
     problems: list[str] = field(default_factory=list)
+    ticket_id_hint: int | None = None  # a source's stable id for a ticket this message starts
 
 
 @dataclass(slots=True)
@@ -111,9 +112,9 @@ def _read_stream(stream: BinaryIO, name: str, fmt: str, now: datetime) -> Iterat
             if raw is None:
                 yield Unreadable(name, "does not start with a \"From \" line, so it is not an mbox")
                 continue
-            yield _mail(raw, f"{name} message {number}", now)
+            yield mail_item(raw, f"{name} message {number}", now)
     else:
-        yield _mail(stream.read(), name, now)
+        yield mail_item(stream.read(), name, now)
 
 
 def _detect(head: bytes) -> str:
@@ -163,10 +164,10 @@ def _read_maildir(folder: Path, now: datetime) -> Iterator[Item]:
                 except OSError as error:
                     yield Unreadable(entry.path, f"could not be read ({error.strerror})")
                     continue
-                yield _mail(raw, entry.path, now)
+                yield mail_item(raw, entry.path, now)
 
 
-def _mail(raw: bytes, origin: str, now: datetime) -> Item:
+def mail_item(raw: bytes, origin: str, now: datetime) -> Item:
     if not raw.strip():
         return Unreadable(origin, "is empty")
     try:

@@ -589,6 +589,9 @@ class Store:
         )
         return rows[0][0] if rows else None
 
+    def ticket_exists(self, ticket_id: int) -> bool:
+        return bool(self._read("SELECT 1 FROM tickets WHERE id = ?", (ticket_id,)))
+
     def open_ticket(self, ticket_id: int) -> int | None:
         """``ticket_id`` if it exists and is not closed."""
         rows = self._read("SELECT id FROM tickets WHERE id = ? AND status != 'closed'", (ticket_id,))

@@ -95,7 +95,7 @@ class Dovecot:
         (folder / "users").write_text("support:{PLAIN}secret\nagent1:{PLAIN}secret\n")
         port = free_port()
         (folder / "dovecot.conf").write_text(CONFIG.format(dir=folder, port=port))
-        subprocess.run(["dovecot", "-c", str(folder / "dovecot.conf")], check=True, capture_output=True)
+        _run_dovecot(folder)
         server = cls(folder, port)
         server.wait_until_up()
         return server
@@ -125,5 +125,11 @@ class Dovecot:
     def restart(self) -> None:
         self.stop()
         time.sleep(0.2)
-        subprocess.run(["dovecot", "-c", str(self.dir / "dovecot.conf")], check=True, capture_output=True)
+        _run_dovecot(self.dir)
         self.wait_until_up()
+
+
+def _run_dovecot(folder: Path) -> None:
+    # Dovecot daemonises: its children would hold captured pipes open forever, so output goes to a file.
+    with (folder / "start.log").open("ab") as log:
+        subprocess.run(["dovecot", "-c", str(folder / "dovecot.conf")], check=True, stdout=log, stderr=log, stdin=subprocess.DEVNULL)

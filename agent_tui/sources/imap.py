@@ -1,0 +1,202 @@
+"""A shared IMAP inbox (imapclient) with replies over SMTP (smtplib).
+
+Sync keeps, per folder, UIDVALIDITY and UIDNEXT in the store: the first sync reads every message, later
+ones only new UIDs; a changed UIDVALIDITY reads the folder again, and ingest's Message-ID check keeps
+tickets from doubling. Messages are filed by the same threading rules as piped mail; the Sent folder's
+messages join their tickets as agent replies. A ticket's id is 1000 + the INBOX UID of its first
+message, so it is the same on every agent's machine (until the server resets UIDVALIDITY).
+
+Replies leave over SMTP with the Message-ID fixed when their draft was created; before sending, the
+Sent folder is searched for that Message-ID, so a retry after a crash never sends twice.
+"""
+
+from __future__ import annotations
+
+import json
+import smtplib
+import socket
+import ssl
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError, LoginError
+
+from agent_tui.domain.models import Agent, Message
+from agent_tui.errors import SourceError, UsageError
+from agent_tui.services import credentials
+from agent_tui.sources.base import Source
+from agent_tui.sources.pipe import Incoming, Item, Unreadable, mail_item
+from agent_tui.store import Store
+
+FOLDERS = ("INBOX", "Sent")
+BATCH = 200
+PRESETS = {
+    "gmail": ("imap.gmail.com:993", "smtp.gmail.com:465", "ssl"),
+    "fastmail": ("imap.fastmail.com:993", "smtp.fastmail.com:465", "ssl"),
+    "outlook": ("outlook.office365.com:993", "smtp.office365.com:587", "starttls"),
+}
+TICKET_ID_BASE = 1000
+
+
+def host_port(text: str, default_port: int) -> tuple[str, int]:
+    host, _, port = text.rpartition(":") if ":" in text else (text, "", "")
+    try:
+        return host or text, int(port) if port else default_port
+    except ValueError:
+        raise UsageError(f"{text!r} is not HOST:PORT.") from None
+
+
+@dataclass(frozen=True)
+class ImapSettings:
+    account: str
+    imap_host: str
+    imap_port: int
+    smtp_host: str
+    smtp_port: int
+    user: str
+    address: str
+    name: str
+    tls: str  # ssl | starttls | none
+    password_command: str | None
+
+    @classmethod
+    def from_config(cls, account: str, table: dict) -> ImapSettings:
+        tls = table.get("tls", "ssl")
+        imap_host, imap_port = host_port(str(table.get("imap", "")), 993 if tls == "ssl" else 143)
+        smtp_host, smtp_port = host_port(str(table.get("smtp", "")), 465 if tls == "ssl" else 587)
+        user = str(table.get("user", ""))
+        return cls(account, imap_host, imap_port, smtp_host, smtp_port, user, str(table.get("address") or user),
+                   str(table.get("name", "")), tls, table.get("password_command"))
+
+
+class ImapSource(Source):
+    kind = "imap"
+    can_sync = True
+    can_send = True
+
+    def __init__(self, settings: ImapSettings) -> None:
+        self.settings = settings
+        self.address = settings.address
+
+    def prepare(self, store: Store, now: datetime, me: Agent) -> list[int]:
+        return []  # opening never waits on the network: `sync` (or the TUI's sync worker) fetches mail
+
+    # -- connections -------------------------------------------------------------------------------
+
+    def _context(self) -> ssl.SSLContext:
+        return ssl.create_default_context()  # certificates and host names are verified
+
+    def connect(self) -> IMAPClient:
+        s = self.settings
+        where = f"{s.imap_host}:{s.imap_port}"
+        try:
+            client = IMAPClient(s.imap_host, port=s.imap_port, ssl=s.tls == "ssl",
+                                ssl_context=self._context() if s.tls == "ssl" else None, timeout=20)
+            if s.tls == "starttls":
+                client.starttls(self._context())
+            client.login(s.user, credentials.password(s.account, s.user, s.password_command))
+            return client
+        except LoginError:
+            raise SourceError(f"The IMAP server {where} refused the login for {s.user!r}; check the user and password.") from None
+        except (OSError, IMAPClientError, ssl.SSLError) as error:
+            raise SourceError(f"The IMAP server {where} could not be reached ({error}); check the host and port, or try again later.") from None
+
+    # -- sync ----------------------------------------------------------------------------------
+
+    def sync(self, store: Store, now: datetime, file_items: Callable[[Iterator[Item]], None]) -> None:
+        """Hand every new message of every folder to ``file_items``; a folder's position is saved only
+        after its messages are filed, so an interrupted sync resumes where it stopped."""
+        client = self.connect()
+        try:
+            for folder in FOLDERS:
+                try:
+                    info = client.select_folder(folder, readonly=True)
+                except IMAPClientError:
+                    continue  # no such folder on this server
+                validity, uidnext = int(info[b"UIDVALIDITY"]), int(info.get(b"UIDNEXT", 0))
+                state = json.loads(store.get_meta(f"imap.{folder}") or "{}")
+                if state.get("uidvalidity") == validity:
+                    # imapclient can't fetch "n:*" ranges; search them and pass the UIDs.
+                    uids = [u for u in client.search(["UID", f"{state['uidnext']}:*"]) if u >= state["uidnext"]]
+                else:
+                    uids = client.search(["ALL"])  # first sync, or the server renumbered the folder
+                file_items(self._messages(client, folder, sorted(uids), now))
+                next_uid = max([uidnext, *[u + 1 for u in uids]])
+                store.set_meta(f"imap.{folder}", json.dumps({"uidvalidity": validity, "uidnext": next_uid}))
+        except (OSError, IMAPClientError) as error:
+            raise SourceError(f"The connection to {self.settings.imap_host} broke during sync ({error}); run sync again.") from None
+        finally:
+            try:
+                client.logout()
+            except (OSError, IMAPClientError):
+                pass
+
+    def _messages(self, client: IMAPClient, folder: str, uids: list[int], now: datetime) -> Iterator[Item]:
+        for start in range(0, len(uids), BATCH):
+            for uid, data in sorted(client.fetch(uids[start : start + BATCH], ["BODY.PEEK[]"]).items()):
+                raw = data.get(b"BODY[]")
+                origin = f"{folder} UID {uid}"
+                if not raw:
+                    yield Unreadable(origin, "came back empty from the server")
+                    continue
+                item = mail_item(raw, origin, now)
+                if isinstance(item, Incoming) and folder == "INBOX":
+                    item.ticket_id_hint = TICKET_ID_BASE + uid
+                yield item
+
+    # -- sending -------------------------------------------------------------------------------
+
+    def deliver_reply(self, message: Message) -> None:
+        """SMTP, then a copy in Sent; skipped entirely when Sent already holds this Message-ID."""
+        client = self.connect()
+        try:
+            client.select_folder("Sent")
+            if client.search(["HEADER", "Message-ID", message.message_id or ""]):
+                return  # sent before a crash: never twice
+            mail = self._mime(message)
+            self._smtp_send(mail)
+            client.append("Sent", mail.as_bytes(), flags=[b"\\Seen"], msg_time=message.date)
+        except (OSError, IMAPClientError) as error:
+            raise SourceError(f"The reply could not be filed in Sent ({error}); it stays in the outbox.") from None
+        finally:
+            try:
+                client.logout()
+            except (OSError, IMAPClientError):
+                pass
+
+    def _mime(self, message: Message) -> EmailMessage:
+        mail = EmailMessage()
+        mail["From"] = formataddr((message.sender.name or self.settings.name, self.settings.address))
+        mail["To"] = ", ".join(formataddr((a.name, a.email)) for a in message.to)
+        mail["Subject"] = message.subject
+        mail["Date"] = format_datetime(message.date)
+        mail["Message-ID"] = message.message_id
+        if message.in_reply_to:
+            mail["In-Reply-To"] = message.in_reply_to
+        if message.references:
+            mail["References"] = " ".join(message.references)
+        mail.set_content(message.text)
+        return mail
+
+    def _smtp_send(self, mail: EmailMessage) -> None:
+        s = self.settings
+        where = f"{s.smtp_host}:{s.smtp_port}"
+        try:
+            if s.tls == "ssl":
+                server: smtplib.SMTP = smtplib.SMTP_SSL(s.smtp_host, s.smtp_port, context=self._context(), timeout=30)
+            else:
+                server = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=30)
+                if s.tls == "starttls":
+                    server.starttls(context=self._context())
+            with server:
+                if s.tls != "none" or server.has_extn("auth"):
+                    server.login(s.user, credentials.password(s.account, s.user, s.password_command))
+                server.send_message(mail)
+        except smtplib.SMTPAuthenticationError:
+            raise SourceError(f"The SMTP server {where} refused the login for {s.user!r}; the reply stays in the outbox.") from None
+        except (OSError, smtplib.SMTPException, socket.timeout) as error:
+            raise SourceError(f"The SMTP server {where} could not take the reply ({error}); it stays in the outbox.") from None

@@ -1,0 +1,100 @@
+"""Real servers on loopback: Dovecot (IMAP) started per test, aiosmtpd (SMTP), an in-memory keyring."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
+from tests.servers.dovecot import Dovecot, available, free_port
+
+
+class MemoryKeyring(KeyringBackend):
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.secrets.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.secrets.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring():
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def dovecot():
+    if not available():
+        pytest.skip("Dovecot is not installed (./dev test installs dovecot-imapd) or we are not root")
+    folder = Path(tempfile.mkdtemp(prefix="agent-tui-dovecot-", dir="/tmp"))
+    server = Dovecot.start(folder)
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+class Inbox:
+    """What the test itself sends into the shared mailbox (as another mail client would)."""
+
+    def __init__(self, port: int) -> None:
+        from imapclient import IMAPClient
+
+        self.client = IMAPClient("127.0.0.1", port=port, ssl=False, timeout=10)
+        self.client.login("support", "secret")
+
+    def append(self, folder: str, raw: bytes) -> int:
+        response = self.client.append(folder, raw)
+        return int(response.split(b"]")[0].split()[-1])  # [APPENDUID validity uid]
+
+    def messages(self, folder: str) -> list[bytes]:
+        self.client.select_folder(folder)
+        uids = self.client.search(["ALL"])
+        return [data[b"BODY[]"] for data in self.client.fetch(uids, ["BODY.PEEK[]"]).values()] if uids else []
+
+
+@pytest.fixture
+def inbox(dovecot):
+    box = Inbox(dovecot.port)
+    yield box
+    box.client.logout()
+
+
+class Smtp:
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.received: list[bytes] = []
+        outer = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                outer.received.append(envelope.original_content or envelope.content)
+                return "250 OK"
+
+        self.port = free_port()
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+
+@pytest.fixture
+def smtp():
+    server = Smtp()
+    yield server
+    server.controller.stop()

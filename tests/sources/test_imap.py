@@ -1,0 +1,152 @@
+"""The shared IMAP inbox against a real Dovecot on loopback, and replies against a real SMTP server."""
+
+import io
+import json
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from datetime import timedelta
+
+from agent_tui.cli import main
+from tests.conftest import NOW, NOW_ISO
+
+
+def mail(subject, sender="Ann Lee <ann@example.com>", to="support@shop.example", minutes=0, message_id=None, in_reply_to=None, body="Hello"):
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = sender, to, subject
+    message["Date"] = format_datetime(NOW - timedelta(hours=5) + timedelta(minutes=minutes))
+    message["Message-ID"] = message_id or make_msgid(domain="example.com")
+    if in_reply_to:
+        message["In-Reply-To"] = message["References"] = in_reply_to
+    message.set_content(body)
+    return message
+
+
+def run(home, *args, stdin=None, monkeypatch=None, capsys=None):
+    if stdin is not None:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    code = main(["--home", str(home), "--now", NOW_ISO, *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def add_account(home, dovecot, smtp_port, monkeypatch, capsys, password="secret"):
+    code, out, err = run(home, "account", "add", "shop", "--imap", f"127.0.0.1:{dovecot.port}", "--smtp", f"127.0.0.1:{smtp_port}",
+                         "--user", "support", "--address", "support@shop.example", "--name", "Shop Support", "--tls", "none",
+                         stdin=password + "\n", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, err
+    return code, out, err
+
+
+def test_account_keeps_the_password_in_the_keyring_and_sync_files_tickets(home, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+    _, _, err = add_account(home, dovecot, 25, monkeypatch, capsys)
+    assert "unencrypted" in err  # --tls none is allowed, with a warning
+    config = (home / "config.toml").read_text()
+    assert "secret" not in config and 'kind = "imap"' in config
+    assert memory_keyring.secrets == {("agent-tui", "shop:support"): "secret"}
+
+    first = mail("Where is my order?", message_id="<o1@example.com>")
+    uid = inbox.append("INBOX", first.as_bytes())
+    inbox.append("INBOX", mail("Refund please", sender="bo@example.com").as_bytes())
+    code, out, _ = run(home, "sync", "--json", capsys=capsys)
+    report = json.loads(out)
+    assert code == 0 and (report["read"], report["new_tickets"]) == (2, 2)
+    code, out, _ = run(home, "list", "--json", capsys=capsys)
+    tickets = {t["subject"]: t for t in json.loads(out)}
+    assert tickets["Where is my order?"]["id"] == 1000 + uid  # the same id on every agent's machine
+
+    # Incremental: only what is new is read; a reply joins its ticket; another agent's answer in Sent too.
+    inbox.append("INBOX", mail("Re: Where is my order?", minutes=30, in_reply_to="<o1@example.com>").as_bytes())
+    inbox.append("Sent", mail("Re: Where is my order?", sender="Dana <support@shop.example>", to="ann@example.com",
+                              minutes=40, in_reply_to="<o1@example.com>").as_bytes())
+    code, out, _ = run(home, "sync", "--json", capsys=capsys)
+    report = json.loads(out)
+    assert (report["read"], report["new_tickets"], report["new_messages"]) == (2, 0, 2)
+    code, out, _ = run(home, "show", str(1000 + uid), "--json", capsys=capsys)
+    shown = json.loads(out)
+    assert [m["author"] for m in shown["messages"]] == ["customer", "customer", "agent"] and shown["status"] == "open"
+    code, out, _ = run(home, "sync", "--json", capsys=capsys)
+    assert json.loads(out)["read"] == 0  # nothing changed, nothing read
+
+
+def test_a_renumbered_folder_is_read_again_without_duplicate_tickets(home, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+    """UIDVALIDITY changing is simulated by the store's remembered value changing (Dovecot can't renumber INBOX)."""
+    add_account(home, dovecot, 25, monkeypatch, capsys)
+    for n in range(3):
+        inbox.append("INBOX", mail(f"Question {n}", sender=f"c{n}@example.com").as_bytes())
+    run(home, "sync", capsys=capsys)
+    from agent_tui.store import Store
+
+    store = Store.open(home / "data" / "accounts" / "shop" / "store.sqlite3")
+    state = json.loads(store.get_meta("imap.INBOX"))
+    store.set_meta("imap.INBOX", json.dumps({**state, "uidvalidity": state["uidvalidity"] - 1}))
+    store.close()
+    code, out, _ = run(home, "sync", "--json", capsys=capsys)
+    report = json.loads(out)
+    assert code == 0 and (report["read"], report["new_tickets"], report["duplicates"]) == (3, 0, 3)
+
+
+def test_a_reply_goes_out_over_smtp_threaded_and_lands_in_sent(home, dovecot, inbox, smtp, memory_keyring, monkeypatch, capsys):
+    add_account(home, dovecot, smtp.port, monkeypatch, capsys)
+    inbox.append("INBOX", mail("Parcel crushed", message_id="<p1@example.com>").as_bytes())
+    run(home, "sync", capsys=capsys)
+    code, out, _ = run(home, "list", "--json", capsys=capsys)
+    ticket_id = json.loads(out)[0]["id"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("We are sending a new one today.\n"))
+    code, out, err = run(home, "reply", str(ticket_id), "--body-file", "-", "--send", "--json", capsys=capsys)
+    assert code == 0, err
+    sent = json.loads(out)
+    assert len(smtp.received) == 1
+    wire = message_from_bytes(smtp.received[0])
+    assert wire["In-Reply-To"] == "<p1@example.com>" and wire["Message-ID"] == sent["message_id"]
+    assert wire["Subject"] == f"Re: Parcel crushed [#{ticket_id}]"
+    assert wire["From"] == "Robin Ng <support@shop.example>"  # the shared address, the agent's name
+    in_sent = [message_from_bytes(raw) for raw in inbox.messages("Sent")]
+    assert [m["Message-ID"] for m in in_sent] == [sent["message_id"]]
+    run(home, "sync", capsys=capsys)  # its copy in Sent is the same message, not a new one
+    code, out, _ = run(home, "show", str(ticket_id), "--json", capsys=capsys)
+    assert [m["author"] for m in json.loads(out)["messages"]] == ["customer", "agent"]
+
+
+def test_a_retry_after_a_crash_never_sends_twice(home, dovecot, inbox, smtp, memory_keyring, monkeypatch, capsys):
+    add_account(home, dovecot, smtp.port, monkeypatch, capsys)
+    inbox.append("INBOX", mail("Double charge", message_id="<d1@example.com>").as_bytes())
+    run(home, "sync", capsys=capsys)
+    from agent_tui.config.paths import AppPaths
+    from agent_tui.config.settings import load_settings
+    from agent_tui.services.accounts import open_account
+    from agent_tui.services.replies import Replies
+
+    paths = AppPaths.resolve(home)
+    service = open_account(paths, load_settings(paths), None, NOW)
+    replies = Replies(service, paths, load_settings(paths))
+    ticket_id = service.queue_ids(__import__("agent_tui.domain.queue", fromlist=["QueueQuery"]).QueueQuery())[0]
+    message = replies.outgoing(ticket_id, "Refunded today.", "<crash-1@shop.example>")
+    # The first attempt got as far as SMTP and Sent, then the process died before recording it.
+    service.source.deliver_reply(message)
+    assert len(smtp.received) == 1
+    service.store.outbox_add(ticket_id, message, NOW)
+    assert replies.flush_outbox() == 1  # the retry finds it in Sent: recorded, not resent
+    assert len(smtp.received) == 1
+    assert [m.message_id for m in service.detail(ticket_id).messages].count("<crash-1@shop.example>") == 1
+    service.close()
+
+
+def test_unreachable_server_and_refused_login_are_one_sentence_and_exit_1(home, dovecot, memory_keyring, monkeypatch, capsys):
+    add_account(home, dovecot, 25, monkeypatch, capsys, password="wrong")
+    code, _, err = run(home, "sync", capsys=capsys)
+    assert code == 1 and "refused the login for 'support'" in err and err.count("\n") == 1
+    dovecot.stop()
+    code, _, err = run(home, "sync", capsys=capsys)
+    assert code == 1 and "could not be reached" in err and "Traceback" not in err
+    code, out, _ = run(home, "list", "--json", capsys=capsys)  # the local store still works offline
+    assert code == 0 and json.loads(out) == []
+
+
+def test_password_command_instead_of_a_keyring(home, dovecot, inbox, monkeypatch, capsys):
+    code, _, err = run(home, "account", "add", "cmd", "--imap", f"127.0.0.1:{dovecot.port}", "--smtp", "127.0.0.1:25",
+                       "--user", "support", "--tls", "none", "--password-command", "echo secret", capsys=capsys)
+    assert code == 0, err
+    inbox.append("INBOX", mail("Via a command").as_bytes())
+    code, out, err = run(home, "sync", "--json", capsys=capsys)
+    assert code == 0 and json.loads(out)["new_tickets"] == 1, err
