@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from agent_tui.errors import UsageError
-from agent_tui.services.ingest import IngestReport, Ingestor
+from agent_tui.services.ingest import Ingestor, IngestReport
 from agent_tui.services.tickets import TicketService
 from agent_tui.sources.pipe import Item
 

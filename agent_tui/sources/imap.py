@@ -16,6 +16,7 @@ import json
 import smtplib
 import socket
 import ssl
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -77,6 +78,7 @@ class ImapSource(Source):
     kind = "imap"
     can_sync = True
     can_send = True
+    live_updates = True
 
     def __init__(self, settings: ImapSettings) -> None:
         self.settings = settings
@@ -147,6 +149,26 @@ class ImapSource(Source):
                 if isinstance(item, Incoming) and folder == "INBOX":
                     item.ticket_id_hint = TICKET_ID_BASE + uid
                 yield item
+
+    def wait_for_changes(self, stop: threading.Event, seconds: float) -> None:
+        """IDLE on INBOX until the server reports a change, ``seconds`` pass, or ``stop`` is set."""
+        client = self.connect()
+        try:
+            client.select_folder("INBOX", readonly=True)
+            client.idle()
+            waited = 0.0
+            while not stop.is_set() and waited < seconds:
+                if client.idle_check(timeout=1):
+                    break
+                waited += 1
+            client.idle_done()
+        except (OSError, IMAPClientError) as error:
+            raise SourceError(f"The connection to {self.settings.imap_host} broke while waiting for mail ({error}).") from None
+        finally:
+            try:
+                client.logout()
+            except (OSError, IMAPClientError):
+                pass
 
     # -- sending -------------------------------------------------------------------------------
 

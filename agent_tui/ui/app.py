@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+
 from textual.app import App
+from textual.reactive import reactive
 
 from agent_tui.services.replies import Replies
 from agent_tui.services.tickets import TicketService
@@ -14,6 +17,7 @@ from agent_tui.ui.screens.queue import QueueScreen
 class AgentTuiApp(App[int]):
     TITLE = "agent-tui"
     BINDINGS = bindings("app")
+    connection_status = reactive("")  # "", "online", "offline, retrying in 4 s": shown by the queue
 
     def __init__(self, service: TicketService, keymap: dict[str, str], replies: Replies) -> None:
         super().__init__()
@@ -24,10 +28,32 @@ class AgentTuiApp(App[int]):
     def on_mount(self) -> None:
         self.set_keymap(self.keys_in_force)
         self.push_screen(QueueScreen(self.service))
+        self._stop_live = threading.Event()
+        if self.service.source is not None and self.service.source.live_updates:
+            self.connection_status = "connecting…"
+            self.run_worker(self._live, thread=True, group="live", exit_on_error=False)
+
+    def _live(self) -> None:
+        from agent_tui.services.live import keep_live
+
+        keep_live(
+            self.service,
+            self._stop_live,
+            on_change=lambda report: self.call_from_thread(self.store_changed),
+            on_status=lambda status: self.call_from_thread(setattr, self, "connection_status", status),
+        )
+
+    def store_changed(self) -> None:
+        """New mail or changes arrived: every screen that shows store data reads it again."""
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "store_changed", None)
+            if refresh is not None:
+                refresh()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.keys_in_force))
 
     def on_unmount(self) -> None:
+        self._stop_live.set()
         self.service.close()

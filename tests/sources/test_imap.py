@@ -2,10 +2,10 @@
 
 import io
 import json
+from datetime import timedelta
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from datetime import timedelta
 
 from agent_tui.cli import main
 from tests.conftest import NOW, NOW_ISO

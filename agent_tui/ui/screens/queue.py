@@ -71,13 +71,24 @@ class QueueScreen(Screen):
                 yield QueueTable(self.service.now, self.service.queue_clock, id="table")
         yield Footer()
 
-    def _title(self) -> Text:
+    def _title(self, status: str = "") -> Text:
         me = self.service.me
-        return Text.assemble(
+        title = Text.assemble(
             ("agent-tui", "bold"), "  ·  account ", (self.service.account, "bold"), "  ·  you are ", safe_line(me.name)
         )
+        if status:
+            title.append(f"  ·  {status}", style="bold" if status.startswith("offline") else "")
+        return title
+
+    def _connection(self, status: str) -> None:
+        self.query_one("#title", Static).update(self._title(status))
+
+    def store_changed(self) -> None:
+        if self.is_mounted:
+            self.reload(with_counts=True)
 
     def on_mount(self) -> None:
+        self.watch(self.app, "connection_status", self._connection)
         self.query_one(QueueTable).focus()
         self.reload(with_counts=True)
         self.set_interval(1.0, self.query_one(QueueTable).tick)

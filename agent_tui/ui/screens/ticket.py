@@ -162,6 +162,10 @@ class TicketScreen(Screen[int]):
 
     # -- navigation ------------------------------------------------------------------------------
 
+    def store_changed(self) -> None:
+        if self.is_mounted:
+            self.load(self.ticket_id)
+
     def action_back(self) -> None:
         self.dismiss(self.ticket_id)  # the queue puts its cursor on the ticket seen last
 

@@ -1,0 +1,39 @@
+"""Keeping an account live while the TUI runs: sync, then wait for the server to say something changed
+(IMAP IDLE), and sync again; when the server can't be reached, retry with a growing pause.
+
+Runs in a worker thread; reports through callbacks and never touches the UI itself.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from agent_tui.errors import AgentTuiError
+from agent_tui.services.ingest import IngestReport
+from agent_tui.services.sync import sync
+from agent_tui.services.tickets import TicketService
+
+RESYNC_SECONDS = 60  # a sync even without news, for folders IDLE does not watch (Sent)
+MAX_BACKOFF = 60
+
+
+def keep_live(
+    service: TicketService,
+    stop: threading.Event,
+    on_change: Callable[[IngestReport], None],
+    on_status: Callable[[str], None],
+) -> None:
+    delay = 1
+    while not stop.is_set():
+        try:
+            report = sync(service)
+            on_status("online")
+            delay = 1
+            if report.new_messages or report.status_changes:
+                on_change(report)
+            service.source.wait_for_changes(stop, RESYNC_SECONDS)  # type: ignore[union-attr]
+        except AgentTuiError:
+            on_status(f"offline, retrying in {delay} s")
+            stop.wait(delay)
+            delay = min(delay * 2, MAX_BACKOFF)

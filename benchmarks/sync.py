@@ -1,0 +1,215 @@
+"""IMAP sync against a local Dovecot, next to mbsync (run by hand as root; prints a table, never in CI).
+
+    python benchmarks/sync.py [N ...]      # default 20,000 messages; e.g. `sync.py 20000 100000`
+
+Needs Dovecot (`./dev test` installs it) and mbsync (`apt-get install -y isync`). For each N it starts a
+throwaway Dovecot (tests/servers/dovecot.py), imports an mbox of N generated messages (benchmarks/ingest.py:
+threads, English and Chinese, 10% small attachments) into INBOX with `doveadm import`, and measures:
+
+- initial s: `agent-tui sync` into a fresh home, wall clock from process start to exit; msg/s is N / that;
+- peak MB: that child's max RSS (measured by a small wrapper around just that process, so per run);
+- resync s: `agent-tui sync` again with nothing changed on the server;
+- +10 flags s: after another connection adds \\Flagged to 10 messages (sync does not use CONDSTORE yet,
+  so there is nothing new for it to read: this is the cost of looking);
+- +10 new s: after another connection APPENDs 10 new messages;
+- mbsync s / mbsync resync s: `mbsync -a` (isync, FSync no) of the same INBOX into a fresh Maildir, then
+  again with nothing changed: the floor for a plain IMAP-to-disk copy.
+Every figure is one run, process start included. Temp folders are under /tmp (the mail user must traverse them).
+"""
+
+from __future__ import annotations
+
+import imaplib
+import json
+import mailbox
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from benchmarks.ingest import write_mbox  # noqa: E402
+from tests.servers.dovecot import Dovecot  # noqa: E402
+
+AGENT = "Bench <bench@shop.example>"
+# Runs the command (argv[3:]) as its only child, its stdout and stderr to the files argv[2] and argv[2].err,
+# and writes the child's exit code, wall time and max RSS (KiB) as JSON to argv[1].
+_WRAPPER = r"""
+import json, resource, subprocess, sys, time
+with open(sys.argv[2], "wb") as out, open(sys.argv[2] + ".err", "wb") as err:
+    started = time.perf_counter()
+    code = subprocess.run(sys.argv[3:], stdout=out, stderr=err).returncode
+    elapsed = time.perf_counter() - started
+with open(sys.argv[1], "w") as figures:
+    json.dump({"code": code, "seconds": elapsed, "maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}, figures)
+"""
+
+
+def measured(command: list[str], scratch: Path, env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """Run command once; return (seconds, peak MB, stdout) of that process alone. Raises with its stderr on failure."""
+    figures, output = scratch / "figures.json", scratch / "output"
+    subprocess.run([sys.executable, "-c", _WRAPPER, str(figures), str(output), *command], env=env, check=True)
+    result = json.loads(figures.read_text())
+    if result["code"] != 0:
+        stderr = Path(f"{output}.err").read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"{' '.join(command)} exited {result['code']}:\n{stderr}")
+    return result["seconds"], result["maxrss_kb"] / 1024, output.read_text(errors="replace")
+
+
+def load_inbox(server: Dovecot, scratch: Path, count: int) -> None:
+    source = scratch / "source"
+    source.mkdir()
+    source.chmod(0o755)  # doveadm reads the mbox as the mail user
+    write_mbox(source / "inbox", count)
+    (source / "inbox").chmod(0o644)
+    location = f"mbox:{source}:INBOX={source / 'inbox'}:INDEX=MEMORY"
+    doveadm(server, "import", "-u", "support", location, "", "all")
+    status = doveadm(server, "mailbox", "status", "-u", "support", "messages", "INBOX")
+    if status.strip() != f"INBOX messages={count}":
+        raise RuntimeError(f"doveadm import loaded {status.strip()!r}, expected {count} messages")
+    shutil.rmtree(source)
+
+
+def doveadm(server: Dovecot, *args: str) -> str:
+    return subprocess.run(["doveadm", "-c", str(server.dir / "dovecot.conf"), *args],
+                          check=True, capture_output=True, text=True).stdout
+
+
+def imap(server: Dovecot) -> imaplib.IMAP4:
+    connection = imaplib.IMAP4("127.0.0.1", server.port)
+    connection.login("support", "secret")
+    return connection
+
+
+def flag_ten(server: Dovecot) -> None:
+    connection = imap(server)
+    try:
+        connection.select("INBOX")
+        _, data = connection.uid("SEARCH", "ALL")
+        uids = data[0].split()
+        step = max(1, len(uids) // 10)
+        chosen = b",".join(uids[::step][:10]).decode()
+        status, _ = connection.uid("STORE", chosen, "+FLAGS.SILENT", r"(\Flagged)")
+        assert status == "OK", status
+    finally:
+        connection.logout()
+
+
+def append_ten(server: Dovecot, scratch: Path) -> None:
+    small = scratch / "ten.mbox"
+    write_mbox(small, 10)
+    connection = imap(server)
+    try:
+        for message in mailbox.mbox(small):
+            status, _ = connection.append("INBOX", "", imaplib.Time2Internaldate(time.time()), message.as_bytes())
+            assert status == "OK", status
+    finally:
+        connection.logout()
+
+
+def agent_tui(home: Path) -> list[str]:
+    cli = Path(sys.executable).with_name("agent-tui")
+    return [str(cli) if cli.exists() else sys.executable, *([] if cli.exists() else ["-m", "agent_tui"]), "--home", str(home)]
+
+
+def add_account(server: Dovecot, home: Path, env: dict[str, str]) -> None:
+    subprocess.run([*agent_tui(home), "account", "add", "bench", "--imap", f"127.0.0.1:{server.port}",
+                    "--smtp", "127.0.0.1:25", "--user", "support", "--tls", "none", "--password-command", "echo secret"],
+                   env=env, check=True, capture_output=True)
+
+
+def sync_once(home: Path, scratch: Path, env: dict[str, str]) -> tuple[float, float, dict]:
+    """One timed `agent-tui sync --json`: (seconds, peak MB, its report)."""
+    seconds, peak, output = measured([*agent_tui(home), "sync", "--json"], scratch, env)
+    return seconds, peak, json.loads(output)
+
+
+def mbsync_rc(server: Dovecot, scratch: Path) -> Path:
+    maildir = scratch / "maildir"
+    maildir.mkdir()
+    rc = scratch / "mbsyncrc"
+    rc.write_text(f"""FSync no
+
+IMAPAccount bench
+Host 127.0.0.1
+Port {server.port}
+User support
+Pass secret
+SSLType None
+AuthMechs LOGIN
+
+IMAPStore bench-far
+Account bench
+
+MaildirStore bench-near
+Path {maildir}/
+Inbox {maildir}/INBOX
+SubFolders Verbatim
+
+Channel bench
+Far :bench-far:
+Near :bench-near:
+Patterns INBOX
+Create Near
+SyncState *
+""")
+    return rc
+
+
+def bench(count: int) -> dict[str, float]:
+    scratch = Path(tempfile.mkdtemp(prefix="syncbench-", dir="/tmp"))
+    server = None
+    try:
+        server = Dovecot.start(scratch / "dovecot")
+        load_inbox(server, scratch, count)
+        home = scratch / "home"
+        env = {**os.environ, "AGENT_TUI_AGENT": AGENT}
+        env.pop("AGENT_TUI_HOME", None)
+        add_account(server, home, env)
+        row: dict[str, float] = {"size": count}
+        seconds, peak, report = sync_once(home, scratch, env)
+        if report.get("read") != count:
+            print(f"warning: initial sync read {report.get('read')} of {count} messages: {report}", file=sys.stderr)
+        row.update(initial=seconds, peak=peak, rate=count / seconds)
+        row["resync"], _, report = sync_once(home, scratch, env)
+        flag_ten(server)
+        row["flags"], _, report = sync_once(home, scratch, env)
+        append_ten(server, scratch)
+        row["new"], _, report = sync_once(home, scratch, env)
+        if report.get("read") != 10:
+            print(f"warning: resync after 10 appends read {report.get('read')}: {report}", file=sys.stderr)
+        rc = mbsync_rc(server, scratch)
+        mbsync = [shutil.which("mbsync") or "mbsync", "-q", "-c", str(rc), "-a"]
+        row["mbsync"], _, _ = measured(mbsync, scratch)
+        row["mbsync_resync"], _, _ = measured(mbsync, scratch)
+        synced = sum(1 for folder in ("cur", "new") for _ in (scratch / "maildir" / "INBOX" / folder).iterdir())
+        if synced != count + 10:
+            print(f"warning: mbsync copied {synced} of {count + 10} messages", file=sys.stderr)
+        return row
+    finally:
+        if server is not None:
+            server.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def main() -> None:
+    sizes = [int(arg) for arg in sys.argv[1:]] or [20_000]
+    columns = [("size", "messages", "{:,.0f}"), ("initial", "initial s", "{:.2f}"), ("rate", "msg/s", "{:,.0f}"),
+               ("peak", "peak MB", "{:.0f}"), ("resync", "resync s", "{:.2f}"), ("flags", "+10 flags s", "{:.2f}"),
+               ("new", "+10 new s", "{:.2f}"), ("mbsync", "mbsync s", "{:.2f}"), ("mbsync_resync", "mbsync resync s", "{:.2f}")]
+    rows = [bench(size) for size in sizes]
+    widths = [max(len(title), *(len(fmt.format(row[key])) for row in rows)) for key, title, fmt in columns]
+    print("  ".join(title.rjust(width) for (_, title, _), width in zip(columns, widths, strict=True)))
+    for row in rows:
+        print("  ".join(fmt.format(row[key]).rjust(width) for (key, _, fmt), width in zip(columns, widths, strict=True)))
+    print("agent-tui: `agent-tui sync` (imapclient, bodies in one pass); mbsync: isync into a Maildir, FSync no. "
+          "One run each, process start included.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""The TUI on a live IMAP account: mail arriving while it runs shows up (IDLE), and a lost server says so."""
+
+import time
+
+from agent_tui.cli import make_app
+from agent_tui.ui.widgets.queue_table import QueueTable
+from tests.conftest import NOW
+from tests.sources.test_imap import add_account, mail
+
+
+async def wait_for(pilot, condition, seconds=15.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        await pilot.pause(0.1)
+        if condition():
+            return True
+    return False
+
+
+def subjects(table):
+    return [table.row_at(i).subject for i in range(table.total) if table.row_at(i)]
+
+
+async def test_new_mail_arrives_in_the_open_queue_and_offline_is_shown(home, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+    add_account(home, dovecot, 25, monkeypatch, capsys)
+    inbox.append("INBOX", mail("Already there").as_bytes())
+    app = make_app(home=home, now=NOW)
+    async with app.run_test(size=(160, 45)) as pilot:
+        assert await wait_for(pilot, lambda: app.connection_status == "online")
+        table = app.screen.query_one(QueueTable)
+        assert await wait_for(pilot, lambda: "Already there" in subjects(table))
+        started = time.monotonic()
+        inbox.append("INBOX", mail("Arrived while open", sender="new@example.com").as_bytes())
+        assert await wait_for(pilot, lambda: "Arrived while open" in subjects(table), seconds=10)
+        assert time.monotonic() - started < 10
+        dovecot.stop()
+        assert await wait_for(pilot, lambda: app.connection_status.startswith("offline, retrying"), seconds=20)
+        assert "offline, retrying" in str(app.screen.query_one("#title").render())
