@@ -319,6 +319,7 @@ def _cmd_set(service: TicketService, args: argparse.Namespace) -> int:
         for tag in untags:
             service.tag(args.id, tag, False)
     print_detail(service, service.detail(args.id), as_json=args.json, with_messages=False)
+    service.share()
     return 0
 
 

@@ -137,7 +137,7 @@ class Ingestor:
             report.new_tickets += 1
         else:
             self._apply_fields(ticket_id, item)
-        store.add_message(ticket_id, message, raw=item.raw, problems=item.problems)
+        store.add_message(ticket_id, message, raw=item.raw, problems=item.problems, source_ref=item.source_ref)
         report.new_messages += 1
         report.flagged += bool(item.problems)
         self.touched.add(ticket_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from agent_tui.domain.models import Status
 from agent_tui.errors import UsageError
 from agent_tui.services.ingest import Ingestor, IngestReport
 from agent_tui.services.tickets import TicketService
@@ -23,5 +24,19 @@ def sync(service: TicketService) -> IngestReport:
             setattr(total, name, getattr(total, name) + getattr(report, name))
         total.errors.extend(report.errors)
 
-    source.sync(service.store, service.now(), file_items)  # type: ignore[attr-defined]
+    def shared_states(observed: list[tuple[str, Status | None]]) -> None:
+        """Statuses other agents set through the mailbox; changes are logged now, by "shared inbox"."""
+        store = service.store
+        with store.transaction():
+            for source_ref, status in observed:
+                ticket_id = store.ticket_for_source_ref(source_ref)
+                if ticket_id is None or status is None or store.ticket_status(ticket_id) is status:
+                    continue
+                if status is Status.OPEN and store.ticket_status(ticket_id) is Status.NEW:
+                    continue
+                store.set_status(ticket_id, status, service.now(), "shared inbox")
+                service.refresh_sla(ticket_id)
+                total.status_changes += 1
+
+    source.sync(service.store, service.now(), file_items, shared_states)  # type: ignore[attr-defined]
     return total

@@ -132,7 +132,15 @@ class TicketService:
             with self.store.transaction():
                 self.store.set_status(ticket_id, status, at, self.me.name)
                 self.refresh_sla(ticket_id)
+                if self.source is not None and self.source.shared_state:
+                    self.source.mark_for_sharing(self.store, ticket_id)  # type: ignore[attr-defined]
         return self.store.ticket(ticket_id)
+
+    def share(self) -> None:
+        """Tell the team's source what changed here (after the change is committed). Raises SourceError when
+        it can't be reached: the change stays, and the next sync shares it."""
+        if self.source is not None and self.source.shared_state:
+            self.source.share_pending(self.store)  # type: ignore[attr-defined]
 
     def set_priority(self, ticket_id: int, priority: Priority) -> Ticket:
         ticket = self.store.ticket(ticket_id)

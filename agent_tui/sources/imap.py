@@ -26,7 +26,7 @@ from email.utils import format_datetime, formataddr
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 
-from agent_tui.domain.models import Agent, Message
+from agent_tui.domain.models import Agent, Message, Status
 from agent_tui.errors import SourceError, UsageError
 from agent_tui.services import credentials
 from agent_tui.sources.base import Source
@@ -34,6 +34,24 @@ from agent_tui.sources.pipe import Incoming, Item, Unreadable, mail_item
 from agent_tui.store import Store
 
 FOLDERS = ("INBOX", "Sent")
+# Ticket state shared through the mailbox: a small fixed set of keywords on the ticket's INBOX messages
+# (providers cap the keywords a mailbox may hold). No keyword: new or open. \Seen and \Recent are
+# never read as "handled": some servers keep them per user.
+STATUS_KEYWORDS = {
+    Status.PENDING: b"$TuiPending",
+    Status.ON_HOLD: b"$TuiOnHold",
+    Status.SOLVED: b"$TuiSolved",
+    Status.CLOSED: b"$TuiClosed",
+}
+KEYWORDS = list(STATUS_KEYWORDS.values())
+
+
+def status_from_flags(flags: tuple, *, changed: bool) -> Status | None:
+    """The status a message's keywords say; for a changed message, no keyword means reopened."""
+    for status, keyword in STATUS_KEYWORDS.items():
+        if keyword in flags or keyword.decode() in flags:
+            return status
+    return Status.OPEN if changed else None
 BATCH = 200
 PRESETS = {
     "gmail": ("imap.gmail.com:993", "smtp.gmail.com:465", "ssl"),
@@ -79,6 +97,7 @@ class ImapSource(Source):
     can_sync = True
     can_send = True
     live_updates = True
+    shared_state = True
 
     def __init__(self, settings: ImapSettings) -> None:
         self.settings = settings
@@ -101,6 +120,8 @@ class ImapSource(Source):
             if s.tls == "starttls":
                 client.starttls(self._context())
             client.login(s.user, credentials.password(s.account, s.user, s.password_command))
+            if b"CONDSTORE" in client.capabilities():
+                client.enable("CONDSTORE")  # so SELECT reports HIGHESTMODSEQ and flag changes can be asked for
             return client
         except LoginError:
             raise SourceError(f"The IMAP server {where} refused the login for {s.user!r}; check the user and password.") from None
@@ -109,26 +130,42 @@ class ImapSource(Source):
 
     # -- sync ----------------------------------------------------------------------------------
 
-    def sync(self, store: Store, now: datetime, file_items: Callable[[Iterator[Item]], None]) -> None:
-        """Hand every new message of every folder to ``file_items``; a folder's position is saved only
-        after its messages are filed, so an interrupted sync resumes where it stopped."""
+    def sync(
+        self,
+        store: Store,
+        now: datetime,
+        file_items: Callable[[Iterator[Item]], None],
+        shared_states: Callable[[list[tuple[str, Status | None]]], None],
+    ) -> None:
+        """Hand every new message of every folder to ``file_items``, then the ticket states other agents set
+        (``shared_states``: source ref and status). A folder's position is saved only after its messages
+        are filed, so an interrupted sync resumes where it stopped."""
         client = self.connect()
         try:
+            self._push_pending(client, store)
             for folder in FOLDERS:
                 try:
                     info = client.select_folder(folder, readonly=True)
                 except IMAPClientError:
                     continue  # no such folder on this server
                 validity, uidnext = int(info[b"UIDVALIDITY"]), int(info.get(b"UIDNEXT", 0))
+                modseq = int(info.get(b"HIGHESTMODSEQ", 0))
                 state = json.loads(store.get_meta(f"imap.{folder}") or "{}")
-                if state.get("uidvalidity") == validity:
+                same = state.get("uidvalidity") == validity
+                if same:
                     # imapclient can't fetch "n:*" ranges; search them and pass the UIDs.
                     uids = [u for u in client.search(["UID", f"{state['uidnext']}:*"]) if u >= state["uidnext"]]
                 else:
                     uids = client.search(["ALL"])  # first sync, or the server renumbered the folder
-                file_items(self._messages(client, folder, sorted(uids), now))
+                observed: list[tuple[str, Status | None]] = []
+                file_items(self._messages(client, folder, validity, sorted(uids), now, observed))
+                if folder == "INBOX" and same and state.get("modseq") and modseq > state["modseq"]:
+                    changed = sorted(set(client.search(["MODSEQ", str(state["modseq"] + 1)])) - set(uids))
+                    for uid, data in client.fetch(changed, ["FLAGS"]).items() if changed else ():
+                        observed.append((f"INBOX/{validity}/{uid}", status_from_flags(data.get(b"FLAGS", ()), changed=True)))
+                shared_states(observed)
                 next_uid = max([uidnext, *[u + 1 for u in uids]])
-                store.set_meta(f"imap.{folder}", json.dumps({"uidvalidity": validity, "uidnext": next_uid}))
+                store.set_meta(f"imap.{folder}", json.dumps({"uidvalidity": validity, "uidnext": next_uid, "modseq": modseq}))
         except (OSError, IMAPClientError) as error:
             raise SourceError(f"The connection to {self.settings.imap_host} broke during sync ({error}); run sync again.") from None
         finally:
@@ -137,18 +174,67 @@ class ImapSource(Source):
             except (OSError, IMAPClientError):
                 pass
 
-    def _messages(self, client: IMAPClient, folder: str, uids: list[int], now: datetime) -> Iterator[Item]:
+    def _messages(
+        self, client: IMAPClient, folder: str, validity: int, uids: list[int], now: datetime,
+        observed: list[tuple[str, Status | None]],
+    ) -> Iterator[Item]:
         for start in range(0, len(uids), BATCH):
-            for uid, data in sorted(client.fetch(uids[start : start + BATCH], ["BODY.PEEK[]"]).items()):
+            for uid, data in sorted(client.fetch(uids[start : start + BATCH], ["BODY.PEEK[]", "FLAGS"]).items()):
                 raw = data.get(b"BODY[]")
                 origin = f"{folder} UID {uid}"
                 if not raw:
                     yield Unreadable(origin, "came back empty from the server")
                     continue
                 item = mail_item(raw, origin, now)
-                if isinstance(item, Incoming) and folder == "INBOX":
-                    item.ticket_id_hint = TICKET_ID_BASE + uid
+                if isinstance(item, Incoming):
+                    item.source_ref = f"{folder}/{validity}/{uid}"
+                    if folder == "INBOX":
+                        item.ticket_id_hint = TICKET_ID_BASE + uid
+                        status = status_from_flags(data.get(b"FLAGS", ()), changed=False)
+                        if status is not None:
+                            observed.append((item.source_ref, status))
                 yield item
+
+    # -- shared ticket state -------------------------------------------------------------------
+
+    def mark_for_sharing(self, store: Store, ticket_id: int) -> None:
+        """Remember that this ticket's status must reach the mailbox (kept in the store, so it survives)."""
+        pending = set(json.loads(store.get_meta("imap.pending_status") or "[]")) | {ticket_id}
+        store.set_meta("imap.pending_status", json.dumps(sorted(pending)))
+
+    def share_pending(self, store: Store) -> None:
+        """Put pending statuses on their tickets' INBOX messages as keywords, for every agent to see."""
+        if not json.loads(store.get_meta("imap.pending_status") or "[]"):
+            return
+        try:
+            client = self.connect()
+        except SourceError as error:
+            raise SourceError(f"The status is saved here, but the shared inbox could not be told: {error}") from None
+        try:
+            self._push_pending(client, store)
+        except (OSError, IMAPClientError) as error:
+            raise SourceError(f"The status is saved here, but the shared inbox could not be told ({error}); the next sync retries.") from None
+        finally:
+            try:
+                client.logout()
+            except (OSError, IMAPClientError):
+                pass
+
+    def _push_pending(self, client: IMAPClient, store: Store) -> None:
+        pending = json.loads(store.get_meta("imap.pending_status") or "[]")
+        if not pending:
+            return
+        info = client.select_folder("INBOX")
+        prefix = f"INBOX/{int(info[b'UIDVALIDITY'])}/"
+        for ticket_id in pending:
+            uids = [int(ref[len(prefix):]) for ref in store.source_refs(ticket_id, prefix)]
+            if not uids:
+                continue
+            keyword = STATUS_KEYWORDS.get(store.ticket_status(ticket_id))
+            client.remove_flags(uids, [k for k in KEYWORDS if k != keyword])
+            if keyword:
+                client.add_flags(uids, [keyword])
+        store.set_meta("imap.pending_status", "[]")
 
     def wait_for_changes(self, stop: threading.Event, seconds: float) -> None:
         """IDLE on INBOX until the server reports a change, ``seconds`` pass, or ``stop`` is set."""

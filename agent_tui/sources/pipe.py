@@ -56,6 +56,7 @@ class Incoming:
     raw: bytes | None = None
     problems: list[str] = field(default_factory=list)
     ticket_id_hint: int | None = None  # a source's stable id for a ticket this message starts
+    source_ref: str | None = None  # where the message lives on its source, e.g. "INBOX/<uidvalidity>/<uid>"
 
 
 @dataclass(slots=True)

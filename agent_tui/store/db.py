@@ -240,7 +240,13 @@ class Store:
         return ticket_id
 
     def add_message(
-        self, ticket_id: int, message: Message, *, raw: bytes | None = None, problems: Sequence[str] = ()
+        self,
+        ticket_id: int,
+        message: Message,
+        *,
+        raw: bytes | None = None,
+        problems: Sequence[str] = (),
+        source_ref: str | None = None,
     ) -> int | None:
         """Add a message to a ticket; returns its row id, or None when its Message-ID is already stored.
 
@@ -249,8 +255,8 @@ class Store:
         with self.transaction():
             cursor = self._db.execute(
                 "INSERT OR IGNORE INTO messages(ticket_id, author, from_email, from_name, to_addrs, cc_addrs, date, subject,"
-                " body_text, body_html, attachments, message_id, in_reply_to, refs, raw, problems)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " body_text, body_html, attachments, message_id, in_reply_to, refs, raw, problems, source_ref)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     ticket_id,
                     message.author.value,
@@ -268,6 +274,7 @@ class Store:
                     json.dumps(list(message.references)),
                     zlib.compress(raw, 1) if raw is not None else None,
                     json.dumps(list(problems)),
+                    source_ref,
                 ),
             )
             if not cursor.rowcount:  # its Message-ID is stored already
@@ -588,6 +595,17 @@ class Store:
             list(message_ids),
         )
         return rows[0][0] if rows else None
+
+    def ticket_for_source_ref(self, source_ref: str) -> int | None:
+        rows = self._read("SELECT ticket_id FROM messages WHERE source_ref = ?", (source_ref,))
+        return rows[0][0] if rows else None
+
+    def source_refs(self, ticket_id: int, prefix: str) -> list[str]:
+        rows = self._read(
+            "SELECT source_ref FROM messages WHERE ticket_id = ? AND substr(source_ref, 1, length(?)) = ?",
+            (ticket_id, prefix, prefix),
+        )
+        return [row[0] for row in rows]
 
     def ticket_exists(self, ticket_id: int) -> bool:
         return bool(self._read("SELECT 1 FROM tickets WHERE id = ?", (ticket_id,)))

@@ -120,6 +120,11 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX outbox_by_state ON outbox(state, id);
     """,
+    # 4: where a message lives on its source (e.g. "INBOX/1795498753/42"), for sharing ticket state there.
+    """
+    ALTER TABLE messages ADD COLUMN source_ref TEXT;
+    CREATE INDEX messages_by_source_ref ON messages(source_ref);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -150,3 +150,45 @@ def test_password_command_instead_of_a_keyring(home, dovecot, inbox, monkeypatch
     inbox.append("INBOX", mail("Via a command").as_bytes())
     code, out, err = run(home, "sync", "--json", capsys=capsys)
     assert code == 0 and json.loads(out)["new_tickets"] == 1, err
+
+
+def test_status_is_shared_through_the_mailbox_between_two_agents(home, tmp_path, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+    dana, sam = home, tmp_path / "sam"
+    for agent_home in (dana, sam):
+        add_account(agent_home, dovecot, 25, monkeypatch, capsys)
+    uid = inbox.append("INBOX", mail("Shared state", message_id="<s1@example.com>").as_bytes())
+    ticket = str(1000 + uid)
+    for agent_home in (dana, sam):
+        run(agent_home, "sync", capsys=capsys)
+    code, _, err = run(dana, "set", ticket, "--status", "pending", capsys=capsys)
+    assert code == 0, err
+    inbox.client.select_folder("INBOX")
+    assert b"$TuiPending" in inbox.client.get_flags([uid])[uid]
+    code, out, _ = run(sam, "sync", "--json", capsys=capsys)
+    assert json.loads(out)["status_changes"] == 1
+    code, out, _ = run(sam, "show", ticket, "--json", capsys=capsys)
+    assert json.loads(out)["status"] == "pending"  # the same ticket id on Sam's machine, with Dana's status
+    run(sam, "set", ticket, "--status", "solved", capsys=capsys)
+    run(dana, "sync", capsys=capsys)
+    code, out, _ = run(dana, "show", ticket, "--json", capsys=capsys)
+    assert json.loads(out)["status"] == "solved"
+    # Another mail client removes the keyword: reopened for everyone.
+    inbox.client.select_folder("INBOX")
+    inbox.client.remove_flags([uid], [b"$TuiSolved"])
+    run(dana, "sync", capsys=capsys)
+    code, out, _ = run(dana, "show", ticket, "--json", capsys=capsys)
+    assert json.loads(out)["status"] == "open"
+
+
+def test_a_status_set_while_offline_is_shared_on_the_next_sync(home, tmp_path, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+    add_account(home, dovecot, 25, monkeypatch, capsys)
+    uid = inbox.append("INBOX", mail("Offline change").as_bytes())
+    run(home, "sync", capsys=capsys)
+    dovecot.stop()
+    code, out, err = run(home, "set", str(1000 + uid), "--status", "on-hold", capsys=capsys)
+    assert code == 1 and "saved here, but the shared inbox could not be told" in err
+    dovecot.restart()
+    inbox = __import__("tests.sources.conftest", fromlist=["Inbox"]).Inbox(dovecot.port)
+    assert run(home, "sync", capsys=capsys)[0] == 0
+    inbox.client.select_folder("INBOX")
+    assert b"$TuiOnHold" in inbox.client.get_flags([uid])[uid]

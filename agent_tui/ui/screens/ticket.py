@@ -209,8 +209,10 @@ class TicketScreen(Screen[int]):
     def _change(self, change: Callable[[], object], done: str) -> None:
         try:
             change()
+            self.service.share()
         except AgentTuiError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            self.app.call_from_thread(self.load, self.ticket_id)
             return
         self.app.call_from_thread(self.notify, done, markup=False)
         self.app.call_from_thread(self.load, self.ticket_id)
