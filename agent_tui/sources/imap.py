@@ -18,6 +18,7 @@ import socket
 import ssl
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -128,6 +129,17 @@ class ImapSource(Source):
         except (OSError, IMAPClientError, ssl.SSLError) as error:
             raise SourceError(f"The IMAP server {where} could not be reached ({error}); check the host and port, or try again later.") from None
 
+    @contextmanager
+    def _session(self) -> Iterator[IMAPClient]:
+        client = self.connect()
+        try:
+            yield client
+        finally:
+            try:
+                client.logout()
+            except (OSError, IMAPClientError):
+                pass  # the server went away: nothing to log out of
+
     # -- sync ----------------------------------------------------------------------------------
 
     def sync(
@@ -140,7 +152,17 @@ class ImapSource(Source):
         """Hand every new message of every folder to ``file_items``, then the ticket states other agents set
         (``shared_states``: source ref and status). A folder's position is saved only after its messages
         are filed, so an interrupted sync resumes where it stopped."""
-        client = self.connect()
+        with self._session() as client:
+            self._sync_folders(client, store, now, file_items, shared_states)
+
+    def _sync_folders(
+        self,
+        client: IMAPClient,
+        store: Store,
+        now: datetime,
+        file_items: Callable[[Iterator[Item]], None],
+        shared_states: Callable[[list[tuple[str, Status | None]]], None],
+    ) -> None:
         try:
             self._push_pending(client, store)
             for folder in FOLDERS:
@@ -168,11 +190,6 @@ class ImapSource(Source):
                 store.set_meta(f"imap.{folder}", json.dumps({"uidvalidity": validity, "uidnext": next_uid, "modseq": modseq}))
         except (OSError, IMAPClientError) as error:
             raise SourceError(f"The connection to {self.settings.imap_host} broke during sync ({error}); run sync again.") from None
-        finally:
-            try:
-                client.logout()
-            except (OSError, IMAPClientError):
-                pass
 
     def _messages(
         self, client: IMAPClient, folder: str, validity: int, uids: list[int], now: datetime,
@@ -207,18 +224,12 @@ class ImapSource(Source):
         if not json.loads(store.get_meta("imap.pending_status") or "[]"):
             return
         try:
-            client = self.connect()
+            with self._session() as client:
+                self._push_pending(client, store)
         except SourceError as error:
             raise SourceError(f"The status is saved here, but the shared inbox could not be told: {error}") from None
-        try:
-            self._push_pending(client, store)
         except (OSError, IMAPClientError) as error:
             raise SourceError(f"The status is saved here, but the shared inbox could not be told ({error}); the next sync retries.") from None
-        finally:
-            try:
-                client.logout()
-            except (OSError, IMAPClientError):
-                pass
 
     def _push_pending(self, client: IMAPClient, store: Store) -> None:
         pending = json.loads(store.get_meta("imap.pending_status") or "[]")
@@ -238,7 +249,10 @@ class ImapSource(Source):
 
     def wait_for_changes(self, stop: threading.Event, seconds: float) -> None:
         """IDLE on INBOX until the server reports a change, ``seconds`` pass, or ``stop`` is set."""
-        client = self.connect()
+        with self._session() as client:
+            self._idle(client, stop, seconds)
+
+    def _idle(self, client: IMAPClient, stop: threading.Event, seconds: float) -> None:
         try:
             client.select_folder("INBOX", readonly=True)
             client.idle()
@@ -250,31 +264,21 @@ class ImapSource(Source):
             client.idle_done()
         except (OSError, IMAPClientError) as error:
             raise SourceError(f"The connection to {self.settings.imap_host} broke while waiting for mail ({error}).") from None
-        finally:
-            try:
-                client.logout()
-            except (OSError, IMAPClientError):
-                pass
 
     # -- sending -------------------------------------------------------------------------------
 
     def deliver_reply(self, message: Message) -> None:
         """SMTP, then a copy in Sent; skipped entirely when Sent already holds this Message-ID."""
-        client = self.connect()
         try:
-            client.select_folder("Sent")
-            if client.search(["HEADER", "Message-ID", message.message_id or ""]):
-                return  # sent before a crash: never twice
-            mail = self._mime(message)
-            self._smtp_send(mail)
-            client.append("Sent", mail.as_bytes(), flags=[b"\\Seen"], msg_time=message.date)
+            with self._session() as client:
+                client.select_folder("Sent")
+                if client.search(["HEADER", "Message-ID", message.message_id or ""]):
+                    return  # sent before a crash: never twice
+                mail = self._mime(message)
+                self._smtp_send(mail)
+                client.append("Sent", mail.as_bytes(), flags=[b"\\Seen"], msg_time=message.date)
         except (OSError, IMAPClientError) as error:
             raise SourceError(f"The reply could not be filed in Sent ({error}); it stays in the outbox.") from None
-        finally:
-            try:
-                client.logout()
-            except (OSError, IMAPClientError):
-                pass
 
     def _mime(self, message: Message) -> EmailMessage:
         mail = EmailMessage()
