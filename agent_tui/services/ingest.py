@@ -7,7 +7,9 @@ the same statuses and SLA clocks as living it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -52,60 +54,87 @@ class IngestReport:
         )
 
 
+class _Redo(Exception):
+    """A batch must be filed again, carefully."""
+
+
 class Ingestor:
     def __init__(self, service: TicketService, own_addresses: Iterable[str]) -> None:
         self.service = service
         self.store = service.store
         self.own = {a.lower() for a in own_addresses if a}
-        self.touched: set[int] = set()
+        self.touched: set[int] = set()  # tickets of the current batch whose SLA deadline needs refreshing
+        self._item_touched: set[int] = set()  # ...and of the current item, until it is known to be kept
 
     def ingest(
-        self, items: Iterable[Item], *, strict: bool = False, on_error: Callable[[str, str], None] = lambda o, r: None
+        self,
+        items: Iterable[Item],
+        *,
+        strict: bool = False,
+        on_error: Callable[[str, str], None] = lambda o, r: None,
+        on_batch: Callable[[IngestReport], None] = lambda report: None,
     ) -> IngestReport:
         report = IngestReport()
         items = iter(items)
         while batch := list(islice(items, BATCH)):
-            with self.store.transaction():
-                for item in batch:
-                    report.read += 1
-                    reason = self._one(item, report)
-                    if reason is None:
-                        continue
-                    report.failed += 1
-                    report.errors.append((item.origin, reason))
-                    on_error(item.origin, reason)
-                    if strict:
-                        break
+            before = (dataclasses.replace(report, errors=list(report.errors)), set(self.touched))
+            try:
+                self._batch(batch, report, strict, on_error, careful=False)
+            except _Redo:
+                # Something failed half-way: the batch was rolled back; file it again one savepoint per item,
+                # so exactly the bad items fail. (Savepoints for every item would cost 10% of the speed.)
+                report, self.touched = before[0], before[1]
+                self._batch(batch, report, strict, on_error, careful=True)
             if strict and report.failed:
                 break
-        with self.store.transaction():
-            for ticket_id in self.touched:
-                self.service.refresh_sla(ticket_id)
+            on_batch(report)  # committed: a first sync of a big mailbox shows up batch by batch
         return report
 
-    def _one(self, item: Item, report: IngestReport) -> str | None:
-        """File one item; returns why it failed, or None."""
+    def _batch(self, batch: list[Item], report: IngestReport, strict: bool, on_error: Callable[[str, str], None], careful: bool) -> None:
+        failures: list[tuple[str, str]] = []
+        with self.store.transaction():
+            for item in batch:
+                report.read += 1
+                reason = self._one(item, report, careful)
+                if reason is None:
+                    continue
+                report.failed += 1
+                failures.append((item.origin, reason))
+                if strict:
+                    break
+            self.service.refresh_sla_many(sorted(self.touched))
+            self.touched.clear()
+        report.errors.extend(failures)  # told only once the batch is in: a redone batch reports once
+        for origin, reason in failures:
+            on_error(origin, reason)
+
+    def _one(self, item: Item, report: IngestReport, careful: bool) -> str | None:
+        """File one item; returns why it failed, or None. Not careful: a failure raises _Redo instead."""
         if isinstance(item, Unreadable):
             return item.reason
         counts = (report.new_tickets, report.new_messages, report.status_changes, report.duplicates, report.flagged)
-        touched = set(self.touched)
+        self._item_touched = set()
         try:
-            with self.store.savepoint():
+            with self.store.savepoint() if careful else nullcontext():
                 if isinstance(item, StatusLine):
                     self._status(item, report)
                 else:
                     self._message(item, report)
         except UsageError as error:
+            if not careful:
+                raise _Redo from None
             reason = str(error).rstrip(".")
         except StoreError as error:
             if "full" in str(error) or "read-only" in str(error):
                 raise  # the disk, not the item: stop, keeping what was ingested
+            if not careful:
+                raise _Redo from None
             reason = f"could not be stored ({error})"
         else:
+            self.touched |= self._item_touched
             return None
         # Nothing of the item was kept: its counts go too.
         report.new_tickets, report.new_messages, report.status_changes, report.duplicates, report.flagged = counts
-        self.touched = touched
         return reason
 
     def _message(self, item: Incoming, report: IngestReport) -> None:
@@ -140,7 +169,7 @@ class Ingestor:
         store.add_message(ticket_id, message, raw=item.raw, problems=item.problems, source_ref=item.source_ref)
         report.new_messages += 1
         report.flagged += bool(item.problems)
-        self.touched.add(ticket_id)
+        self._item_touched.add(ticket_id)
         # As help desks do: the customer writing again reopens a waiting or solved ticket; an agent's
         # first reply opens a new one. Only when the message is newer than the last status change.
         status = store.ticket_status(ticket_id)
@@ -187,7 +216,7 @@ class Ingestor:
             return
         store.set_status(ticket_id, item.status, item.date, None)
         report.status_changes += 1
-        self.touched.add(ticket_id)
+        self._item_touched.add(ticket_id)
         # Lines may come in any order: a customer message already filed after this change reopens it.
         if item.status in _REOPENED_BY_CUSTOMER:
             later = store.first_customer_message_after(ticket_id, item.date)

@@ -27,7 +27,7 @@ def keep_live(
     delay = 1
     while not stop.is_set():
         try:
-            report = sync(service)
+            report = sync(service, on_batch=on_change)  # the queue fills while a first sync runs
             on_status("online")
             delay = 1
             if report.new_messages or report.status_changes:

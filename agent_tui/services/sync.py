@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from agent_tui.domain.models import Status
 from agent_tui.errors import UsageError
@@ -11,7 +11,7 @@ from agent_tui.services.tickets import TicketService
 from agent_tui.sources.pipe import Item
 
 
-def sync(service: TicketService) -> IngestReport:
+def sync(service: TicketService, on_batch: Callable[[IngestReport], None] = lambda report: None) -> IngestReport:
     source = service.source
     if source is None or not source.can_sync:
         raise UsageError(f"Account {service.account!r} has no remote source to sync with.")
@@ -19,7 +19,7 @@ def sync(service: TicketService) -> IngestReport:
     total = IngestReport()
 
     def file_items(items: Iterator[Item]) -> None:
-        report = ingestor.ingest(items)
+        report = ingestor.ingest(items, on_batch=on_batch)
         for name in ("read", "new_tickets", "new_messages", "status_changes", "duplicates", "failed", "flagged"):
             setattr(total, name, getattr(total, name) + getattr(report, name))
         total.errors.extend(report.errors)
