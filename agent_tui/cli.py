@@ -244,7 +244,7 @@ def make_app(
     paths = AppPaths.resolve(home)
     settings = load_settings(paths)
     keys = load_keymap(paths, keymap or settings.keymap)
-    service = open_account(paths, settings, account, now)
+    service = open_account(paths, settings, account, now, policy_later=True)
     return AgentTuiApp(service, keys, Replies(service, paths, settings))
 
 

@@ -44,8 +44,14 @@ def policy_for(paths: AppPaths, account: str) -> Policy:
     return DEFAULT_POLICY
 
 
-def open_account(paths: AppPaths, settings: Settings, account: str | None, now: datetime | None) -> TicketService:
-    """Open the account asked for (else the default, else the demo) and make its store ready."""
+def open_account(
+    paths: AppPaths, settings: Settings, account: str | None, now: datetime | None, *, policy_later: bool = False
+) -> TicketService:
+    """Open the account asked for (else the default, else the demo) and make its store ready.
+
+    ``policy_later``: leave applying a changed SLA policy to the caller (``apply_policy_changes``), so the
+    TUI can draw first and do it in a worker (seconds, at 100,000 tickets).
+    """
     name = settings.account_name(account)
     source = source_for(name, settings)
     policy = policy_for(paths, name)  # a bad policy file is reported before the store is touched
@@ -56,21 +62,23 @@ def open_account(paths: AppPaths, settings: Settings, account: str | None, now: 
         changed = source.prepare(store, service.now(), settings.agent)
         with store.transaction():
             service.refresh_sla_many(changed)
-        _apply_policy_changes(service)
+        if not policy_later:
+            apply_policy_changes(service)
     except BaseException:
         store.close()
         raise
     return service
 
 
-def _apply_policy_changes(service: TicketService) -> None:
+def apply_policy_changes(service: TicketService) -> bool:
     """Clocks are computed from the event log, so a new policy applies to open tickets at once; only the
     stored deadlines the queue sorts on need recomputing, once per change of policy."""
     fingerprint = service.policy.fingerprint()
     if service.store.get_meta(_POLICY_KEY) == fingerprint:
-        return
+        return False
     unsolved = service.store.queue_ids(QueueQuery(view=View.OPEN, sort=SortKey.ID), service.me, service.now())
     for start in range(0, len(unsolved), 1000):
         with service.store.transaction():
             service.refresh_sla_many(unsolved[start : start + 1000])
     service.store.set_meta(_POLICY_KEY, fingerprint)
+    return True

@@ -29,9 +29,17 @@ class AgentTuiApp(App[int]):
         self.set_keymap(self.keys_in_force)
         self.push_screen(QueueScreen(self.service))
         self._stop_live = threading.Event()
+        self.run_worker(self._apply_policy, thread=True, group="policy", exit_on_error=False)
         if self.service.source is not None and self.service.source.live_updates:
             self.connection_status = "connecting…"
             self.run_worker(self._live, thread=True, group="live", exit_on_error=False)
+
+    def _apply_policy(self) -> None:
+        """A changed sla.toml moves every open ticket's deadline: done after the first paint."""
+        from agent_tui.services.accounts import apply_policy_changes
+
+        if apply_policy_changes(self.service):
+            self.call_from_thread(self.store_changed)
 
     def _live(self) -> None:
         from agent_tui.services.live import keep_live

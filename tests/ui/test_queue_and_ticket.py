@@ -227,3 +227,17 @@ async def test_view_keys_before_the_sidebar_has_loaded(home):
         await settle(pilot)
         assert screen.query_state.view is View.PENDING
         assert table_ids(screen.query_one(QueueTable)) == app.service.queue_ids(QueueQuery(view=View.PENDING))
+
+
+async def test_a_changed_policy_is_applied_after_the_first_paint(home):
+    service_for(home).close()  # the demo exists, its deadlines set by the demo's own policy
+    (home / "sla.toml").write_text('[targets.normal]\nfirst_reply = "1m"\nnext_reply = "1m"\nresolution = "1h"\n')
+    app = make_app(home=home, account="demo", now=NOW)
+    assert app.service.store.get_meta("sla.policy") != app.service.policy.fingerprint()  # not done before drawing
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        assert app.service.store.get_meta("sla.policy") == app.service.policy.fingerprint()
+        table = app.screen.query_one(QueueTable)
+        normal = [table.row_at(i) for i in range(table.total) if table.row_at(i).priority.label == "normal"]
+        clocks = [app.service.queue_clock(row) for row in normal]
+        assert any(clock and clock[1].value == "breached" for clock in clocks)
