@@ -89,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     change.add_argument("--untag", action="append", default=[], metavar="T")
     _output_options(change)
 
+    take = commands.add_parser("take", parents=[sub_common], help="assign a ticket to me, unless someone holds it (exit 3)")
+    take.add_argument("id", type=_ticket_id)
+    _output_options(take)
+
     sla = commands.add_parser("sla", parents=[sub_common], help="a ticket's SLA clocks")
     sla.add_argument("id", type=_ticket_id)
     _output_options(sla)
@@ -279,6 +283,7 @@ def _cmd_list(service: TicketService, args: argparse.Namespace) -> int:
 def _cmd_show(service: TicketService, args: argparse.Namespace) -> int:
     from agent_tui.cli_output import print_detail
 
+    _replies(service, args).mark_seen(args.id)  # seeing the ticket lets a held-back draft go out
     print_detail(service, service.detail(args.id), as_json=args.json)
     return 0
 
@@ -519,8 +524,16 @@ def _cmd_reply(service: TicketService, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_take(service: TicketService, args: argparse.Namespace) -> int:
+    from agent_tui.cli_output import print_detail
+
+    service.take(args.id)
+    print_detail(service, service.detail(args.id), as_json=args.json, with_messages=False)
+    return 0
+
+
 _COMMANDS = {"list": _cmd_list, "show": _cmd_show, "set": _cmd_set, "ingest": _cmd_ingest, "sla": _cmd_sla, "report": _cmd_report,
-             "templates": _cmd_templates, "reply": _cmd_reply, "sync": _cmd_sync}
+             "templates": _cmd_templates, "reply": _cmd_reply, "sync": _cmd_sync, "take": _cmd_take}
 
 
 def _utf8_output() -> None:

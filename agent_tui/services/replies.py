@@ -20,7 +20,7 @@ from agent_tui.config.settings import DEMO_ACCOUNT, Settings
 from agent_tui.domain.models import Address, Author, Draft, Message, Status
 from agent_tui.domain.text import strip_controls
 from agent_tui.domain.threading import with_token
-from agent_tui.errors import ConfigError, SourceError, UsageError
+from agent_tui.errors import CollisionError, ConfigError, SourceError, UsageError
 from agent_tui.resources import shipped_dir
 from agent_tui.services.templates import ReplyTemplate, TemplateLibrary, variables
 from agent_tui.services.tickets import TicketDetail, TicketService
@@ -146,7 +146,27 @@ class Replies:
             updated_at=now,
         )
         store.save_draft(draft)
+        if existing is None:  # what the agent has seen is fixed when the draft begins
+            store.set_draft_marks(ticket_id, draft.agent, store.ticket_marks(ticket_id))
         return draft
+
+    def mark_seen(self, ticket_id: int) -> None:
+        """The agent has looked at the ticket as it is now (`show`, or the composer showing the changes)."""
+        store = self.service.store
+        if store.draft_marks(ticket_id, self.service.me.name) is not None:
+            store.set_draft_marks(ticket_id, self.service.me.name, store.ticket_marks(ticket_id))
+
+    def guard(self, ticket_id: int) -> None:
+        """Refuse to send when the ticket changed since the draft's author last looked (exit 3)."""
+        marks = self.service.store.draft_marks(ticket_id, self.service.me.name)
+        if marks is None:
+            return
+        changes = self.service.store.changes_since(ticket_id, marks, self.service.me.name)
+        if changes:
+            raise CollisionError(
+                f"Not sent: ticket {ticket_id} changed since your draft was saved ({'; '.join(changes)}); "
+                f"review it (agent-tui show {ticket_id}), then send again."
+            )
 
     def discard_draft(self, ticket_id: int) -> None:
         self.service.store.delete_draft(ticket_id, self.service.me.name)
@@ -181,6 +201,7 @@ class Replies:
             body = draft.body
         if not body.strip():
             raise UsageError("The reply is empty; write something before sending.")
+        self.guard(ticket_id)
         store = self.service.store
         message_id = draft.message_id if draft else None
         if message_id is None or store.has_message(message_id) or store.outbox_has(message_id):

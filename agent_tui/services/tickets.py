@@ -33,6 +33,7 @@ from agent_tui.domain.sla import (
     running_state,
     ticket_clocks,
 )
+from agent_tui.errors import CollisionError
 from agent_tui.sources.base import Source
 from agent_tui.store import Store, from_epoch
 
@@ -160,7 +161,11 @@ class TicketService:
         return self.store.ticket(ticket_id)
 
     def take(self, ticket_id: int) -> Ticket:
-        return self.assign(ticket_id, self.me)
+        """Assign to me if nobody holds the ticket (compare-and-set: two agents can't both win)."""
+        holder = self.store.claim(ticket_id, self.me, self.now())
+        if holder is not None:
+            raise CollisionError(f"Ticket {ticket_id} is already assigned to {holder.name}; it was not taken.")
+        return self.store.ticket(ticket_id)
 
     def tag(self, ticket_id: int, tag: str, present: bool = True) -> Ticket:
         with self.store.transaction():

@@ -16,6 +16,7 @@ JSON lines format, one object per line:
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -101,7 +102,9 @@ def read_inputs(paths: Iterable[str], fmt: str, stdin: BinaryIO, now: datetime) 
 
 
 def _read_stream(stream: BinaryIO, name: str, fmt: str, now: datetime) -> Iterator[Item]:
-    head = stream.peek(64)[:64] if hasattr(stream, "peek") else b""
+    if not hasattr(stream, "peek"):  # a stream we can't look ahead in: buffer it so the format can be told
+        stream = io.BufferedReader(io.BytesIO(stream.read()))  # type: ignore[arg-type]
+    head = stream.peek(64)[:64]
     if fmt == "auto":
         fmt = _detect(head)
     if fmt == "jsonl":

@@ -697,6 +697,61 @@ class Store:
                  to_epoch(draft.seen_at), to_epoch(draft.updated_at), to_epoch(draft.updated_at)),
             )
 
+    def ticket_marks(self, ticket_id: int) -> tuple[int, int]:
+        """(newest message row, newest event row) of a ticket: how far an agent has seen it."""
+        rows = self._read(
+            "SELECT (SELECT COALESCE(MAX(id), 0) FROM messages WHERE ticket_id = :id),"
+            " (SELECT COALESCE(MAX(id), 0) FROM events WHERE ticket_id = :id)",
+            {"id": ticket_id},
+        )
+        return rows[0][0], rows[0][1]
+
+    def draft_marks(self, ticket_id: int, agent: str) -> tuple[int, int] | None:
+        rows = self._read("SELECT seen_message, seen_event FROM drafts WHERE ticket_id = ? AND agent = ?", (ticket_id, agent))
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    def set_draft_marks(self, ticket_id: int, agent: str, marks: tuple[int, int]) -> None:
+        with self.transaction():
+            self._db.execute(
+                "UPDATE drafts SET seen_message = ?, seen_event = ? WHERE ticket_id = ? AND agent = ?",
+                (marks[0], marks[1], ticket_id, agent),
+            )
+
+    def changes_since(self, ticket_id: int, marks: tuple[int, int], me: str) -> list[str]:
+        """What others did to a ticket after ``marks``, one short phrase each, oldest first."""
+        changes = []
+        for author, name, email, date in self._read(
+            "SELECT author, from_name, from_email, date FROM messages WHERE ticket_id = ? AND id > ? ORDER BY id",
+            (ticket_id, marks[0]),
+        ):
+            who = name or email
+            if author == "agent" and who != me:
+                changes.append(f"{who} replied at {from_epoch(date):%H:%M} UTC")
+            elif author == "customer":
+                changes.append(f"{who} wrote again at {from_epoch(date):%H:%M} UTC")
+        for actor, kind, value in self._read(
+            "SELECT actor, kind, value FROM events WHERE ticket_id = ? AND id > ? ORDER BY id", (ticket_id, marks[1])
+        ):
+            if actor == me:
+                continue
+            who = actor or "someone"
+            if kind == "status":
+                changes.append(f"{who} set the status to {value}")
+            elif kind == "assignee":
+                changes.append(f"{who} assigned it to {Agent.parse(value).name}" if value else f"{who} unassigned it")
+        return changes
+
+    def claim(self, ticket_id: int, me: Agent, at: datetime) -> Agent | None:
+        """Assign to ``me`` only if unassigned or already mine (compare-and-set); returns the holder otherwise."""
+        with self.transaction():
+            ticket = self.ticket(ticket_id)
+            holder = ticket.assignee
+            if holder is not None and not me.matches(holder.name, holder.email):
+                return holder
+            if holder is None:
+                self.set_assignee(ticket_id, me, at, me.name)
+            return None
+
     def delete_draft(self, ticket_id: int, agent: str) -> None:
         with self.transaction():
             self._db.execute("DELETE FROM drafts WHERE ticket_id = ? AND agent = ?", (ticket_id, agent))

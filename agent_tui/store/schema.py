@@ -125,6 +125,14 @@ MIGRATIONS: list[str] = [
     ALTER TABLE messages ADD COLUMN source_ref TEXT;
     CREATE INDEX messages_by_source_ref ON messages(source_ref);
     """,
+    # 5: what the agent had seen of the ticket when writing the draft: the send-time guard compares with it.
+    """
+    ALTER TABLE drafts ADD COLUMN seen_message INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE drafts ADD COLUMN seen_event INTEGER NOT NULL DEFAULT 0;
+    UPDATE drafts SET
+        seen_message = (SELECT COALESCE(MAX(id), 0) FROM messages WHERE ticket_id = drafts.ticket_id),
+        seen_event = (SELECT COALESCE(MAX(id), 0) FROM events WHERE ticket_id = drafts.ticket_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

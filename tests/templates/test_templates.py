@@ -190,6 +190,7 @@ def test_a_draft_whose_reply_was_recorded_never_swallows_the_next_reply(replies)
     # As if an old version crashed after recording the reply but before removing the draft:
     replies.service.store.save_draft(first.__class__(**{**first.__dict__} if hasattr(first, "__dict__") else {
         f: getattr(first, f) for f in first.__slots__}))
+    replies.mark_seen(1041)
     replies.save_draft(1041, "Corrected answer")
     message = replies.send(1041)
     assert message.message_id != first.message_id

@@ -86,3 +86,29 @@ async def test_fuzzy_search_and_discard(home):
         await pilot.press("ctrl+g")
         await settle(pilot)
         assert app.replies.draft(1041) is None and isinstance(app.screen, TicketScreen)
+
+
+async def test_send_is_held_back_when_the_customer_wrote_meanwhile(home):
+    from agent_tui.domain.models import Address, Author, Message
+    from tests.ui.test_queue_and_ticket import service_for
+
+    app = make_app(home=home, account="demo", now=NOW)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        screen = await open_composer(pilot, 1041)
+        await pilot.press("enter")
+        await settle(pilot)
+        before = app.service.ticket(1041).message_count
+        other = service_for(home)  # the customer's new mail, filed by another process
+        other.store.add_message(1041, Message(Author.CUSTOMER, Address("lucy.barnes@mail.example", "Lucy Barnes"), NOW,
+                                              "It just arrived!", message_id="<late@example.com>"))
+        other.close()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ComposeScreen)  # held back, draft kept
+        assert app.service.ticket(1041).message_count == before + 1
+        assert app.replies.draft(1041) is not None
+        await pilot.press("ctrl+s")  # reviewed: send as it is
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+        assert app.service.ticket(1041).message_count == before + 2

@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 
 from agent_tui.domain.models import Draft
 from agent_tui.domain.text import safe_block, safe_line
-from agent_tui.errors import AgentTuiError
+from agent_tui.errors import AgentTuiError, CollisionError
 from agent_tui.services.replies import Replies
 from agent_tui.services.templates import ReplyTemplate
 from agent_tui.services.tickets import TicketDetail
@@ -237,6 +237,13 @@ class ComposeScreen(Screen[bool]):
         try:
             self.replies.save_draft(self.ticket_id, body, template)
             message = self.replies.send(self.ticket_id)
+        except CollisionError as error:
+            # Shown now, so counted as seen: after reviewing, Ctrl+S again sends; or edit, or discard.
+            self.replies.mark_seen(self.ticket_id)
+            self.app.call_from_thread(
+                self.notify, f"{error} Ctrl+S again to send as it is.", severity="warning", timeout=15, markup=False
+            )
+            return
         except AgentTuiError as error:
             self.app.call_from_thread(self.notify, f"{error} The draft is kept.", severity="error", markup=False)
             return
