@@ -132,7 +132,11 @@ class Replies:
     def draft(self, ticket_id: int) -> Draft | None:
         return self.service.store.draft(ticket_id, self.service.me.name)
 
-    def save_draft(self, ticket_id: int, body: str, template: str | None = None) -> Draft:
+    def save_draft(
+        self, ticket_id: int, body: str, template: str | None = None, seen: tuple[int, int] | None = None
+    ) -> Draft:
+        """Save the draft; ``seen`` is how far the agent had seen the ticket when they began writing (default:
+        as it is now), which the send-time guard compares with."""
         store, now = self.service.store, self.service.now()
         existing = self.draft(ticket_id)
         ticket = self.service.ticket(ticket_id)
@@ -147,7 +151,7 @@ class Replies:
         )
         store.save_draft(draft)
         if existing is None:  # what the agent has seen is fixed when the draft begins
-            store.set_draft_marks(ticket_id, draft.agent, store.ticket_marks(ticket_id))
+            store.set_draft_marks(ticket_id, draft.agent, seen or store.ticket_marks(ticket_id))
         return draft
 
     def mark_seen(self, ticket_id: int) -> None:
@@ -204,11 +208,17 @@ class Replies:
         self.guard(ticket_id)
         store = self.service.store
         message_id = draft.message_id if draft else None
-        if message_id is None or store.has_message(message_id) or store.outbox_has(message_id):
+        if message_id is not None and store.outbox_state(message_id) in ("queued", "sent"):
+            self.flush_outbox()  # a send that failed earlier: retry that very reply, never a second one
+            return self.service.store.outbox_message(message_id)
+        if message_id is None or store.has_message(message_id) or store.outbox_state(message_id) is not None:
             message_id = make_msgid(domain=self._domain())  # that id went out already: this is another reply
             if draft is not None:  # the draft now stands for this reply, and goes when it is recorded
+                marks = store.draft_marks(ticket_id, draft.agent)
                 store.delete_draft(ticket_id, draft.agent)
                 store.save_draft(replace(draft, body=body, message_id=message_id))
+                if marks is not None:
+                    store.set_draft_marks(ticket_id, draft.agent, marks)
         message = self.outgoing(ticket_id, body, message_id)
         store.outbox_add(ticket_id, message, self.service.now())
         self.flush_outbox()

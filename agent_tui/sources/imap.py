@@ -245,7 +245,9 @@ class ImapSource(Source):
             client.remove_flags(uids, [k for k in KEYWORDS if k != keyword])
             if keyword:
                 client.add_flags(uids, [keyword])
-        store.set_meta("imap.pending_status", "[]")
+        with store.transaction():  # only what was pushed: a change marked meanwhile stays pending
+            left = set(json.loads(store.get_meta("imap.pending_status") or "[]")) - set(pending)
+            store.set_meta("imap.pending_status", json.dumps(sorted(left)))
 
     def wait_for_changes(self, stop: threading.Event, seconds: float) -> None:
         """IDLE on INBOX until the server reports a change, ``seconds`` pass, or ``stop`` is set."""
@@ -276,7 +278,10 @@ class ImapSource(Source):
                     return  # sent before a crash: never twice
                 mail = self._mime(message)
                 self._smtp_send(mail)
-                client.append("Sent", mail.as_bytes(), flags=[b"\\Seen"], msg_time=message.date)
+                try:
+                    client.append("Sent", mail.as_bytes(), flags=[b"\\Seen"], msg_time=message.date)
+                except (OSError, IMAPClientError):
+                    pass  # it went out: a missing copy in Sent is better than sending it twice
         except (OSError, IMAPClientError) as error:
             raise SourceError(f"The reply could not be filed in Sent ({error}); it stays in the outbox.") from None
 

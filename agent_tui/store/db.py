@@ -768,8 +768,13 @@ class Store:
                  to_epoch(now), to_epoch(now)),
             ).fetchone()[0]
 
-    def outbox_has(self, message_id: str) -> bool:
-        return bool(self._read("SELECT 1 FROM outbox WHERE message_id = ?", (message_id,)))
+    def outbox_message(self, message_id: str) -> Message:
+        rows = self._read("SELECT message FROM outbox WHERE message_id = ?", (message_id,))
+        return message_from_json(json.loads(rows[0][0]))
+
+    def outbox_state(self, message_id: str) -> str | None:
+        rows = self._read("SELECT state FROM outbox WHERE message_id = ?", (message_id,))
+        return rows[0][0] if rows else None
 
     def outbox_pending(self) -> list[tuple[int, int, Message, str]]:
         """(row id, ticket id, message, state) of every reply not yet confirmed, oldest first."""

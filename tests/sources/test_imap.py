@@ -192,3 +192,33 @@ def test_a_status_set_while_offline_is_shared_on_the_next_sync(home, tmp_path, d
     assert run(home, "sync", capsys=capsys)[0] == 0
     inbox.client.select_folder("INBOX")
     assert b"$TuiOnHold" in inbox.client.get_flags([uid])[uid]
+
+
+def test_sending_again_after_a_failed_send_sends_that_reply_once(home, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+    from tests.servers.dovecot import free_port
+    from tests.sources.conftest import Smtp
+
+    dead = free_port()  # nothing listens here yet
+    add_account(home, dovecot, dead, monkeypatch, capsys)
+    inbox.append("INBOX", mail("Refund", message_id="<r1@example.com>").as_bytes())
+    run(home, "sync", capsys=capsys)
+    code, out, _ = run(home, "list", "--json", capsys=capsys)
+    ticket = str(json.loads(out)[0]["id"])
+    monkeypatch.setattr("sys.stdin", io.StringIO("Refunded.\n"))
+    run(home, "reply", ticket, "--body-file", "-", capsys=capsys)
+    for _ in range(2):
+        code, _, err = run(home, "reply", ticket, "--send", capsys=capsys)
+        assert code == 1 and "stays in the outbox" in err
+    smtp = Smtp()
+    try:
+        config = home / "config.toml"
+        config.write_text(config.read_text().replace(f"127.0.0.1:{dead}", f"127.0.0.1:{smtp.port}"))
+        code, out, err = run(home, "reply", ticket, "--send", "--json", capsys=capsys)
+        assert code == 0, err
+        assert len(smtp.received) == 1 and json.loads(out)["text"] == "Refunded.\n"
+        assert len(inbox.messages("Sent")) == 1
+        code, _, err = run(home, "reply", ticket, "--send", capsys=capsys)
+        assert code == 2 and "no draft" in err  # recorded and gone, not sent again
+        assert len(smtp.received) == 1
+    finally:
+        smtp.controller.stop()

@@ -58,6 +58,7 @@ class ComposeScreen(Screen[bool]):
         self.detail: TicketDetail | None = None
         self.language = "en"
         self.template: str | None = None  # the template the draft started from
+        self.seen: tuple[int, int] | None = None  # the ticket as the composer opened on it
         self.previews: dict[str, str] = {}
         self._autosave = None
         self._set_text = ""  # the text the program put in the editor: its Changed event is not an edit
@@ -84,6 +85,7 @@ class ComposeScreen(Screen[bool]):
             language = self.replies.language(detail)
             suggestions = self.replies.suggestions(detail)
             draft = self.replies.draft(self.ticket_id)
+            self.seen = self.replies.service.store.ticket_marks(self.ticket_id)  # what the agent sees now
         except AgentTuiError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
@@ -195,7 +197,7 @@ class ComposeScreen(Screen[bool]):
     @work(thread=True, exclusive=True, group="compose-save", exit_on_error=False)
     def _save(self, body: str, template: str | None) -> None:
         try:
-            draft = self.replies.save_draft(self.ticket_id, body, template)
+            draft = self.replies.save_draft(self.ticket_id, body, template, self.seen)
         except AgentTuiError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
@@ -235,7 +237,7 @@ class ComposeScreen(Screen[bool]):
     @work(thread=True, exclusive=True, group="compose-save", exit_on_error=False)
     def _send(self, body: str, template: str | None) -> None:
         try:
-            self.replies.save_draft(self.ticket_id, body, template)
+            self.replies.save_draft(self.ticket_id, body, template, self.seen)
             message = self.replies.send(self.ticket_id)
         except CollisionError as error:
             # Shown now, so counted as seen: after reviewing, Ctrl+S again sends; or edit, or discard.
