@@ -56,3 +56,17 @@ def screen_period():
     from agent_tui.ui.screens.dashboard import PERIOD
 
     return PERIOD
+
+
+async def test_dashboard_follows_this_apps_own_sync(home):
+    app = make_app(home=home, account="demo", now=NOW)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        solved = app.screen.current["tickets_solved"]
+        open_id = app.service.queue_ids(QueueQuery(view=View.OPEN))[0]
+        app.service.store.set_status(open_id, Status.SOLVED, NOW - timedelta(minutes=1), "sync")  # same connection
+        app.store_changed()  # what the live sync calls after filing new mail
+        await settle(pilot)
+        assert app.screen.current["tickets_solved"] == solved + 1

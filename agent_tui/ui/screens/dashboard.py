@@ -122,6 +122,11 @@ class DashboardScreen(Screen):
     def action_refresh_dashboard(self) -> None:
         self._load()
 
+    def store_changed(self) -> None:
+        """This app's own sync wrote to the store (which data_version does not show to the same connection)."""
+        if self.is_mounted:
+            self._load()
+
     def action_back(self) -> None:
         self.app.pop_screen()
 
