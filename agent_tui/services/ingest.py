@@ -179,6 +179,9 @@ class Ingestor:
             last = store.last_status_change(ticket_id)
             if last is None or at >= last.at:
                 store.set_status(ticket_id, Status.OPEN, at, None)
+                source = self.service.source
+                if reopens and source is not None and source.shared_state:
+                    source.mark_for_sharing(store, ticket_id)  # type: ignore[attr-defined]  # the team sees it reopened
 
     def _find_ticket(self, item: Incoming, customer_email: str) -> int | None:
         store, message = self.store, item.message

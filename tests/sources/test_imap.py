@@ -222,3 +222,19 @@ def test_sending_again_after_a_failed_send_sends_that_reply_once(home, dovecot, 
         assert len(smtp.received) == 1
     finally:
         smtp.controller.stop()
+
+
+def test_a_customer_reopening_a_solved_ticket_reopens_it_in_the_mailbox(home, tmp_path, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+    add_account(home, dovecot, 25, monkeypatch, capsys)
+    uid = inbox.append("INBOX", mail("Reopen me", message_id="<ro1@example.com>").as_bytes())
+    run(home, "sync", capsys=capsys)
+    run(home, "set", str(1000 + uid), "--status", "solved", capsys=capsys)
+    inbox.client.select_folder("INBOX")
+    assert b"$TuiSolved" in inbox.client.get_flags([uid])[uid]
+    inbox.append("INBOX", mail("Re: Reopen me", minutes=400, in_reply_to="<ro1@example.com>").as_bytes())  # after the solve
+    run(home, "sync", capsys=capsys)  # files the reply (reopened here), and marks the change for sharing
+    run(home, "sync", capsys=capsys)  # shares it
+    inbox.client.select_folder("INBOX")
+    assert not any(k in inbox.client.get_flags([uid])[uid] for k in (b"$TuiSolved", b"$TuiPending"))
+    code, out, _ = run(home, "show", str(1000 + uid), "--json", capsys=capsys)
+    assert json.loads(out)["status"] == "open"
