@@ -95,7 +95,7 @@ async def test_send_is_held_back_when_the_customer_wrote_meanwhile(home):
     app = make_app(home=home, account="demo", now=NOW)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
-        screen = await open_composer(pilot, 1041)
+        await open_composer(pilot, 1041)
         await pilot.press("enter")
         await settle(pilot)
         before = app.service.ticket(1041).message_count
