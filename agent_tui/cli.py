@@ -459,7 +459,7 @@ def _replies(service: TicketService, args: argparse.Namespace):
 
 
 def _cmd_templates(service: TicketService, args: argparse.Namespace) -> int:
-    from agent_tui.cli_output import fit_cells
+    from agent_tui.domain.text import fit_cells
 
     replies = _replies(service, args)
     library = replies.library

@@ -12,12 +12,12 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 
 from agent_tui.domain.metrics import Report
 from agent_tui.domain.queue import QueueRow
 from agent_tui.domain.sla import Clock, format_remaining
-from agent_tui.domain.text import safe_block, safe_line
+from agent_tui.domain.text import fit_cells, format_age, safe_block, safe_line
 from agent_tui.services.serialize import dumps, message_json, ticket_json
 from agent_tui.services.tickets import TicketDetail, TicketService
 
@@ -61,12 +61,6 @@ def _row_line(cells: Sequence[str]) -> str:
     return "  ".join(parts).rstrip()
 
 
-def fit_cells(text: str, width: int) -> str:
-    if cell_len(text) > width:
-        return set_cell_size(text, width - 1) + "…"
-    return set_cell_size(text, width)
-
-
 def _text_cells(service: TicketService, row: QueueRow, now: datetime) -> tuple[str, ...]:
     clock = service.queue_clock(row)
     sla = format_remaining(clock[0]) if clock else "paused" if row.status.pauses_sla else ""
@@ -77,17 +71,9 @@ def _text_cells(service: TicketService, row: QueueRow, now: datetime) -> tuple[s
         row.status.value,
         safe_line(row.customer_name or row.customer_email),
         safe_line(row.subject),
-        format_age(now, row.created_at),
+        format_age(int(now.timestamp()), row.created_at),
         safe_line(row.assignee_name or "-"),
     )
-
-
-def format_age(now: datetime, created_at: int) -> str:
-    seconds = max(0, int(now.timestamp()) - created_at)
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds // size}{unit}"
-    return "now"
 
 
 def print_clocks(service: TicketService, clocks: Sequence[Clock]) -> None:

@@ -12,6 +12,11 @@ from __future__ import annotations
 
 import re
 
+from rich.cells import (  # terminal cell widths (CJK takes two); a pure function library
+    cell_len,
+    set_cell_size,
+)
+
 # C0 controls except tab/newline, DEL, C1 controls, and the bidi embedding/override/isolate characters.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _UNSAFE_INLINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
@@ -45,3 +50,21 @@ def safe_block(text: str | None) -> str:
     if not text:
         return ""
     return _UNSAFE.sub(_visible, text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def fit_cells(text: str, width: int) -> str:
+    """Pad or cut ``text`` to exactly ``width`` terminal cells (CJK characters take two), marking a cut with …."""
+    if width <= 0:
+        return ""
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+def format_age(now: int, created_at: int) -> str:
+    """How long ago, compactly, from epoch seconds: ``3d``, ``5h``, ``12m``, ``now``."""
+    seconds = max(0, now - created_at)
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return "now"

@@ -15,11 +15,11 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from agent_tui.domain.queue import QueueQuery, QueueRow, SortKey, View, parse_filter
-from agent_tui.domain.text import safe_line
+from agent_tui.domain.text import fit_cells, safe_line
 from agent_tui.errors import AgentTuiError
 from agent_tui.services.tickets import TicketService
 from agent_tui.ui.bindings import bindings
-from agent_tui.ui.widgets.queue_table import PAGE_SIZE, QueueTable, fit
+from agent_tui.ui.widgets.queue_table import PAGE_SIZE, QueueTable
 
 _SORT_CYCLE = [SortKey.SLA, SortKey.PRIORITY, SortKey.AGE, SortKey.STATUS, SortKey.CUSTOMER, SortKey.ASSIGNEE, SortKey.ID]
 _TAG_PREFIX = "tag:"
@@ -291,4 +291,4 @@ class QueueScreen(Screen):
 
 
 def fit_tag(tag: str) -> str:
-    return fit("# " + safe_line(tag), 14) + " "
+    return fit_cells("# " + safe_line(tag), 14) + " "

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -25,7 +25,7 @@ from textual.strip import Strip
 
 from agent_tui.domain.queue import QueueRow, SortKey
 from agent_tui.domain.sla import ClockState, format_remaining
-from agent_tui.domain.text import safe_line
+from agent_tui.domain.text import fit_cells, format_age, safe_line
 from agent_tui.ui.bindings import bindings
 
 PAGE_SIZE = 100
@@ -52,23 +52,6 @@ COLUMNS = (
 )
 _GAP = 1
 _MIN_SUBJECT = 16
-
-
-def fit(text: str, width: int) -> str:
-    """Pad or cut ``text`` to exactly ``width`` terminal cells (CJK characters take two)."""
-    if width <= 0:
-        return ""
-    if cell_len(text) > width:
-        return set_cell_size(text, width - 1) + "…"
-    return set_cell_size(text, width)
-
-
-def age(now: int, created_at: int) -> str:
-    seconds = max(0, now - created_at)
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds // size}{unit}"
-    return "now"
 
 
 class QueueTable(ScrollView, can_focus=True):
@@ -283,14 +266,14 @@ class QueueTable(ScrollView, can_focus=True):
         index = self._top + y - 1
         if index >= self.total:
             if not self.total and y == 1:
-                return Strip([Segment(fit("  " + self.empty_text, width), self.get_component_rich_style("queue-table--muted"))])
+                return Strip([Segment(fit_cells("  " + self.empty_text, width), self.get_component_rich_style("queue-table--muted"))])
             return Strip.blank(width, self.rich_style)
         row = self.row_at(index)
         base = self.rich_style
         if index == self.cursor:
             base = base + self.get_component_rich_style("queue-table--cursor")
         if row is None:
-            return Strip([Segment(fit("  …", width), base)])
+            return Strip([Segment(fit_cells("  …", width), base)])
         return Strip(self._row_segments(row, base), width).adjust_cell_length(width, base)
 
     def _header_strip(self, width: int) -> Strip:
@@ -299,8 +282,8 @@ class QueueTable(ScrollView, can_focus=True):
         for column, cell_width in zip(COLUMNS, self._widths()):
             title = column.title
             if column.key is self.sort_key:  # the arrow always shows; a long title gives way
-                title = fit(title, min(cell_len(title), cell_width - 2)) + (" ▼" if self.descending else " ▲")
-            cells.append(fit(title, cell_width))
+                title = fit_cells(title, min(cell_len(title), cell_width - 2)) + (" ▼" if self.descending else " ▲")
+            cells.append(fit_cells(title, cell_width))
         return Strip([Segment(" ".join(cells), style)]).adjust_cell_length(width, style)
 
     def _row_segments(self, row: QueueRow, base: Style) -> list[Segment]:
@@ -313,13 +296,13 @@ class QueueTable(ScrollView, can_focus=True):
             (row.status.value, "queue-table--muted" if not row.status.is_unsolved else None),
             (safe_line(row.customer_name or row.customer_email), None),
             (safe_line(row.subject), None),
-            (age(now, row.created_at), "queue-table--muted"),
+            (format_age(now, row.created_at), "queue-table--muted"),
             (safe_line(row.assignee_name) if row.assignee_name else "—", None if row.assignee_name else "queue-table--muted"),
         )
         segments = []
         for (text, component), width in zip(values, self._widths()):
             style = base + self.get_component_rich_style(component, partial=True) if component else base
-            segments.append(Segment(fit(text, width), style))
+            segments.append(Segment(fit_cells(text, width), style))
             segments.append(Segment(" " * _GAP, base))
         return segments[:-1]
 
