@@ -39,9 +39,6 @@ class Status(enum.StrEnum):
             raise UsageError(f"Unknown status {value!r}: use one of {choices}.") from None
 
 
-UNSOLVED = tuple(s for s in Status if s.is_unsolved)
-
-
 class Priority(enum.IntEnum):
     LOW = 0
     NORMAL = 1
@@ -136,10 +133,6 @@ class Message:
     in_reply_to: str | None = None
     references: tuple[str, ...] = ()
     id: int | None = None  # the store's row id once saved
-
-    @property
-    def is_public_reply(self) -> bool:
-        return self.author is Author.AGENT
 
 
 @dataclass(slots=True)

@@ -350,12 +350,6 @@ def _spans(
     return timeline, spans, now
 
 
-def next_deadline(clocks: Sequence[Clock]) -> datetime | None:
-    """The nearest deadline among running clocks: what the queue sorts and warns on."""
-    dues = [c.due_at for c in clocks if c.running and c.due_at is not None]
-    return min(dues) if dues else None
-
-
 def most_urgent(clocks: Sequence[Clock]) -> Clock | None:
     running = [c for c in clocks if c.running and c.due_at is not None]
     return min(running, key=lambda c: c.due_at) if running else None  # type: ignore[arg-type,return-value]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
@@ -68,7 +68,6 @@ class ReplyTemplate:
     body: str
     path: Path
     body_line: int  # the file line where the body starts, so errors name file lines
-    front_matter: dict = field(default_factory=dict, compare=False)
 
     @property
     def label(self) -> str:
@@ -116,7 +115,6 @@ def read_template(path: Path) -> ReplyTemplate:
         body=text,
         path=path,
         body_line=body_line,
-        front_matter=front,
     )
 
 
