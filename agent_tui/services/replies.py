@@ -49,6 +49,7 @@ class Replies:
         self.settings = settings
         self.shop = {**(_DEMO_SHOP if service.account == DEMO_ACCOUNT else {}), **settings.shop}
         self.library = TemplateLibrary([shipped_dir("canned"), paths.canned_dir])
+        self._customer_data: tuple[tuple[Path, int], dict[str, dict[str, object]]] | None = None
         try:
             self.order_pattern = re.compile(self.shop.get("order_pattern", _DEFAULT_ORDER_PATTERN))
         except re.error as error:
@@ -106,17 +107,25 @@ class Replies:
             return {}
         path = (self.paths.config_dir / name).expanduser()
         try:
-            if path.suffix.lower() == ".json":
-                data = json.loads(path.read_text(encoding="utf-8"))
-                rows = data.items() if isinstance(data, dict) else ((r.get("email", ""), r) for r in data)
-                return {str(email).lower(): {k: v for k, v in fields.items() if k != "email"} for email, fields in rows}
-            with path.open(newline="", encoding="utf-8-sig") as handle:
-                return {
-                    row["email"].strip().lower(): {k: v for k, v in row.items() if k != "email" and v not in (None, "")}
-                    for row in csv.DictReader(handle) if row.get("email")
-                }
+            stamp = (path, path.stat().st_mtime_ns)
+            if self._customer_data is not None and self._customer_data[0] == stamp:
+                return self._customer_data[1]  # every preview in the composer builds a context: read the file once
+            self._customer_data = (stamp, self._read_customer_data(path))
+            return self._customer_data[1]
         except (OSError, ValueError, KeyError, AttributeError) as error:
             raise ConfigError(f"The customer data file {path} could not be read ({error}); check [shop] customer_data.") from None
+
+    @staticmethod
+    def _read_customer_data(path: Path) -> dict[str, dict[str, object]]:
+        if path.suffix.lower() == ".json":
+            data = json.loads(path.read_text(encoding="utf-8"))
+            rows = data.items() if isinstance(data, dict) else ((r.get("email", ""), r) for r in data)
+            return {str(email).lower(): {k: v for k, v in fields.items() if k != "email"} for email, fields in rows}
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            return {
+                row["email"].strip().lower(): {k: v for k, v in row.items() if k != "email" and v not in (None, "")}
+                for row in csv.DictReader(handle) if row.get("email")
+            }
 
     def render(self, name: str, ticket_id: int, overrides: dict[str, str] | None = None, language: str | None = None) -> Rendered:
         detail = self.service.detail(ticket_id)

@@ -220,3 +220,23 @@ def test_customer_fields_are_data_not_dict_methods(replies, tmp_path):
     assert library.render(library.get("f"), context).strip() == "no items / lucy.barnes@mail.example"
     context["customer"]["items"] = "2 tents"
     assert library.render(library.get("f"), context).strip().startswith("2 tents")
+
+
+def test_customer_data_file_fields_reach_templates_and_edits_are_picked_up(home, tmp_path):
+    import os
+
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text('[shop]\ncustomer_data = "customers.csv"\n')
+    data = home / "customers.csv"
+    data.write_text("email,order_status\nlucy.barnes@mail.example,shipped\n")
+    (tmp_path / "s.en.j2").write_text("{{ customer.order_status | default('unknown') }}")
+    service = service_for(home)
+    paths = AppPaths.resolve(home)
+    replies = Replies(service, paths, load_settings(paths))
+    library = TemplateLibrary([tmp_path])
+    render = lambda: library.render(library.get("s"), replies.context(service.detail(1041))).strip()  # noqa: E731
+    assert render() == "shipped"
+    data.write_text("email,order_status\nlucy.barnes@mail.example,delivered\n")
+    os.utime(data, ns=(data.stat().st_atime_ns, data.stat().st_mtime_ns + 10**9))
+    assert render() == "delivered"
+    service.close()
