@@ -32,6 +32,7 @@ class IngestReport:
     duplicates: int = 0
     failed: int = 0
     flagged: int = 0  # stored, but with parts that could not be decoded (the raw message is kept)
+    team_changes: int = 0  # tickets whose status, assignee or tags a teammate changed (sync only)
     errors: list[tuple[str, str]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
@@ -43,6 +44,7 @@ class IngestReport:
             "duplicates": self.duplicates,
             "failed": self.failed,
             "flagged": self.flagged,
+            "team_changes": self.team_changes,
             "errors": [{"input": origin, "error": reason} for origin, reason in self.errors],
         }
 
@@ -51,6 +53,7 @@ class IngestReport:
             f"read {self.read} · new tickets {self.new_tickets} · new messages {self.new_messages} · "
             f"status changes {self.status_changes} · duplicates {self.duplicates} · failed {self.failed}"
             + (f" · {self.flagged} stored with undecodable parts" if self.flagged else "")
+            + (f" · {self.team_changes} changed by teammates" if self.team_changes else "")
         )
 
 
@@ -181,7 +184,7 @@ class Ingestor:
                 store.set_status(ticket_id, Status.OPEN, at, None)
                 source = self.service.source
                 if reopens and source is not None and source.shared_state:
-                    source.mark_for_sharing(store, ticket_id)  # type: ignore[attr-defined]  # the team sees it reopened
+                    source.mark_for_sharing(store, ticket_id, status=True)  # type: ignore[attr-defined]  # the team sees it reopened
 
     def _find_ticket(self, item: Incoming, customer_email: str) -> int | None:
         store, message = self.store, item.message

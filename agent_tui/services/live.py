@@ -30,7 +30,7 @@ def keep_live(
             report = sync(service, on_batch=on_change)  # the queue fills while a first sync runs
             on_status("online")
             delay = 1
-            if report.new_messages or report.status_changes:
+            if report.new_messages or report.team_changes:
                 on_change(report)
             service.source.wait_for_changes(stop, RESYNC_SECONDS)  # type: ignore[union-attr]
         except AgentTuiError:

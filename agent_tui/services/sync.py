@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from agent_tui.domain.models import Status
+from agent_tui.services.tickets import TEAM_ACTOR
 from agent_tui.errors import UsageError
 from agent_tui.services.ingest import Ingestor, IngestReport
 from agent_tui.services.tickets import TicketService
+from agent_tui.sources.imap_state import Pending, SharedState
 from agent_tui.sources.pipe import Item
 
 
@@ -20,23 +22,44 @@ def sync(service: TicketService, on_batch: Callable[[IngestReport], None] = lamb
 
     def file_items(items: Iterator[Item]) -> None:
         report = ingestor.ingest(items, on_batch=on_batch)
-        for name in ("read", "new_tickets", "new_messages", "status_changes", "duplicates", "failed", "flagged"):
+        for name in ("read", "new_tickets", "new_messages", "status_changes", "duplicates", "failed", "flagged", "team_changes"):
             setattr(total, name, getattr(total, name) + getattr(report, name))
         total.errors.extend(report.errors)
 
-    def shared_states(observed: list[tuple[str, Status | None]]) -> None:
-        """Statuses other agents set through the mailbox; changes are logged now, by "shared inbox"."""
+    def shared_states(observed: list[tuple[str, SharedState]]) -> None:
+        """Ticket state teammates set through the mailbox; logged now, by "shared inbox". A field changed
+        here and not yet shared is left alone: this machine's change goes out next and wins."""
         store = service.store
+        pending = source.pending(store)  # type: ignore[attr-defined]
+        by_ticket = {}
+        for source_ref, shared in observed:
+            ticket_id = store.ticket_for_source_ref(source_ref)
+            if ticket_id is not None:
+                by_ticket[ticket_id] = shared
         with store.transaction():
-            for source_ref, status in observed:
-                ticket_id = store.ticket_for_source_ref(source_ref)
-                if ticket_id is None or status is None or store.ticket_status(ticket_id) is status:
-                    continue
-                if status is Status.OPEN and store.ticket_status(ticket_id) is Status.NEW:
-                    continue
-                store.set_status(ticket_id, status, service.now(), "shared inbox")
-                service.refresh_sla(ticket_id)
-                total.status_changes += 1
+            for ticket_id, shared in by_ticket.items():
+                mine = pending.get(ticket_id, Pending())
+                status_before = store.ticket_status(ticket_id)
+                if _apply(service, ticket_id, shared, mine):
+                    service.refresh_sla(ticket_id)
+                    total.team_changes += 1
+                    total.status_changes += store.ticket_status(ticket_id) is not status_before
 
     source.sync(service.store, service.now(), file_items, shared_states)  # type: ignore[attr-defined]
     return total
+
+
+def _apply(service: TicketService, ticket_id: int, shared: SharedState, mine: Pending) -> bool:
+    store, now = service.store, service.now()
+    ticket = store.ticket(ticket_id)
+    changed = False
+    new_or_open = {ticket.status, shared.status} == {Status.NEW, Status.OPEN}  # the same to a teammate
+    if not mine.status and shared.status is not ticket.status and not new_or_open:
+        store.set_status(ticket_id, shared.status, now, TEAM_ACTOR)
+        changed = True
+    if not mine.assignee:
+        agent = service.source.agent_for(store, shared.assignee) if shared.assignee else None  # type: ignore[union-attr]
+        changed |= service.assign_from_team(ticket_id, agent)
+    for tag in (shared.tags ^ set(ticket.tags)) - set(mine.tags):
+        changed |= store.set_tag(ticket_id, tag, tag in shared.tags, now, TEAM_ACTOR)
+    return changed

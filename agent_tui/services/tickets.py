@@ -38,6 +38,9 @@ from agent_tui.sources.base import Source
 from agent_tui.store import Store, from_epoch
 
 
+TEAM_ACTOR = "shared inbox"  # who the event log names for changes a teammate made on another machine
+
+
 @dataclass(frozen=True, slots=True)
 class TicketDetail:
     ticket: Ticket
@@ -133,9 +136,12 @@ class TicketService:
             with self.store.transaction():
                 self.store.set_status(ticket_id, status, at, self.me.name)
                 self.refresh_sla(ticket_id)
-                if self.source is not None and self.source.shared_state:
-                    self.source.mark_for_sharing(self.store, ticket_id)  # type: ignore[attr-defined]
+                self._mark_for_sharing(ticket_id, status=True)
         return self.store.ticket(ticket_id)
+
+    def _mark_for_sharing(self, ticket_id: int, **fields) -> None:
+        if self.source is not None and self.source.shared_state:
+            self.source.mark_for_sharing(self.store, ticket_id, **fields)  # type: ignore[attr-defined]
 
     def share(self) -> None:
         """Tell the team's source what changed here (after the change is committed). Raises SourceError when
@@ -157,20 +163,49 @@ class TicketService:
             ticket.assignee is not None and agent is not None and agent.matches(ticket.assignee.name, ticket.assignee.email)
         )
         if not unchanged:
-            self.store.set_assignee(ticket_id, agent, self.now(), self.me.name)
+            with self.store.transaction():
+                self.store.set_assignee(ticket_id, agent, self.now(), self.me.name)
+                self._mark_for_sharing(ticket_id, assignee=True)
         return self.store.ticket(ticket_id)
 
     def take(self, ticket_id: int) -> Ticket:
-        """Assign to me if nobody holds the ticket (compare-and-set: two agents can't both win)."""
+        """Assign to me if nobody holds the ticket (compare-and-set: two agents can't both win).
+
+        With a shared source the mailbox decides (it is what every machine sees); the store follows it.
+        Raises CollisionError naming the holder, SourceError when the shared source can't be reached.
+        """
+        source = self.source
+        if source is not None and source.shared_state:
+            self.store.ticket(ticket_id)  # an unknown id is a usage error before any network
+            holder_key = source.claim(self.store, ticket_id, self.me)  # type: ignore[attr-defined]
+            if holder_key is not None:
+                holder = source.agent_for(self.store, holder_key)  # type: ignore[attr-defined]
+                self.assign_from_team(ticket_id, holder)
+                raise CollisionError(f"Ticket {ticket_id} is already assigned to {holder.name}; it was not taken.")
+            ticket = self.store.ticket(ticket_id)
+            if ticket.assignee is None or not self.me.matches(ticket.assignee.name, ticket.assignee.email):
+                self.store.set_assignee(ticket_id, self.me, self.now(), self.me.name)
+            return self.store.ticket(ticket_id)
         holder = self.store.claim(ticket_id, self.me, self.now())
         if holder is not None:
             raise CollisionError(f"Ticket {ticket_id} is already assigned to {holder.name}; it was not taken.")
         return self.store.ticket(ticket_id)
 
+    def assign_from_team(self, ticket_id: int, agent: Agent | None) -> bool:
+        """Record an assignment a teammate made elsewhere (seen in the shared source); True if it changed."""
+        ticket = self.store.ticket(ticket_id)
+        held = ticket.assignee
+        if (held is None and agent is None) or (held and agent and agent.matches(held.name, held.email)):
+            return False
+        self.store.set_assignee(ticket_id, agent, self.now(), TEAM_ACTOR)
+        return True
+
     def tag(self, ticket_id: int, tag: str, present: bool = True) -> Ticket:
+        tag = normalise_tag(tag)
         with self.store.transaction():
-            if self.store.set_tag(ticket_id, normalise_tag(tag), present, self.now(), self.me.name):
+            if self.store.set_tag(ticket_id, tag, present, self.now(), self.me.name):
                 self.refresh_sla(ticket_id)  # a tag may carry targets of its own
+                self._mark_for_sharing(ticket_id, tag=(tag, present))
         return self.store.ticket(ticket_id)
 
     def team_addresses(self) -> set[str]:

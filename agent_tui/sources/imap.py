@@ -27,32 +27,15 @@ from email.utils import format_datetime, formataddr
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 
-from agent_tui.domain.models import Agent, Message, Status
+from agent_tui.domain.models import Agent, Message
 from agent_tui.errors import SourceError, UsageError
 from agent_tui.services import credentials
 from agent_tui.sources.base import Source
+from agent_tui.sources.imap_state import Pending, SharedState, agent_key, state_from_flags, write_state
 from agent_tui.sources.pipe import Incoming, Item, Unreadable, mail_item
 from agent_tui.store import Store
 
 FOLDERS = ("INBOX", "Sent")
-# Ticket state shared through the mailbox: a small fixed set of keywords on the ticket's INBOX messages
-# (providers cap the keywords a mailbox may hold). No keyword: new or open. \Seen and \Recent are
-# never read as "handled": some servers keep them per user.
-STATUS_KEYWORDS = {
-    Status.PENDING: b"$TuiPending",
-    Status.ON_HOLD: b"$TuiOnHold",
-    Status.SOLVED: b"$TuiSolved",
-    Status.CLOSED: b"$TuiClosed",
-}
-KEYWORDS = list(STATUS_KEYWORDS.values())
-
-
-def status_from_flags(flags: tuple, *, changed: bool) -> Status | None:
-    """The status a message's keywords say; for a changed message, no keyword means reopened."""
-    for status, keyword in STATUS_KEYWORDS.items():
-        if keyword in flags or keyword.decode() in flags:
-            return status
-    return Status.OPEN if changed else None
 BATCH = 200
 PRESETS = {
     "gmail": ("imap.gmail.com:993", "smtp.gmail.com:465", "ssl"),
@@ -147,7 +130,7 @@ class ImapSource(Source):
         store: Store,
         now: datetime,
         file_items: Callable[[Iterator[Item]], None],
-        shared_states: Callable[[list[tuple[str, Status | None]]], None],
+        shared_states: Callable[[list[tuple[str, SharedState]]], None],
     ) -> None:
         """Hand every new message of every folder to ``file_items``, then the ticket states other agents set
         (``shared_states``: source ref and status). A folder's position is saved only after its messages
@@ -161,7 +144,7 @@ class ImapSource(Source):
         store: Store,
         now: datetime,
         file_items: Callable[[Iterator[Item]], None],
-        shared_states: Callable[[list[tuple[str, Status | None]]], None],
+        shared_states: Callable[[list[tuple[str, SharedState]]], None],
     ) -> None:
         try:
             self._push_pending(client, store)
@@ -179,12 +162,14 @@ class ImapSource(Source):
                     uids = [u for u in client.search(["UID", f"{state['uidnext']}:*"]) if u >= state["uidnext"]]
                 else:
                     uids = client.search(["ALL"])  # first sync, or the server renumbered the folder
-                observed: list[tuple[str, Status | None]] = []
+                observed: list[tuple[str, SharedState]] = []
                 file_items(self._messages(client, folder, validity, sorted(uids), now, observed))
                 if folder == "INBOX" and same and state.get("modseq") and modseq > state["modseq"]:
                     changed = sorted(set(client.search(["MODSEQ", str(state["modseq"] + 1)])) - set(uids))
                     for uid, data in client.fetch(changed, ["FLAGS"]).items() if changed else ():
-                        observed.append((f"INBOX/{validity}/{uid}", status_from_flags(data.get(b"FLAGS", ()), changed=True)))
+                        shared = state_from_flags(data.get(b"FLAGS", ()))
+                        if shared is not None:
+                            observed.append((f"INBOX/{validity}/{uid}", shared))
                 shared_states(observed)
                 next_uid = max([uidnext, *[u + 1 for u in uids]])
                 store.set_meta(f"imap.{folder}", json.dumps({"uidvalidity": validity, "uidnext": next_uid, "modseq": modseq}))
@@ -193,7 +178,7 @@ class ImapSource(Source):
 
     def _messages(
         self, client: IMAPClient, folder: str, validity: int, uids: list[int], now: datetime,
-        observed: list[tuple[str, Status | None]],
+        observed: list[tuple[str, SharedState]],
     ) -> Iterator[Item]:
         for start in range(0, len(uids), BATCH):
             for uid, data in sorted(client.fetch(uids[start : start + BATCH], ["BODY.PEEK[]", "FLAGS"]).items()):
@@ -207,47 +192,88 @@ class ImapSource(Source):
                     item.source_ref = f"{folder}/{validity}/{uid}"
                     if folder == "INBOX":
                         item.ticket_id_hint = TICKET_ID_BASE + uid
-                        status = status_from_flags(data.get(b"FLAGS", ()), changed=False)
-                        if status is not None:
-                            observed.append((item.source_ref, status))
+                        shared = state_from_flags(data.get(b"FLAGS", ()))
+                        if shared is not None:
+                            observed.append((item.source_ref, shared))
                 yield item
 
     # -- shared ticket state -------------------------------------------------------------------
 
-    def mark_for_sharing(self, store: Store, ticket_id: int) -> None:
-        """Remember that this ticket's status must reach the mailbox (kept in the store, so it survives)."""
-        pending = set(json.loads(store.get_meta("imap.pending_status") or "[]")) | {ticket_id}
-        store.set_meta("imap.pending_status", json.dumps(sorted(pending)))
+    def pending(self, store: Store) -> dict[int, Pending]:
+        """Changes made here that the mailbox does not have yet, by ticket (kept in the store: they survive)."""
+        return {int(k): Pending.from_json(v) for k, v in json.loads(store.get_meta("imap.pending") or "{}").items()}
+
+    def mark_for_sharing(
+        self, store: Store, ticket_id: int, *, status: bool = False, assignee: bool = False,
+        tag: tuple[str, bool] | None = None,
+    ) -> None:
+        """Remember that a field of this ticket changed here and must reach the mailbox."""
+        with store.transaction():
+            pending = self.pending(store)
+            entry = pending.setdefault(ticket_id, Pending())
+            entry.status |= status
+            entry.assignee |= assignee
+            if tag is not None:
+                entry.tags[tag[0]] = tag[1]
+            self._save_pending(store, pending)
+
+    def _save_pending(self, store: Store, pending: dict[int, Pending]) -> None:
+        store.set_meta("imap.pending", json.dumps({str(k): v.to_json() for k, v in sorted(pending.items())}))
 
     def share_pending(self, store: Store) -> None:
-        """Put pending statuses on their tickets' INBOX messages as keywords, for every agent to see."""
-        if not json.loads(store.get_meta("imap.pending_status") or "[]"):
+        """Put the changes made here on their tickets' INBOX messages, for every agent to see."""
+        if not self.pending(store):
             return
         try:
             with self._session() as client:
                 self._push_pending(client, store)
         except SourceError as error:
-            raise SourceError(f"The status is saved here, but the shared inbox could not be told: {error}") from None
+            raise SourceError(f"The change is saved here, but the shared inbox could not be told: {error}") from None
         except (OSError, IMAPClientError) as error:
-            raise SourceError(f"The status is saved here, but the shared inbox could not be told ({error}); the next sync retries.") from None
+            raise SourceError(f"The change is saved here, but the shared inbox could not be told ({error}); the next sync retries.") from None
 
-    def _push_pending(self, client: IMAPClient, store: Store) -> None:
-        pending = json.loads(store.get_meta("imap.pending_status") or "[]")
-        if not pending:
-            return
+    def _inbox_uids(self, client: IMAPClient, store: Store, ticket_id: int) -> list[int]:
         info = client.select_folder("INBOX")
         prefix = f"INBOX/{int(info[b'UIDVALIDITY'])}/"
-        for ticket_id in pending:
-            uids = [int(ref[len(prefix):]) for ref in store.source_refs(ticket_id, prefix)]
-            if not uids:
-                continue
-            keyword = STATUS_KEYWORDS.get(store.ticket_status(ticket_id))
-            client.remove_flags(uids, [k for k in KEYWORDS if k != keyword])
-            if keyword:
-                client.add_flags(uids, [keyword])
+        return [int(ref[len(prefix):]) for ref in store.source_refs(ticket_id, prefix)]
+
+    def _local_state(self, store: Store, ticket_id: int) -> SharedState:
+        ticket = store.ticket(ticket_id)
+        return SharedState(ticket.status, agent_key(ticket.assignee) if ticket.assignee else None, frozenset(ticket.tags))
+
+    def _push_pending(self, client: IMAPClient, store: Store) -> None:
+        pushed = self.pending(store)
+        for ticket_id, entry in pushed.items():
+            uids = self._inbox_uids(client, store, ticket_id)
+            if uids:
+                write_state(client, uids, entry, self._local_state(store, ticket_id))
         with store.transaction():  # only what was pushed: a change marked meanwhile stays pending
-            left = set(json.loads(store.get_meta("imap.pending_status") or "[]")) - set(pending)
-            store.set_meta("imap.pending_status", json.dumps(sorted(left)))
+            left = {k: v for k, v in self.pending(store).items() if pushed.get(k) != v}
+            self._save_pending(store, left)
+
+    def claim(self, store: Store, ticket_id: int, me: Agent) -> str | None:
+        """Take the ticket in the mailbox, compare-and-set: returns the holder's key when someone else has it.
+
+        Raises:
+            SourceError: the mailbox can't be reached, so nothing was taken (a claim offline could collide).
+        """
+        try:
+            with self._session() as client:
+                uids = self._inbox_uids(client, store, ticket_id)
+                if not uids:
+                    return None  # a ticket only in Sent: nothing in the mailbox can hold the claim
+                return write_state(client, uids, Pending(), self._local_state(store, ticket_id), claim_for=agent_key(me))
+        except SourceError as error:
+            raise SourceError(f"Ticket {ticket_id} was not taken: {error}") from None
+        except (OSError, IMAPClientError) as error:
+            raise SourceError(f"Ticket {ticket_id} was not taken: the connection broke ({error}); try again.") from None
+
+    def agent_for(self, store: Store, key: str) -> Agent:
+        """The agent an assignee keyword names, with the name the team knows them by."""
+        if "@" not in key:
+            return Agent(name=key)
+        names = json.loads(store.get_meta("team.names") or "{}")
+        return Agent(name=names.get(key) or store.agent_name(key) or key.split("@", 1)[0], email=key)
 
     def wait_for_changes(self, stop: threading.Event, seconds: float) -> None:
         """IDLE on INBOX until the server reports a change, ``seconds`` pass, or ``stop`` is set."""

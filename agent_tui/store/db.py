@@ -788,6 +788,11 @@ class Store:
                 (state, error, state, to_epoch(now), row_id),
             )
 
+    def agent_name(self, email: str) -> str | None:
+        """The name this store knows an agent's address by (from an assignment), if any."""
+        rows = self._read("SELECT assignee_name FROM tickets WHERE assignee_email = ? COLLATE NOCASE LIMIT 1", (email,))
+        return rows[0][0] if rows else None
+
     def agent_addresses(self) -> set[str]:
         """Addresses the team has written from or been assigned as: mail from them is an agent's."""
         rows = self._read(

@@ -172,12 +172,13 @@ def test_status_is_shared_through_the_mailbox_between_two_agents(home, tmp_path,
     run(dana, "sync", capsys=capsys)
     code, out, _ = run(dana, "show", ticket, "--json", capsys=capsys)
     assert json.loads(out)["status"] == "solved"
-    # Another mail client removes the keyword: reopened for everyone.
+    # Another mail client reading the message (\\Seen) says nothing about the ticket: still solved.
     inbox.client.select_folder("INBOX")
-    inbox.client.remove_flags([uid], [b"$TuiSolved"])
-    run(dana, "sync", capsys=capsys)
+    inbox.client.add_flags([uid], [b"\\Seen"])
+    code, out, _ = run(dana, "sync", "--json", capsys=capsys)
+    assert json.loads(out)["team_changes"] == 0
     code, out, _ = run(dana, "show", ticket, "--json", capsys=capsys)
-    assert json.loads(out)["status"] == "open"
+    assert json.loads(out)["status"] == "solved"
 
 
 def test_a_status_set_while_offline_is_shared_on_the_next_sync(home, tmp_path, dovecot, inbox, memory_keyring, monkeypatch, capsys):
@@ -235,6 +236,6 @@ def test_a_customer_reopening_a_solved_ticket_reopens_it_in_the_mailbox(home, tm
     run(home, "sync", capsys=capsys)  # files the reply (reopened here), and marks the change for sharing
     run(home, "sync", capsys=capsys)  # shares it
     inbox.client.select_folder("INBOX")
-    assert not any(k in inbox.client.get_flags([uid])[uid] for k in (b"$TuiSolved", b"$TuiPending"))
+    assert set(inbox.client.get_flags([uid])[uid]) & {b"$TuiSolved", b"$TuiPending", b"$TuiOpen"} == {b"$TuiOpen"}
     code, out, _ = run(home, "show", str(1000 + uid), "--json", capsys=capsys)
     assert json.loads(out)["status"] == "open"

@@ -1,0 +1,168 @@
+"""Assignee and tags shared through the mailbox, and claims that can't collide, against a real Dovecot."""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+
+from imapclient import IMAPClient
+
+from agent_tui.domain.models import Status
+from agent_tui.sources.imap_state import Pending, SharedState, write_state
+from tests.sources.test_imap import mail, run
+
+DANA = "Dana Li <dana@shop.example>"
+SAM = "Sam Ortiz <sam@shop.example>"
+
+
+def add_account(home, dovecot, capsys):
+    """An account whose password comes from a command, so separate processes can log in too."""
+    code, _, err = run(home, "account", "add", "shop", "--imap", f"127.0.0.1:{dovecot.port}", "--smtp", "127.0.0.1:25",
+                       "--user", "support", "--address", "support@shop.example", "--tls", "none",
+                       "--password-command", "echo secret", capsys=capsys)
+    assert code == 0, err
+
+
+def as_agent(monkeypatch, agent):
+    monkeypatch.setenv("AGENT_TUI_AGENT", agent)
+
+
+def two_agents(tmp_path, dovecot, inbox, capsys, subject="Shared"):
+    dana, sam = tmp_path / "dana", tmp_path / "sam"
+    for agent_home in (dana, sam):
+        add_account(agent_home, dovecot, capsys)
+    uid = inbox.append("INBOX", mail(subject).as_bytes())
+    for agent_home in (dana, sam):
+        assert run(agent_home, "sync", capsys=capsys)[0] == 0
+    return dana, sam, uid
+
+
+def show(home, ticket, capsys):
+    code, out, err = run(home, "show", ticket, "--json", capsys=capsys)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def flags(inbox, uid):
+    inbox.client.select_folder("INBOX")
+    return set(inbox.client.get_flags([uid])[uid])
+
+
+def test_assignee_and_tags_reach_the_other_agent(tmp_path, dovecot, inbox, monkeypatch, capsys):
+    dana, sam, uid = two_agents(tmp_path, dovecot, inbox, capsys)
+    ticket = str(1000 + uid)
+    as_agent(monkeypatch, DANA)
+    code, _, err = run(dana, "set", ticket, "--assign", "me", "--tag", "refund", "--tag", "退款", capsys=capsys)
+    assert code == 0, err
+    assert {b"$TuiAsg.dana@shop.example", b"$TuiTag.refund", b"$TuiTag.=E9=80=80=E6=AC=BE", b"$TuiNew"} <= flags(inbox, uid)
+
+    as_agent(monkeypatch, SAM)
+    code, out, _ = run(sam, "sync", "--json", capsys=capsys)
+    assert json.loads(out)["team_changes"] == 1
+    seen = show(sam, ticket, capsys)
+    assert seen["assignee_email"] == "dana@shop.example"
+    assert sorted(seen["tags"]) == sorted(["refund", "退款"])
+
+    run(sam, "set", ticket, "--untag", "refund", "--unassign", capsys=capsys)
+    assert run(dana, "sync", capsys=capsys)[0] == 0
+    seen = show(dana, ticket, capsys)
+    assert seen["assignee"] is None and seen["tags"] == ["退款"]
+
+
+def test_changes_to_different_fields_at_once_both_survive(tmp_path, dovecot, inbox, monkeypatch, capsys):
+    dana, sam, uid = two_agents(tmp_path, dovecot, inbox, capsys)
+    ticket = str(1000 + uid)
+    as_agent(monkeypatch, DANA)
+    run(dana, "set", ticket, "--tag", "vip", capsys=capsys)  # Sam has not synced since
+    as_agent(monkeypatch, SAM)
+    run(sam, "set", ticket, "--status", "pending", capsys=capsys)
+    assert {b"$TuiPending", b"$TuiTag.vip"} <= flags(inbox, uid)  # Sam's write merged Dana's tag, field by field
+    for agent_home in (dana, sam):
+        run(agent_home, "sync", capsys=capsys)
+        seen = show(agent_home, ticket, capsys)
+        assert (seen["status"], seen["tags"]) == ("pending", ["vip"])
+
+
+def test_take_names_the_holder_and_exits_3_for_the_loser(tmp_path, dovecot, inbox, monkeypatch, capsys):
+    dana, sam, uid = two_agents(tmp_path, dovecot, inbox, capsys)
+    ticket = str(1000 + uid)
+    as_agent(monkeypatch, DANA)
+    code, out, err = run(dana, "take", ticket, "--json", capsys=capsys)
+    assert code == 0, err
+    assert json.loads(out)["assignee_email"] == "dana@shop.example"
+    as_agent(monkeypatch, SAM)
+    code, _, err = run(sam, "take", ticket, capsys=capsys)  # Sam's store still says unassigned: the mailbox decides
+    assert code == 3 and "already assigned to" in err and "dana" in err.lower()
+    assert show(sam, ticket, capsys)["assignee_email"] == "dana@shop.example"  # the loser sees who won
+    as_agent(monkeypatch, DANA)
+    assert run(dana, "take", ticket, capsys=capsys)[0] == 0  # already mine: fine
+    assert [f for f in flags(inbox, uid) if f.startswith(b"$TuiAsg.")] == [b"$TuiAsg.dana@shop.example"]
+
+
+def test_take_while_the_server_is_down_takes_nothing(tmp_path, dovecot, inbox, monkeypatch, capsys):
+    dana, _, uid = two_agents(tmp_path, dovecot, inbox, capsys)
+    dovecot.stop()
+    as_agent(monkeypatch, DANA)
+    code, _, err = run(dana, "take", str(1000 + uid), capsys=capsys)
+    assert code == 1 and "was not taken" in err and "Traceback" not in err
+    assert show(dana, str(1000 + uid), capsys)["assignee"] is None
+
+
+def test_an_interleaved_claim_loses_to_the_one_that_stored_first(dovecot, inbox):
+    """Both read "unassigned"; Dana stores first; Sam's conditional store gets [MODIFIED] and he sees Dana."""
+    uid = inbox.append("INBOX", mail("Race").as_bytes())
+    clients = []
+    for _ in range(2):
+        client = IMAPClient("127.0.0.1", port=dovecot.port, ssl=False, timeout=10)
+        client.login("support", "secret")
+        client.enable("CONDSTORE")
+        client.select_folder("INBOX")
+        clients.append(client)
+    dana, sam = clients
+    local = SharedState(Status.NEW)
+    real_fetch = sam.fetch
+    calls = []
+
+    def fetch_then_let_dana_in(*args, **kwargs):
+        result = real_fetch(*args, **kwargs)
+        if not calls:  # right after Sam read the state, Dana's whole claim runs
+            assert write_state(dana, [uid], Pending(), local, claim_for="dana@shop.example") is None
+        calls.append(result)
+        return result
+
+    sam.fetch = fetch_then_let_dana_in
+    assert write_state(sam, [uid], Pending(), local, claim_for="sam@shop.example") == "dana@shop.example"
+    assert len(calls) == 2  # Sam's store was refused, so he read again
+    assert [f for f in flags(inbox, uid) if f.startswith(b"$TuiAsg.")] == [b"$TuiAsg.dana@shop.example"]
+    for client in clients:
+        client.logout()
+
+
+def test_two_processes_taking_at_once_exactly_one_wins(tmp_path, dovecot, inbox, capsys):
+    dana, sam, _ = two_agents(tmp_path, dovecot, inbox, capsys, subject="First")
+    uids = [inbox.append("INBOX", mail(f"Race {n}", sender=f"c{n}@example.com").as_bytes()) for n in range(4)]
+    for agent_home in (dana, sam):
+        run(agent_home, "sync", capsys=capsys)
+    for uid in uids:
+        start = threading.Barrier(2)
+        results = {}
+
+        def take(name, agent_home, agent):
+            env = {**os.environ, "AGENT_TUI_AGENT": agent}
+            start.wait()
+            done = subprocess.run([sys.executable, "-m", "agent_tui", "--home", str(agent_home), "take", str(1000 + uid)],
+                                  env=env, capture_output=True, text=True, timeout=60)
+            results[name] = (done.returncode, done.stderr)
+
+        threads = [threading.Thread(target=take, args=args) for args in (("dana", dana, DANA), ("sam", sam, SAM))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        codes = sorted(code for code, _ in results.values())
+        assert codes == [0, 3], results
+        loser_err = next(err for code, err in results.values() if code == 3)
+        assert "already assigned to" in loser_err
+        holders = [f for f in flags(inbox, uid) if f.startswith(b"$TuiAsg.")]
+        assert len(holders) == 1
