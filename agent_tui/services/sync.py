@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from agent_tui.domain.models import Status
-from agent_tui.services.tickets import TEAM_ACTOR
 from agent_tui.errors import UsageError
 from agent_tui.services.ingest import Ingestor, IngestReport
-from agent_tui.services.tickets import TicketService
+from agent_tui.services.tickets import TEAM_ACTOR, TicketService
 from agent_tui.sources.imap_state import Pending, SharedState
 from agent_tui.sources.pipe import Item
 

@@ -31,7 +31,13 @@ from agent_tui.domain.models import Agent, Message
 from agent_tui.errors import SourceError, UsageError
 from agent_tui.services import credentials
 from agent_tui.sources.base import Source
-from agent_tui.sources.imap_state import Pending, SharedState, agent_key, state_from_flags, write_state
+from agent_tui.sources.imap_state import (
+    Pending,
+    SharedState,
+    agent_key,
+    state_from_flags,
+    write_state,
+)
 from agent_tui.sources.pipe import Incoming, Item, Unreadable, mail_item
 from agent_tui.store import Store
 
