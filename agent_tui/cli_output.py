@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import sys
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from rich.cells import cell_len
 
@@ -18,10 +18,21 @@ from agent_tui.domain.metrics import Report
 from agent_tui.domain.queue import QueueRow
 from agent_tui.domain.sla import Clock, format_remaining
 from agent_tui.domain.text import fit_cells, format_age, safe_block, safe_line
+from agent_tui.domain.presence import Presence, describe, on_ticket
+from agent_tui.errors import AgentTuiError
 from agent_tui.services.serialize import dumps, message_json, ticket_json
 from agent_tui.services.tickets import TicketDetail, TicketService
 
 _BATCH = 500  # rows read at a time, so listing 100,000 tickets streams in bounded memory
+
+
+def team_presence(service: TicketService) -> list[Presence]:
+    """Who is on which ticket now; unknown (one line on stderr, and nobody listed) when it can't be read."""
+    try:
+        return service.presence_now()
+    except AgentTuiError as error:
+        print(f"agent-tui: presence is unknown: {error}", file=sys.stderr)
+        return []
 
 
 def print_queue(service: TicketService, ids: Sequence[int], mode: str) -> None:
@@ -33,12 +44,13 @@ def print_queue(service: TicketService, ids: Sequence[int], mode: str) -> None:
             for row in service.queue_rows(ids[start : start + _BATCH]):
                 out.write(_row_line(_text_cells(service, row, now)) + "\n")
         return
+    presence = team_presence(service)
     if mode == "json":
         out.write("[")
     first = True
     for start in range(0, len(ids), _BATCH):
         for ticket, clocks in service.tickets_with_clocks(ids[start : start + _BATCH]):
-            line = dumps(ticket_json(ticket, clocks))
+            line = dumps(ticket_json(ticket, clocks, on_ticket(presence, ticket.id)))
             if mode == "json":
                 out.write(("\n  " if first else ",\n  ") + line)
             else:
@@ -83,8 +95,9 @@ def print_clocks(service: TicketService, clocks: Sequence[Clock]) -> None:
 
 def print_detail(service: TicketService, detail: TicketDetail, *, as_json: bool, with_messages: bool = True) -> None:
     ticket = detail.ticket
+    presence = on_ticket(team_presence(service), ticket.id)
     if as_json:
-        data = ticket_json(ticket, detail.clocks)
+        data = ticket_json(ticket, detail.clocks, presence)
         if with_messages:
             data["messages"] = [message_json(m) for m in detail.messages]
         print(dumps(data, indent=2))
@@ -94,6 +107,8 @@ def print_detail(service: TicketService, detail: TicketDetail, *, as_json: bool,
     print(f"{ticket.status.value} · {ticket.priority.label} · {assignee} · tags: {' '.join(safe_line(t) for t in ticket.tags) or '-'}")
     print(f"customer: {safe_line(ticket.customer.name)} <{safe_line(ticket.customer.email)}>")
     print_clocks(service, detail.clocks)
+    for entry in presence:
+        print(safe_line(describe(entry, datetime.now(UTC))))
     if not with_messages:
         return
     for message in detail.messages:

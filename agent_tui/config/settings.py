@@ -25,11 +25,13 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from agent_tui.config.paths import AppPaths
 from agent_tui.domain.models import Agent
+from agent_tui.domain.presence import DEFAULT_LEASE
 from agent_tui.errors import ConfigError, UsageError
 
 DEMO_ACCOUNT = "demo"
@@ -42,6 +44,7 @@ class Settings:
     accounts: dict[str, dict[str, Any]] = field(default_factory=dict)
     keymap: str = "default"
     signature: str | None = None  # [agent] signature: how replies are signed
+    presence_lease: timedelta = DEFAULT_LEASE  # [agent] presence_lease_seconds: how long a silent client still counts
     shop: dict[str, str] = field(default_factory=dict)  # [shop] name, url, order_pattern, customer_data
 
     def account_name(self, requested: str | None) -> str:
@@ -97,8 +100,12 @@ def load_settings(paths: AppPaths, environ: dict[str, str] | None = None) -> Set
     signature = agent_table.get("signature")
     if signature is not None and not isinstance(signature, str):
         raise ConfigError(f"{paths.config_file}: [agent] signature must be a string.")
+    lease = agent_table.get("presence_lease_seconds", DEFAULT_LEASE.total_seconds())
+    if isinstance(lease, bool) or not isinstance(lease, (int, float)) or not 2 <= lease <= 600:
+        raise ConfigError(f"{paths.config_file}: [agent] presence_lease_seconds must be a number from 2 to 600.")
     return Settings(
-        agent=agent, default_account=default, accounts=dict(accounts), keymap=keymap, signature=signature, shop=dict(shop)
+        agent=agent, default_account=default, accounts=dict(accounts), keymap=keymap, signature=signature, shop=dict(shop),
+        presence_lease=timedelta(seconds=lease),
     )
 
 

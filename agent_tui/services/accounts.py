@@ -57,7 +57,8 @@ def open_account(
     policy = policy_for(paths, name)  # a bad policy file is reported before the store is touched
     store = Store.open(paths.store_file(name))
     address = settings.accounts.get(name, {}).get("address") or getattr(source, "address", None)
-    service = TicketService(store, settings.agent, name, policy=policy, frozen_now=now, source=source, own_address=address)
+    service = TicketService(store, settings.agent, name, policy=policy, frozen_now=now, source=source, own_address=address,
+                            presence_lease=settings.presence_lease)
     try:
         changed = source.prepare(store, service.now(), settings.agent)
         with store.transaction():

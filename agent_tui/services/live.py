@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from agent_tui.domain.presence import Presence
 from agent_tui.errors import AgentTuiError
 from agent_tui.services.ingest import IngestReport
 from agent_tui.services.sync import sync
@@ -35,5 +36,31 @@ def keep_live(
             service.source.wait_for_changes(stop, RESYNC_SECONDS)  # type: ignore[union-attr]
         except AgentTuiError:
             on_status(f"offline, retrying in {delay} s")
+            stop.wait(delay)
+            delay = min(delay * 2, MAX_BACKOFF)
+
+
+def keep_presence(
+    service: TicketService, stop: threading.Event, on_update: Callable[[list[Presence]], None],
+) -> None:
+    """Keep this agent's presence announced and the team's heard, reconnecting with a growing pause.
+    While the channel is down, the team's presence is unknown, so nobody is shown."""
+    channel = service.presence_channel
+    if channel is None:
+        return
+    delay = 1
+
+    def heard(entries: list[Presence]) -> None:
+        nonlocal delay
+        delay = 1
+        service.remember_names(channel.names)
+        on_update(entries)
+
+    while not stop.is_set():
+        try:
+            channel.run(stop, heard)
+            return  # stopped, or a channel with nothing more to say
+        except AgentTuiError:
+            on_update([])
             stop.wait(delay)
             delay = min(delay * 2, MAX_BACKOFF)

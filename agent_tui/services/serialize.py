@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from datetime import datetime
 
 from agent_tui.domain.models import Address, Message, Ticket
+from agent_tui.domain.presence import Presence
 from agent_tui.domain.sla import Clock
 
 # JSON keeps text readable (ensure_ascii=False keeps Chinese as Chinese), but DEL, the C1 controls (U+009B
@@ -27,7 +29,7 @@ def _address(address: Address) -> dict[str, str]:
     return {"email": address.email, "name": address.name}
 
 
-def ticket_json(ticket: Ticket, clocks: list[Clock]) -> dict[str, object]:
+def ticket_json(ticket: Ticket, clocks: list[Clock], presence: Sequence[Presence] = ()) -> dict[str, object]:
     return {
         "id": ticket.id,
         "subject": ticket.subject,
@@ -41,6 +43,7 @@ def ticket_json(ticket: Ticket, clocks: list[Clock]) -> dict[str, object]:
         "updated_at": iso(ticket.updated_at),
         "message_count": ticket.message_count,
         "sla": [clock.to_json() for clock in clocks],
+        "presence": [p.to_json() for p in presence],
     }
 
 

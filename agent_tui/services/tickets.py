@@ -6,9 +6,11 @@ policy, and keeps the store's derived SLA deadline right after every change.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from functools import cached_property
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from agent_tui.domain.metrics import Report
 from agent_tui.domain.metrics import compute as compute_report
@@ -20,6 +22,7 @@ from agent_tui.domain.models import (
     Ticket,
     normalise_tag,
 )
+from agent_tui.domain.presence import DEFAULT_LEASE, Presence
 from agent_tui.domain.queue import QueueQuery, QueueRow, View
 from agent_tui.domain.sla import (
     DEFAULT_POLICY,
@@ -34,7 +37,7 @@ from agent_tui.domain.sla import (
     ticket_clocks,
 )
 from agent_tui.errors import CollisionError
-from agent_tui.sources.base import Source
+from agent_tui.sources.base import PresenceChannel, Source
 from agent_tui.store import Store, from_epoch
 
 
@@ -60,6 +63,7 @@ class TicketService:
         frozen_now: datetime | None = None,
         source: Source | None = None,
         own_address: str | None = None,
+        presence_lease: timedelta = DEFAULT_LEASE,
     ) -> None:
         self.store = store
         self.source = source
@@ -68,6 +72,7 @@ class TicketService:
         self.account = account
         self.policy = policy
         self._frozen_now = frozen_now
+        self._presence_lease = presence_lease
 
     def now(self) -> datetime:
         return self._frozen_now or datetime.now(UTC)
@@ -207,6 +212,26 @@ class TicketService:
                 self.refresh_sla(ticket_id)  # a tag may carry targets of its own
                 self._mark_for_sharing(ticket_id, tag=(tag, present))
         return self.store.ticket(ticket_id)
+
+    @cached_property
+    def presence_channel(self) -> PresenceChannel | None:
+        """This running agent-tui's presence (made on first use: the source must be prepared first)."""
+        return self.source.presence_channel(self.me, self._presence_lease) if self.source is not None else None
+
+    def presence_now(self) -> list[Presence]:
+        """Who is viewing or replying to which ticket, read from the team's source now (for the CLI).
+        Raises SourceError when it can't be read."""
+        if self.presence_channel is None:
+            return []
+        entries = self.presence_channel.read_once()
+        self.remember_names(self.presence_channel.names)
+        return entries
+
+    def remember_names(self, names: dict[str, str]) -> None:
+        """Agents' names by address, as they announce themselves: the shared source names assignees by address."""
+        known = json.loads(self.store.get_meta("team.names") or "{}")
+        if names and any(known.get(k) != v for k, v in names.items()):
+            self.store.set_meta("team.names", json.dumps(known | names, ensure_ascii=False))
 
     def team_addresses(self) -> set[str]:
         """Whose mail counts as an agent's: the shared address, me, and everyone who has answered before."""

@@ -6,12 +6,33 @@ says what it can do through capability flags, so the UI can offer only what work
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
-from datetime import datetime
-from typing import ClassVar
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import ClassVar, Protocol
 
 from agent_tui.domain.models import Agent, Message
+from agent_tui.domain.presence import Activity, Presence
 from agent_tui.store import Store
+
+
+class PresenceChannel(Protocol):
+    """Where one running agent-tui says what its agent is doing and hears what the team is doing."""
+
+    client_id: str
+    names: dict[str, str]  # address -> name of every agent heard from
+
+    def announce(self, ticket_id: int | None, activity: Activity | None) -> None:
+        """Say what this agent does now (None: on no ticket). Must return at once."""
+
+    def run(self, stop: threading.Event, on_update: Callable[[list[Presence]], None]) -> None:
+        """Announce and listen until ``stop`` (or return early when nothing can change), calling ``on_update``
+        with everyone's live presence when it changes. Raises SourceError when the connection fails (the
+        caller retries)."""
+
+    def read_once(self) -> list[Presence]:
+        """Everyone's live presence now, read once. Raises SourceError when it can't be read."""
 
 
 class Source(ABC):
@@ -29,6 +50,10 @@ class Source(ABC):
     can_send: ClassVar[bool] = False
     live_updates: ClassVar[bool] = False
     shared_state: ClassVar[bool] = False
+
+    def presence_channel(self, me: Agent, lease: timedelta) -> PresenceChannel | None:
+        """The channel through which agents see each other on tickets; None where there is no team to see."""
+        return None
 
     def deliver_reply(self, message: Message) -> None:
         """Hand an agent's reply to the outside world (SMTP, an API). Sources with nowhere to send it (the

@@ -8,7 +8,9 @@ passed, so its SLA states stay as meaningful as on the first day.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from agent_tui.domain.models import (
     Address,
@@ -19,6 +21,7 @@ from agent_tui.domain.models import (
     Priority,
     Status,
 )
+from agent_tui.domain.presence import Activity, Presence
 from agent_tui.domain.queue import QueueQuery, SortKey, View
 from agent_tui.sources import demo_scenarios as data
 from agent_tui.sources.base import Source
@@ -34,7 +37,27 @@ class DemoSource(Source):
     kind = "demo"
     address = SUPPORT.email  # the demo shop's shared inbox
 
+    def __init__(self) -> None:
+        self._store: Store | None = None
+        self._now: datetime | None = None
+
+    def presence_channel(self, me: Agent, lease: timedelta) -> DemoPresence | None:
+        """Two teammates busy on the two most urgent unassigned tickets, so presence shows in the demo."""
+        if self._store is None or self._now is None:
+            return None
+        query = QueueQuery(view=View.UNASSIGNED, sort=SortKey.SLA)
+        ids = self._store.queue_ids(query, me, self._now)[:2]
+        now = datetime.now(UTC)  # presence is about the real moment, even under a frozen --now
+        team = [Agent(a["name"], a["email"]) for a in data.AGENTS[:2]]
+        entries = [
+            Presence(agent, ticket_id, activity, now - timedelta(seconds=seconds), f"demo-{n}", now, lease)
+            for n, (agent, ticket_id, activity, seconds) in enumerate(
+                zip(team, ids, (Activity.REPLYING, Activity.VIEWING), (40, 130)))
+        ]
+        return DemoPresence(entries)
+
     def prepare(self, store: Store, now: datetime, me: Agent) -> list[int]:
+        self._store, self._now = store, now
         anchor = store.get_meta(_ANCHOR_KEY)
         if anchor is None:
             with store.transaction():
@@ -127,3 +150,22 @@ def _status_changes(scenario: dict, opened: datetime) -> list[tuple[datetime, St
         minutes = replies[0] if final is Status.OPEN and replies and not changes else last + 1
         changes.append((opened + timedelta(minutes=min(minutes, scenario["opened_minutes_ago"])), final))
     return changes
+
+
+class DemoPresence:
+    """The demo team's presence: fixed, and nobody hears the demo agent."""
+
+    client_id = "demo-you"
+
+    def __init__(self, entries: list[Presence]) -> None:
+        self.entries = entries
+        self.names: dict[str, str] = {}
+
+    def announce(self, ticket_id: int | None, activity: Activity | None) -> None:
+        pass  # a demo has no team to tell
+
+    def run(self, stop: threading.Event, on_update: Callable[[list[Presence]], None]) -> None:
+        on_update(self.entries)  # and done: nothing changes
+
+    def read_once(self) -> list[Presence]:
+        return self.entries

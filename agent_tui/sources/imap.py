@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
@@ -31,6 +31,7 @@ from agent_tui.domain.models import Agent, Message
 from agent_tui.errors import SourceError, UsageError
 from agent_tui.services import credentials
 from agent_tui.sources.base import Source
+from agent_tui.sources.imap_presence import ImapPresence
 from agent_tui.sources.imap_state import (
     Pending,
     SharedState,
@@ -96,17 +97,20 @@ class ImapSource(Source):
     def prepare(self, store: Store, now: datetime, me: Agent) -> list[int]:
         return []  # opening never waits on the network: `sync` (or the TUI's sync worker) fetches mail
 
+    def presence_channel(self, me: Agent, lease: timedelta) -> ImapPresence:
+        return ImapPresence(self, me, lease)
+
     # -- connections -------------------------------------------------------------------------------
 
     def _context(self) -> ssl.SSLContext:
         return ssl.create_default_context()  # certificates and host names are verified
 
-    def connect(self) -> IMAPClient:
+    def connect(self, timeout: float = 20) -> IMAPClient:
         s = self.settings
         where = f"{s.imap_host}:{s.imap_port}"
         try:
             client = IMAPClient(s.imap_host, port=s.imap_port, ssl=s.tls == "ssl",
-                                ssl_context=self._context() if s.tls == "ssl" else None, timeout=20)
+                                ssl_context=self._context() if s.tls == "ssl" else None, timeout=timeout)
             if s.tls == "starttls":
                 client.starttls(self._context())
             client.login(s.user, credentials.password(s.account, s.user, s.password_command))
@@ -119,8 +123,8 @@ class ImapSource(Source):
             raise SourceError(f"The IMAP server {where} could not be reached ({error}); check the host and port, or try again later.") from None
 
     @contextmanager
-    def _session(self) -> Iterator[IMAPClient]:
-        client = self.connect()
+    def _session(self, timeout: float = 20) -> Iterator[IMAPClient]:
+        client = self.connect(timeout)
         try:
             yield client
         finally:

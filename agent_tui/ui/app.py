@@ -7,6 +7,7 @@ import threading
 from textual.app import App
 from textual.reactive import reactive
 
+from agent_tui.domain.presence import Activity, Presence, on_ticket
 from agent_tui.services.replies import Replies
 from agent_tui.services.tickets import TicketService
 from agent_tui.ui.bindings import bindings
@@ -24,6 +25,7 @@ class AgentTuiApp(App[int]):
         self.service = service
         self.keys_in_force = keymap
         self.replies = replies
+        self.presence: list[Presence] = []  # the team's live presence, everyone's but this client's
 
     def on_mount(self) -> None:
         self.set_keymap(self.keys_in_force)
@@ -33,6 +35,8 @@ class AgentTuiApp(App[int]):
         if self.service.source is not None and self.service.source.live_updates:
             self.connection_status = "connecting…"
             self.run_worker(self._live, thread=True, group="live", exit_on_error=False)
+        if self.service.presence_channel is not None:
+            self.run_worker(self._presence, thread=True, group="presence", exit_on_error=False)
 
     def _apply_policy(self) -> None:
         """A changed sla.toml moves every open ticket's deadline: done after the first paint."""
@@ -51,12 +55,33 @@ class AgentTuiApp(App[int]):
             on_status=lambda status: self.call_from_thread(setattr, self, "connection_status", status),
         )
 
+    def _presence(self) -> None:
+        from agent_tui.services.live import keep_presence
+
+        keep_presence(self.service, self._stop_live, lambda entries: self.call_from_thread(self._heard, entries))
+
+    def _heard(self, entries: list[Presence]) -> None:
+        channel = self.service.presence_channel
+        self.presence = [p for p in entries if channel is None or p.client != channel.client_id]
+        self._broadcast("presence_changed")
+
+    def announce(self, ticket_id: int | None, activity: Activity | None) -> None:
+        """What this agent is doing now, for the team to see (no-op without a team)."""
+        if self.service.presence_channel is not None:
+            self.service.presence_channel.announce(ticket_id, activity)
+
+    def others_on(self, ticket_id: int) -> list[Presence]:
+        return on_ticket(self.presence, ticket_id)
+
+    def _broadcast(self, method: str) -> None:
+        for screen in self.screen_stack:
+            handler = getattr(screen, method, None)
+            if handler is not None:
+                handler()
+
     def store_changed(self) -> None:
         """New mail or changes arrived: every screen that shows store data reads it again."""
-        for screen in self.screen_stack:
-            refresh = getattr(screen, "store_changed", None)
-            if refresh is not None:
-                refresh()
+        self._broadcast("store_changed")
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -8,6 +8,7 @@ import shlex
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.text import Text
@@ -20,6 +21,7 @@ from textual.widgets import Footer, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from agent_tui.domain.models import Draft
+from agent_tui.domain.presence import Activity, describe
 from agent_tui.domain.text import safe_block, safe_line
 from agent_tui.errors import AgentTuiError, CollisionError
 from agent_tui.services.replies import Replies
@@ -65,6 +67,7 @@ class ComposeScreen(Screen[bool]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="compose-header")
+        yield Static(id="compose-presence")
         with Horizontal():
             with Vertical(id="picker"):
                 yield Input(placeholder="Search templates…", id="template-search")
@@ -77,6 +80,20 @@ class ComposeScreen(Screen[bool]):
 
     def on_mount(self) -> None:
         self._load()
+        self.set_interval(1.0, self.presence_changed)
+
+    def on_screen_resume(self) -> None:
+        self.app.announce(self.ticket_id, Activity.REPLYING)
+        self.presence_changed()
+
+    def presence_changed(self) -> None:
+        """A teammate on the same ticket: say so while the agent writes, before the send-time guard has to."""
+        line = self.query_one("#compose-presence", Static)
+        others = self.app.others_on(self.ticket_id)
+        line.display = bool(others)
+        if others:
+            now = datetime.now(UTC)
+            line.update(Text("⚠ " + " · ".join(safe_line(describe(p, now)) for p in others)))
 
     @work(thread=True, exclusive=True, group="compose-load", exit_on_error=False)
     def _load(self) -> None:

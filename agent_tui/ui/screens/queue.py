@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from agent_tui.domain.presence import marker, on_ticket
 from agent_tui.domain.queue import QueueQuery, QueueRow, SortKey, View, parse_filter
 from agent_tui.domain.text import fit_cells, safe_line
 from agent_tui.errors import AgentTuiError
@@ -87,10 +88,22 @@ class QueueScreen(Screen):
         if self.is_mounted:
             self.reload(with_counts=True)
 
+    def presence_changed(self) -> None:
+        if self.is_mounted:
+            by_ticket: dict[int, list] = {}
+            for entry in self.app.presence:
+                by_ticket.setdefault(entry.ticket_id, []).append(entry)
+            self.query_one(QueueTable).show_presence(
+                {ticket_id: marker(on_ticket(entries, ticket_id)) for ticket_id, entries in by_ticket.items()})
+
+    def on_screen_resume(self) -> None:
+        self.app.announce(None, None)  # back on the queue: on no ticket
+
     def on_mount(self) -> None:
         self.watch(self.app, "connection_status", self._connection)
         self.query_one(QueueTable).focus()
         self.reload(with_counts=True)
+        self.presence_changed()
         self.set_interval(1.0, self.query_one(QueueTable).tick)
         self.set_interval(_DATA_POLL_SECONDS, self._check_for_changes)
 

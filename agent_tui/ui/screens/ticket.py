@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from rich.text import Text
 from textual import on, work
@@ -16,6 +17,7 @@ from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from agent_tui.domain.models import Author, Priority, Status
+from agent_tui.domain.presence import Activity, describe
 from agent_tui.domain.queue import QueueQuery
 from agent_tui.domain.sla import ClockState
 from agent_tui.domain.text import safe_block, safe_line
@@ -60,6 +62,7 @@ class TicketScreen(Screen[int]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="ticket-header")
+        yield Static(id="ticket-presence")
         with Horizontal():
             yield VerticalScroll(id="thread")
             with Vertical(id="customer"):
@@ -71,6 +74,20 @@ class TicketScreen(Screen[int]):
     def on_mount(self) -> None:
         self.query_one("#thread").focus()
         self.load(self.ticket_id)
+        self.set_interval(1.0, self.presence_changed)  # "replying, 40 s" counts up
+
+    def on_screen_resume(self) -> None:
+        self.app.announce(self.ticket_id, Activity.VIEWING)
+        self.presence_changed()
+
+    def presence_changed(self) -> None:
+        """Teammates on this ticket, in the header; hidden when there are none."""
+        line = self.query_one("#ticket-presence", Static)
+        others = self.app.others_on(self.ticket_id)
+        line.display = bool(others)
+        if others:
+            now = datetime.now(UTC)
+            line.update(Text("⚠ " + " · ".join(safe_line(describe(p, now)) for p in others)))
 
     def load(self, ticket_id: int, position: int | None = None) -> None:
         self._load_number += 1
@@ -93,6 +110,9 @@ class TicketScreen(Screen[int]):
         first_show = self.detail is None or self.detail.ticket.id != message.detail.ticket.id
         self.detail = message.detail
         self.ticket_id = message.detail.ticket.id
+        if first_show and self.is_current:
+            self.app.announce(self.ticket_id, Activity.VIEWING)
+            self.presence_changed()
         self.query_one("#ticket-header", Static).update(self._header_text(message.detail))
         self.query_one("#customer-card", Static).update(self._customer_text(message.detail))
         history = self.query_one("#history", OptionList)

@@ -65,6 +65,7 @@ class QueueTable(ScrollView, can_focus=True):
         "queue-table--warning",
         "queue-table--muted",
         "queue-table--urgent",
+        "queue-table--presence",
     }
     DEFAULT_CSS = """
     QueueTable { width: 1fr; height: 1fr; overflow-x: hidden; }
@@ -75,6 +76,7 @@ class QueueTable(ScrollView, can_focus=True):
     QueueTable > .queue-table--warning { color: $warning; }
     QueueTable > .queue-table--muted { color: $text-muted; }
     QueueTable > .queue-table--urgent { color: $error; }
+    QueueTable > .queue-table--presence { color: $warning; text-style: bold; }
     """
 
     cursor = reactive(0, always_update=True)
@@ -117,6 +119,7 @@ class QueueTable(ScrollView, can_focus=True):
         self.sort_key = SortKey.SLA
         self.descending = False
         self.empty_text = "No tickets here."
+        self.presence: dict[int, str] = {}  # ticket id -> "✎ Dana": teammates on it (set by the screen)
 
     # -- data --------------------------------------------------------------------------------------
 
@@ -254,6 +257,11 @@ class QueueTable(ScrollView, can_focus=True):
         """Repaint only the SLA column: the countdown moves, nothing else does."""
         self.refresh(Region(0, 1, COLUMNS[0].width, self.size.height))
 
+    def show_presence(self, markers: dict[int, str]) -> None:
+        if markers != self.presence:
+            self.presence = markers
+            self.refresh()
+
     def _widths(self) -> list[int]:
         fixed = sum(c.width for c in COLUMNS) + _GAP * (len(COLUMNS) - 1)
         subject = max(self._width - fixed, _MIN_SUBJECT)
@@ -295,13 +303,18 @@ class QueueTable(ScrollView, can_focus=True):
             (row.priority.label, "queue-table--urgent" if row.priority.label == "urgent" else None),
             (row.status.value, "queue-table--muted" if not row.status.is_unsolved else None),
             (safe_line(row.customer_name or row.customer_email), None),
-            (safe_line(row.subject), None),
+            (safe_line(row.subject), None),  # a teammate's presence goes in front, below
             (format_age(now, row.created_at), "queue-table--muted"),
             (safe_line(row.assignee_name) if row.assignee_name else "—", None if row.assignee_name else "queue-table--muted"),
         )
         segments = []
-        for (text, component), width in zip(values, self._widths()):
+        for (text, component), width, column in zip(values, self._widths(), COLUMNS):
             style = base + self.get_component_rich_style(component, partial=True) if component else base
+            here = self.presence.get(row.id, "") if column.key is SortKey.SUBJECT else ""
+            if here:  # "✎ Dana" in front of the subject: someone else is on this ticket
+                here = fit_cells(here, min(cell_len(here), width // 2)) + " "
+                segments.append(Segment(here, base + self.get_component_rich_style("queue-table--presence", partial=True)))
+                width -= cell_len(here)
             segments.append(Segment(fit_cells(text, width), style))
             segments.append(Segment(" " * _GAP, base))
         return segments[:-1]
