@@ -181,6 +181,18 @@ class Replies:
                 f"review it (agent-tui show {ticket_id}), then send again."
             )
 
+    def _catch_up(self) -> None:
+        """With a shared inbox, a teammate's reply from another machine is only known after a sync: do one,
+        so the guard sees it. Offline, the guard knows what this machine knows, and delivery will fail anyway."""
+        source = self.service.source
+        if source is not None and source.can_sync:
+            from agent_tui.services.sync import sync
+
+            try:
+                sync(self.service)
+            except SourceError:
+                pass
+
     def discard_draft(self, ticket_id: int) -> None:
         self.service.store.delete_draft(ticket_id, self.service.me.name)
 
@@ -214,6 +226,7 @@ class Replies:
             body = draft.body
         if not body.strip():
             raise UsageError("The reply is empty; write something before sending.")
+        self._catch_up()
         self.guard(ticket_id)
         store = self.service.store
         message_id = draft.message_id if draft else None

@@ -16,6 +16,11 @@ def sync(service: TicketService, on_batch: Callable[[IngestReport], None] = lamb
     source = service.source
     if source is None or not source.can_sync:
         raise UsageError(f"Account {service.account!r} has no remote source to sync with.")
+    with service.sync_lock:  # the live worker and a send's catch-up sync take turns
+        return _sync(service, source, on_batch)
+
+
+def _sync(service: TicketService, source, on_batch: Callable[[IngestReport], None]) -> IngestReport:
     ingestor = Ingestor(service, service.team_addresses())
     total = IngestReport()
 

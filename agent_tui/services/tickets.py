@@ -7,6 +7,7 @@ policy, and keeps the store's derived SLA deadline right after every change.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -73,6 +74,7 @@ class TicketService:
         self.policy = policy
         self._frozen_now = frozen_now
         self._presence_lease = presence_lease
+        self.sync_lock = threading.Lock()
 
     def now(self) -> datetime:
         return self._frozen_now or datetime.now(UTC)

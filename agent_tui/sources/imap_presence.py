@@ -145,7 +145,7 @@ class ImapPresence:
             "agent": agent, "client": self.client_id, "ticket": ticket_id,
             "activity": activity.value if activity else None, "since": since.isoformat(),
             "lease": self.lease.total_seconds(),
-        }))
+        }, indent=1, ensure_ascii=True), cte="7bit")  # one short line per key: never re-encoded
         sent_at = _now()
         response = client.append(FOLDER, note.as_bytes(), flags=[b"\\Seen"])
         uid = _appended_uid(response)

@@ -1,0 +1,145 @@
+"""Two agents on one real Dovecot: presence (viewing, replying, a killed client's lease running out) and
+the send-time guard across machines. Dana's agent-tui runs in its own process (tests/sources/pilot_agent.py),
+so it can be killed; Sam's is a Pilot app in this process."""
+
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+
+from agent_tui.cli import make_app
+from agent_tui.domain.presence import Activity
+from agent_tui.ui.screens.compose import ComposeScreen
+from agent_tui.ui.screens.ticket import TicketScreen
+from agent_tui.ui.widgets.queue_table import QueueTable
+from tests.conftest import NOW
+from tests.sources.test_imap import mail, run
+from tests.sources.test_imap_live import wait_for
+from tests.sources.test_imap_team import DANA, SAM, as_agent
+
+LEASE_SECONDS = 3  # Dana's: short, so the test sees a killed client expire
+
+
+def add_account(home, dovecot, smtp_port, capsys, lease=None):
+    code, _, err = run(home, "account", "add", "shop", "--imap", f"127.0.0.1:{dovecot.port}", "--smtp", f"127.0.0.1:{smtp_port}",
+                       "--user", "support", "--address", "support@shop.example", "--tls", "none",
+                       "--password-command", "echo secret", capsys=capsys)
+    assert code == 0, err
+    if lease:
+        with (home / "config.toml").open("a") as config:
+            config.write(f"\n[agent]\npresence_lease_seconds = {lease}\n")
+
+
+class AgentProcess:
+    """Dana's agent-tui, in another process."""
+
+    def __init__(self, home, agent):
+        env = {**os.environ, "AGENT_TUI_AGENT": agent}
+        self.process = subprocess.Popen([sys.executable, "-m", "tests.sources.pilot_agent", str(home)], env=env,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout.readline().strip() == "ready"
+
+    def send(self, command):
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+        lines = []
+        while (line := self.process.stdout.readline().strip()) != "ok":
+            assert line or self.process.poll() is None, "the other agent's process died"
+            lines.append(line)
+        return lines
+
+    def open_first_ticket(self):
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            self.send("press enter")
+            ticket = self.send("ticket")[0]
+            if ticket != "None":
+                return int(ticket)
+            time.sleep(0.3)
+        raise AssertionError("Dana's queue never showed a ticket")
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait()
+
+
+def dana_on(app, ticket_id, activity):
+    return any(p.ticket_id == ticket_id and p.agent.name == "Dana Li" and p.activity is activity for p in app.presence)
+
+
+async def test_sam_sees_dana_viewing_then_replying_until_her_killed_client_expires(tmp_path, dovecot, inbox, monkeypatch, capsys):
+    dana_home, sam_home = tmp_path / "dana", tmp_path / "sam"
+    add_account(dana_home, dovecot, 25, capsys, lease=LEASE_SECONDS)
+    add_account(sam_home, dovecot, 25, capsys)
+    inbox.append("INBOX", mail("Where is my tent?").as_bytes())
+    for home in (dana_home, sam_home):
+        assert run(home, "sync", capsys=capsys)[0] == 0
+    as_agent(monkeypatch, SAM)
+    app = make_app(home=sam_home, now=NOW)
+    dana = AgentProcess(dana_home, DANA)
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            ticket = dana.open_first_ticket()
+            assert await wait_for(pilot, lambda: dana_on(app, ticket, Activity.VIEWING), seconds=10)
+            table = app.screen.query_one(QueueTable)
+            assert await wait_for(pilot, lambda: table.presence.get(ticket, "").startswith("◉ Dana"))
+
+            dana.send("press r")  # Dana starts a reply
+            assert await wait_for(pilot, lambda: dana_on(app, ticket, Activity.REPLYING), seconds=10)
+            await pilot.press("enter")  # Sam opens the same ticket (the only one)
+            assert await wait_for(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.detail is not None)
+            line = app.screen.query_one("#ticket-presence")
+            assert await wait_for(pilot, lambda: "Dana Li is replying" in str(line.render()))
+            assert line.display
+
+            shown = subprocess.run([sys.executable, "-m", "agent_tui", "--home", str(sam_home), "show", str(ticket), "--json"],
+                                   capture_output=True, text=True, check=True, env={**os.environ, "AGENT_TUI_AGENT": SAM})
+            presence = json.loads(shown.stdout)["presence"]  # the CLI reads the presence folder itself
+            assert [(p["agent"], p["activity"]) for p in presence if p["agent"].startswith("Dana")] == [
+                ("Dana Li <dana@shop.example>", "replying")]
+            assert {(p["agent"], p["activity"]) for p in presence} >= {("Sam Ortiz <sam@shop.example>", "viewing")}
+
+            dana.kill()  # no goodbye: only the lease can clear her
+            killed = time.monotonic()
+            assert await wait_for(pilot, lambda: not app.others_on(ticket), seconds=LEASE_SECONDS + 10)
+            assert time.monotonic() - killed >= LEASE_SECONDS - 1  # cleared by expiry, not by anything she did
+            assert await wait_for(pilot, lambda: not line.display)
+            inbox.client.select_folder("agent-tui-presence")
+            assert len(inbox.client.search(["ALL"])) <= 2  # one note per client: Sam's, and Dana's last
+    finally:
+        dana.kill()
+
+
+async def test_dana_replies_while_sam_writes_and_sams_send_waits_for_his_review(tmp_path, dovecot, inbox, smtp, monkeypatch, capsys):
+    dana_home, sam_home = tmp_path / "dana", tmp_path / "sam"
+    for home in (dana_home, sam_home):
+        add_account(home, dovecot, smtp.port, capsys)
+    inbox.append("INBOX", mail("Refund for order 7").as_bytes())
+    for home in (dana_home, sam_home):
+        run(home, "sync", capsys=capsys)
+    code, out, _ = run(sam_home, "list", "--json", capsys=capsys)
+    ticket = json.loads(out)[0]["id"]
+    as_agent(monkeypatch, SAM)
+    app = make_app(home=sam_home, now=NOW)
+    async with app.run_test(size=(160, 45)) as pilot:
+        assert await wait_for(pilot, lambda: app.screen.query_one(QueueTable).current_id == ticket)
+        await pilot.press("enter", "r")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen) and app.screen.detail is not None)
+        await pilot.press("enter")  # the first suggested template
+        assert await wait_for(pilot, lambda: app.replies.draft(ticket) is not None)
+
+        as_agent(monkeypatch, DANA)  # meanwhile, on Dana's machine
+        monkeypatch.setattr("sys.stdin", io.StringIO("Refunded today.\n"))
+        code, _, err = run(dana_home, "reply", str(ticket), "--body-file", "-", "--send", capsys=capsys)
+        assert code == 0, err
+        assert len(smtp.received) == 1
+
+        await pilot.press("ctrl+s")  # Sam's send syncs first, finds Dana's reply in Sent, and holds back
+        assert await wait_for(pilot, lambda: any("Dana Li replied" in str(n.message) for n in app._notifications))
+        assert isinstance(app.screen, ComposeScreen) and app.replies.draft(ticket) is not None
+        assert len(smtp.received) == 1
+        await pilot.press("ctrl+s")  # reviewed: send as it is
+        assert await wait_for(pilot, lambda: isinstance(app.screen, TicketScreen))
+        assert len(smtp.received) == 2
