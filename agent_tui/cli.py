@@ -122,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     body.add_argument("--body-file", metavar="FILE", help="the reply's text, from a file or - for stdin")
     _template_options(reply)
     reply.add_argument("--send", action="store_true", help="send it (without a body: send the saved draft)")
+    reply.add_argument("--resend", action="store_true",
+                       help="with --send: send the draft even though an interrupted send may have delivered it")
     _output_options(reply)
 
     keys = commands.add_parser("keys", parents=[sub_common], help="list key bindings by id")
@@ -504,7 +506,7 @@ def _cmd_reply(service: TicketService, args: argparse.Namespace) -> int:
     else:
         body = None
     if args.send:
-        message = replies.send(args.id, body)
+        message = replies.send(args.id, body, resend=args.resend)
         result = {"status": "sent", "ticket": args.id, **message_json(message)}
     else:
         if body is None:

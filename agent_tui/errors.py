@@ -36,6 +36,11 @@ class SourceError(AgentTuiError):
     """A mail server or help-desk API could not be reached or refused the request."""
 
 
+class DeliveryUncertain(SourceError):
+    """A reply may or may not have reached the mail server: agent-tui stopped (or the line dropped) while the
+    server was taking it. It is held, never sent again on its own: the agent decides."""
+
+
 class CollisionError(AgentTuiError):
     """Refused because someone else changed or holds the ticket."""
 

@@ -20,7 +20,7 @@ from agent_tui.config.settings import DEMO_ACCOUNT, Settings
 from agent_tui.domain.models import Address, Author, Draft, Message, Status
 from agent_tui.domain.text import strip_controls
 from agent_tui.domain.threading import with_token
-from agent_tui.errors import CollisionError, ConfigError, SourceError, UsageError
+from agent_tui.errors import CollisionError, ConfigError, DeliveryUncertain, SourceError, UsageError
 from agent_tui.resources import shipped_dir
 from agent_tui.services.templates import ReplyTemplate, TemplateLibrary, variables
 from agent_tui.services.tickets import TicketDetail, TicketService
@@ -217,8 +217,9 @@ class Replies:
             references=tuple(m.message_id for m in public[-20:] if m.message_id),
         )
 
-    def send(self, ticket_id: int, body: str | None = None) -> Message:
-        """Send ``body`` (or the saved draft) through the outbox; the draft is gone once the reply is recorded."""
+    def send(self, ticket_id: int, body: str | None = None, *, resend: bool = False) -> Message:
+        """Send ``body`` (or the saved draft) through the outbox; the draft is gone once the reply is recorded.
+        ``resend``: the agent decided to send again a reply whose earlier delivery was interrupted."""
         draft = self.draft(ticket_id)
         if body is None:
             if draft is None:
@@ -230,8 +231,9 @@ class Replies:
         self.guard(ticket_id)
         store = self.service.store
         message_id = draft.message_id if draft else None
-        if message_id is not None and store.outbox_state(message_id) in ("queued", "sent"):
-            self.flush_outbox()  # a send that failed earlier: retry that very reply, never a second one
+        if message_id is not None and store.outbox_state(message_id) in ("queued", "sending", "sent"):
+            # A send that failed earlier: retry that very reply, never a second one.
+            self.flush_outbox(frozenset({message_id}) if resend else frozenset())
             return self.service.store.outbox_message(message_id)
         if message_id is None or store.has_message(message_id) or store.outbox_state(message_id) is not None:
             message_id = make_msgid(domain=self._domain())  # that id went out already: this is another reply
@@ -246,15 +248,23 @@ class Replies:
         self.flush_outbox()
         return message
 
-    def flush_outbox(self) -> int:
-        """Deliver and record every reply not yet confirmed; returns how many were confirmed."""
+    def flush_outbox(self, resend: frozenset[str] = frozenset()) -> int:
+        """Deliver and record every reply not yet confirmed; returns how many were confirmed. A reply whose
+        delivery was interrupted while the server took it is held (DeliveryUncertain) unless its Message-ID
+        is in ``resend``: the agent's decision."""
         store, service = self.service.store, self.service
         confirmed = 0
         for row_id, ticket_id, message, state in store.outbox_pending():
-            if state == "queued":
+            if state in ("queued", "sending"):
+                def handing_over(row_id: int = row_id) -> None:
+                    store.outbox_mark(row_id, "sending", service.now())  # durable before the server may deliver
                 try:
                     if service.source is not None:
-                        service.source.deliver_reply(message)
+                        service.source.deliver_reply(
+                            message, before_handover=handing_over, uncertain=state == "sending" and message.message_id not in resend)
+                except DeliveryUncertain as error:
+                    store.outbox_mark(row_id, "sending", service.now(), str(error))
+                    raise
                 except SourceError as error:
                     store.outbox_mark(row_id, "queued", service.now(), str(error))
                     raise

@@ -55,11 +55,20 @@ class Source(ABC):
         """The channel through which agents see each other on tickets; None where there is no team to see."""
         return None
 
-    def deliver_reply(self, message: Message) -> None:
+    def deliver_reply(
+        self, message: Message, *, before_handover: Callable[[], None] = lambda: None, uncertain: bool = False,
+    ) -> None:
         """Hand an agent's reply to the outside world (SMTP, an API). Sources with nowhere to send it (the
         demo, local accounts) keep it in the store only, which this default does by doing nothing.
 
+        Args:
+            before_handover: called just before the last step that may deliver it (SMTP DATA): from then
+                on, a crash leaves it unknown whether the reply went out.
+            uncertain: an earlier attempt died after ``before_handover``: send only if the source can prove
+                it did not go out; else raise DeliveryUncertain.
+
         Raises:
+            DeliveryUncertain: the reply may have gone out; it is held for the agent to decide.
             SourceError: the reply could not be handed over; it stays queued in the outbox.
         """
 

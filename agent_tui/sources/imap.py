@@ -28,7 +28,7 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 
 from agent_tui.domain.models import Agent, Message
-from agent_tui.errors import SourceError, UsageError
+from agent_tui.errors import DeliveryUncertain, SourceError, UsageError
 from agent_tui.services import credentials
 from agent_tui.sources.base import Source
 from agent_tui.sources.imap_presence import ImapPresence
@@ -305,15 +305,23 @@ class ImapSource(Source):
 
     # -- sending -------------------------------------------------------------------------------
 
-    def deliver_reply(self, message: Message) -> None:
+    def deliver_reply(
+        self, message: Message, *, before_handover: Callable[[], None] = lambda: None, uncertain: bool = False,
+    ) -> None:
         """SMTP, then a copy in Sent; skipped entirely when Sent already holds this Message-ID."""
         try:
             with self._session() as client:
                 client.select_folder("Sent")
                 if client.search(["HEADER", "Message-ID", message.message_id or ""]):
                     return  # sent before a crash: never twice
+                if uncertain:
+                    raise DeliveryUncertain(
+                        f"The reply {message.message_id} may already have reached the customer: agent-tui stopped while "
+                        "the mail server was taking it, and it is not in Sent. Check the customer's mailbox or your "
+                        "server's log; to send it anyway, use agent-tui reply ID --send --resend."
+                    )
                 mail = self._mime(message)
-                self._smtp_send(mail)
+                self._smtp_send(mail, before_handover)
                 try:
                     client.append("Sent", mail.as_bytes(), flags=[b"\\Seen"], msg_time=message.date)
                 except (OSError, IMAPClientError):
@@ -335,9 +343,10 @@ class ImapSource(Source):
         mail.set_content(message.text)
         return mail
 
-    def _smtp_send(self, mail: EmailMessage) -> None:
+    def _smtp_send(self, mail: EmailMessage, before_handover: Callable[[], None]) -> None:
         s = self.settings
         where = f"{s.smtp_host}:{s.smtp_port}"
+        handed_over = False
         try:
             if s.tls == "ssl":
                 server: smtplib.SMTP = smtplib.SMTP_SSL(s.smtp_host, s.smtp_port, context=self._context(), timeout=30)
@@ -348,8 +357,22 @@ class ImapSource(Source):
             with server:
                 if s.tls != "none" or server.has_extn("auth"):
                     server.login(s.user, credentials.password(s.account, s.user, s.password_command))
+                take_data = server.data
+
+                def data(content):  # send_message's last step: the server may deliver from here on
+                    nonlocal handed_over
+                    before_handover()
+                    handed_over = True
+                    return take_data(content)
+
+                server.data = data  # type: ignore[method-assign]
                 server.send_message(mail)
         except smtplib.SMTPAuthenticationError:
             raise SourceError(f"The SMTP server {where} refused the login for {s.user!r}; the reply stays in the outbox.") from None
+        except smtplib.SMTPResponseException as error:  # the server answered, and said no: not delivered
+            raise SourceError(f"The SMTP server {where} refused the reply ({error.smtp_code} {error.smtp_error!r}); it stays in the outbox.") from None
         except (OSError, smtplib.SMTPException, socket.timeout) as error:
+            if handed_over:  # the line dropped while the server had the whole message: it may deliver it
+                raise DeliveryUncertain(f"The connection to {where} broke while it was taking the reply ({error}); "
+                                        "it may have gone out, so it is held: agent-tui reply ID --send --resend sends it anyway.") from None
             raise SourceError(f"The SMTP server {where} could not take the reply ({error}); it stays in the outbox.") from None

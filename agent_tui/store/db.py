@@ -778,7 +778,7 @@ class Store:
 
     def outbox_pending(self) -> list[tuple[int, int, Message, str]]:
         """(row id, ticket id, message, state) of every reply not yet confirmed, oldest first."""
-        rows = self._read("SELECT id, ticket_id, message, state FROM outbox WHERE state IN ('queued', 'sent') ORDER BY id")
+        rows = self._read("SELECT id, ticket_id, message, state FROM outbox WHERE state IN ('queued', 'sending', 'sent') ORDER BY id")
         return [(row_id, ticket_id, message_from_json(json.loads(data)), state) for row_id, ticket_id, data, state in rows]
 
     def outbox_mark(self, row_id: int, state: str, now: datetime, error: str | None = None) -> None:

@@ -1,0 +1,133 @@
+"""Killed sends and a restarted server, against a real Dovecot and a real SMTP server on loopback.
+
+The sending agent-tui runs in its own process and is killed (SIGKILL) while the SMTP server holds it at a
+chosen step; then a fresh process retries, as after a crash and a restart."""
+
+import asyncio
+import io
+import json
+import os
+import subprocess
+import sys
+import threading
+
+from aiosmtpd.controller import Controller
+
+from agent_tui.cli import make_app
+from tests.conftest import NOW
+from tests.servers.dovecot import free_port
+from tests.sources.conftest import Inbox
+from tests.sources.test_imap import mail, run
+from tests.sources.test_imap_live import subjects, wait_for
+from tests.sources.test_imap_presence import add_account
+from tests.sources.test_imap_team import DANA, as_agent
+
+
+class HoldingSmtp:
+    """An SMTP server that can hold a client at RCPT or at the end of DATA until told to go on."""
+
+    def __init__(self) -> None:
+        self.received: list[bytes] = []
+        self.hold_at: str | None = None
+        self.reached = threading.Event()
+        self.release = threading.Event()
+        outer = self
+
+        class Handler:
+            async def _maybe_hold(self, step):
+                if outer.hold_at == step:
+                    outer.reached.set()
+                    while not outer.release.is_set():
+                        await asyncio.sleep(0.05)
+
+            async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+                await self._maybe_hold("rcpt")
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
+            async def handle_DATA(self, server, session, envelope):
+                outer.received.append(envelope.original_content or envelope.content)  # a real MTA queues it now
+                await self._maybe_hold("data")
+                return "250 OK"
+
+        self.port = free_port()
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+
+def sending_process(home):
+    env = {**os.environ, "AGENT_TUI_AGENT": DANA}
+    return subprocess.Popen([sys.executable, "-m", "agent_tui", "--home", str(home), "reply", ticket_of(home), "--send"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def ticket_of(home):
+    return str(json.loads(subprocess.run([sys.executable, "-m", "agent_tui", "--home", str(home), "list", "--json"],
+                                         capture_output=True, text=True, check=True).stdout)[0]["id"])
+
+
+def killed_while_sending(tmp_path, dovecot, inbox, monkeypatch, capsys, hold_at):
+    smtp = HoldingSmtp()
+    home = tmp_path / "dana"
+    add_account(home, dovecot, smtp.port, capsys)
+    inbox.append("INBOX", mail("Where is my refund?").as_bytes())
+    as_agent(monkeypatch, DANA)
+    run(home, "sync", capsys=capsys)
+    monkeypatch.setattr("sys.stdin", io.StringIO("Your refund left today.\n"))
+    assert run(home, "reply", ticket_of(home), "--body-file", "-", capsys=capsys)[0] == 0  # a saved draft
+    smtp.hold_at = hold_at
+    process = sending_process(home)
+    assert smtp.reached.wait(30), "the send never reached the SMTP server"
+    process.kill()
+    process.wait()
+    smtp.hold_at = None
+    smtp.release.set()
+    return smtp, home
+
+
+def test_killed_before_the_message_was_handed_over_sends_it_once_on_restart(tmp_path, dovecot, inbox, monkeypatch, capsys):
+    smtp, home = killed_while_sending(tmp_path, dovecot, inbox, monkeypatch, capsys, hold_at="rcpt")
+    try:
+        assert smtp.received == []
+        code, _, err = run(home, "reply", ticket_of(home), "--send", capsys=capsys)
+        assert code == 0, err
+        assert len(smtp.received) == 1 and len(inbox.messages("Sent")) == 1
+        assert run(home, "reply", ticket_of(home), "--send", capsys=capsys)[0] == 2  # no draft left: sent, and once
+        assert len(smtp.received) == 1
+    finally:
+        smtp.controller.stop()
+
+
+def test_killed_while_the_server_took_it_is_held_never_sent_twice_on_its_own(tmp_path, dovecot, inbox, monkeypatch, capsys):
+    smtp, home = killed_while_sending(tmp_path, dovecot, inbox, monkeypatch, capsys, hold_at="data")
+    try:
+        assert len(smtp.received) == 1  # the server had it all when the sender died: the customer gets it
+        ticket = ticket_of(home)
+        for _ in range(2):  # a restart retries: held, not sent again, and the draft is kept
+            code, _, err = run(home, "reply", ticket, "--send", capsys=capsys)
+            assert code == 1 and "may already have reached the customer" in err and "Traceback" not in err
+        assert len(smtp.received) == 1
+        code, _, err = run(home, "reply", ticket, "--send", "--resend", capsys=capsys)  # the agent decides
+        assert code == 0, err
+        assert len(smtp.received) == 2
+        code, out, _ = run(home, "show", ticket, "--json", capsys=capsys)
+        assert [m["text"] for m in json.loads(out)["messages"]].count("Your refund left today.\n") == 1
+    finally:
+        smtp.controller.stop()
+
+
+async def test_the_tui_reconnects_after_the_server_restarts(home, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+    add_account(home, dovecot, 25, capsys)
+    inbox.append("INBOX", mail("Before the restart").as_bytes())
+    app = make_app(home=home, now=NOW)
+    async with app.run_test(size=(160, 45)) as pilot:
+        assert await wait_for(pilot, lambda: app.connection_status == "online")
+        dovecot.stop()
+        assert await wait_for(pilot, lambda: app.connection_status.startswith("offline, retrying"), seconds=20)
+        dovecot.restart()
+        assert await wait_for(pilot, lambda: app.connection_status == "online", seconds=40)
+        again = Inbox(dovecot.port)
+        again.append("INBOX", mail("After the restart", sender="late@example.com").as_bytes())
+        table = app.screen.query_one("QueueTable")
+        assert await wait_for(pilot, lambda: "After the restart" in subjects(table), seconds=15)
+        again.client.logout()
