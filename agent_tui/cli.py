@@ -146,7 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--user", help="the login of the shared inbox")
     add.add_argument("--name", dest="display_name", help='the name replies are sent under, e.g. "Shop Support"')
     add.add_argument("--tls", choices=("ssl", "starttls", "none"), help="default ssl (starttls for outlook)")
-    add.add_argument("--password-command", metavar="CMD", help="a command that prints the password (instead of the keyring)")
+    secret = add.add_mutually_exclusive_group()
+    secret.add_argument("--password-command", metavar="CMD", help="a command that prints the password (instead of the keyring)")
+    secret.add_argument("--oauth2-command", metavar="CMD",
+                        help="a command that prints a fresh OAuth2 access token: log in with XOAUTH2 (Gmail, Outlook)")
     add.add_argument("--address", help="the shared address mail is sent to, e.g. support@shop.example")
     _output_options(add)
     account_list = account_commands.add_parser("list", parents=[sub_common], help="list accounts")
@@ -361,6 +364,8 @@ def _imap_table(args: argparse.Namespace) -> dict[str, str | int | bool]:
         table["name"] = args.display_name
     if args.password_command:
         table["password_command"] = args.password_command
+    if args.oauth2_command:
+        table["oauth2_command"] = args.oauth2_command
     return table
 
 
@@ -391,7 +396,7 @@ def _cmd_account(paths: AppPaths, args: argparse.Namespace) -> int:
         table: dict[str, str | int | bool] = {"kind": "local"} if args.local else _imap_table(args)
         if args.address:
             table["address"] = args.address
-        if not args.local and not args.password_command:
+        if not args.local and not args.password_command and not args.oauth2_command:
             from agent_tui.services import credentials
 
             paths.account_dir(args.name)  # a bad name is refused before asking for anything
@@ -405,7 +410,7 @@ def _cmd_account(paths: AppPaths, args: argparse.Namespace) -> int:
         return 0
     if args.account_command == "remove":
         table = load_settings(paths).accounts.get(args.name, {})
-        if table.get("kind") == "imap" and not table.get("password_command"):
+        if table.get("kind") == "imap" and not table.get("password_command") and not table.get("oauth2_command"):
             from agent_tui.services import credentials
 
             credentials.forget_password(args.name, str(table.get("user", "")))

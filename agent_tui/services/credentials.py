@@ -41,16 +41,21 @@ def forget_password(account: str, user: str) -> None:
         pass  # nothing stored, or no keyring: nothing to forget
 
 
+def from_command(account: str, command: str, what: str = "password") -> str:
+    """What a command prints (a password, an OAuth2 access token), without its trailing newline."""
+    try:
+        result = subprocess.run(shlex.split(command), capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, ValueError, subprocess.TimeoutExpired) as error:
+        raise SourceError(f"The {what} command for account {account!r} could not run ({error}).") from None
+    if result.returncode != 0 or not result.stdout.strip():
+        raise SourceError(f"The {what} command for account {account!r} failed (exit {result.returncode}) or printed nothing.")
+    return result.stdout.rstrip("\n")
+
+
 def password(account: str, user: str, command: str | None) -> str:
     """The account's password, from its command or the keyring. Raises SourceError with what to do."""
     if command:
-        try:
-            result = subprocess.run(shlex.split(command), capture_output=True, text=True, timeout=30, check=False)
-        except (OSError, ValueError, subprocess.TimeoutExpired) as error:
-            raise SourceError(f"The password command for account {account!r} could not run ({error}).") from None
-        if result.returncode != 0:
-            raise SourceError(f"The password command for account {account!r} failed (exit {result.returncode}).")
-        return result.stdout.rstrip("\n")
+        return from_command(account, command)
     import keyring
     from keyring.errors import KeyringError
 

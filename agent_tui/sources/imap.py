@@ -72,6 +72,7 @@ class ImapSettings:
     name: str
     tls: str  # ssl | starttls | none
     password_command: str | None
+    oauth2_command: str | None = None  # prints an access token: XOAUTH2 instead of a password
 
     @classmethod
     def from_config(cls, account: str, table: dict) -> ImapSettings:
@@ -80,7 +81,7 @@ class ImapSettings:
         smtp_host, smtp_port = host_port(str(table.get("smtp", "")), 465 if tls == "ssl" else 587)
         user = str(table.get("user", ""))
         return cls(account, imap_host, imap_port, smtp_host, smtp_port, user, str(table.get("address") or user),
-                   str(table.get("name", "")), tls, table.get("password_command"))
+                   str(table.get("name", "")), tls, table.get("password_command"), table.get("oauth2_command"))
 
 
 class ImapSource(Source):
@@ -113,12 +114,16 @@ class ImapSource(Source):
                                 ssl_context=self._context() if s.tls == "ssl" else None, timeout=timeout)
             if s.tls == "starttls":
                 client.starttls(self._context())
-            client.login(s.user, credentials.password(s.account, s.user, s.password_command))
+            if s.oauth2_command:
+                client.oauth2_login(s.user, credentials.from_command(s.account, s.oauth2_command, "OAuth2 token"))
+            else:
+                client.login(s.user, credentials.password(s.account, s.user, s.password_command))
             if b"CONDSTORE" in client.capabilities():
                 client.enable("CONDSTORE")  # so SELECT reports HIGHESTMODSEQ and flag changes can be asked for
             return client
         except LoginError:
-            raise SourceError(f"The IMAP server {where} refused the login for {s.user!r}; check the user and password.") from None
+            secret = "the OAuth2 token command" if s.oauth2_command else "password"
+            raise SourceError(f"The IMAP server {where} refused the login for {s.user!r}; check the user and {secret}.") from None
         except (OSError, IMAPClientError, ssl.SSLError) as error:
             raise SourceError(f"The IMAP server {where} could not be reached ({error}); check the host and port, or try again later.") from None
 
@@ -355,7 +360,11 @@ class ImapSource(Source):
                 if s.tls == "starttls":
                     server.starttls(context=self._context())
             with server:
-                if s.tls != "none" or server.has_extn("auth"):
+                if s.oauth2_command:
+                    token = credentials.from_command(s.account, s.oauth2_command, "OAuth2 token")
+                    server.ehlo_or_helo_if_needed()
+                    server.auth("XOAUTH2", lambda challenge=None: "" if challenge else f"user={s.user}\x01auth=Bearer {token}\x01\x01")
+                elif s.tls != "none" or server.has_extn("auth"):
                     server.login(s.user, credentials.password(s.account, s.user, s.password_command))
                 take_data = server.data
 

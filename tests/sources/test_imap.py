@@ -239,3 +239,47 @@ def test_a_customer_reopening_a_solved_ticket_reopens_it_in_the_mailbox(home, tm
     assert set(inbox.client.get_flags([uid])[uid]) & {b"$TuiSolved", b"$TuiPending", b"$TuiOpen"} == {b"$TuiOpen"}
     code, out, _ = run(home, "show", str(1000 + uid), "--json", capsys=capsys)
     assert json.loads(out)["status"] == "open"
+
+
+def test_oauth2_token_command_logs_in_with_xoauth2_to_imap_and_smtp(home, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+    from base64 import b64decode
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    from tests.servers.dovecot import free_port
+
+    logins, received = [], []
+
+    class Handler:  # an SMTP server that takes XOAUTH2 (without TLS, on loopback only)
+        async def auth_XOAUTH2(self, server, args):
+            logins.append(b64decode(args[1]).decode())
+            return AuthResult(success=True)
+
+        async def handle_DATA(self, server, session, envelope):
+            received.append(session.authenticated)
+            return "250 OK"
+
+    port = free_port()
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port, auth_require_tls=False)
+    controller.start()
+    try:
+        # Dovecot (tests/servers/dovecot.py) accepts XOAUTH2 and checks the token as it would a password.
+        code, _, err = run(home, "account", "add", "shop", "--imap", f"127.0.0.1:{dovecot.port}", "--smtp", f"127.0.0.1:{port}",
+                           "--user", "support", "--tls", "none", "--oauth2-command", "echo secret", capsys=capsys)
+        assert code == 0, err
+        assert memory_keyring.secrets == {}  # no password asked for, none stored
+        inbox.append("INBOX", mail("Token login").as_bytes())
+        code, out, err = run(home, "sync", "--json", capsys=capsys)
+        assert code == 0 and json.loads(out)["new_tickets"] == 1, err
+        ticket = str(json.loads(run(home, "list", "--json", capsys=capsys)[1])[0]["id"])
+        code, _, err = run(home, "reply", ticket, "--body-file", "-", "--send", stdin="Done.\n", monkeypatch=monkeypatch, capsys=capsys)
+        assert code == 0, err
+        assert logins == ["user=support\x01auth=Bearer secret\x01\x01"] and received == [True]
+
+        config = home / "config.toml"
+        config.write_text(config.read_text().replace("echo secret", "echo expired"))
+        code, _, err = run(home, "sync", capsys=capsys)
+        assert code == 1 and "refused the login" in err and "OAuth2" in err
+    finally:
+        controller.stop()
