@@ -383,6 +383,8 @@ def _cmd_sync(service: TicketService, args: argparse.Namespace) -> int:
     from agent_tui.services.sync import sync
 
     report = sync(service)
+    for origin, reason in report.errors:
+        print(f"agent-tui: {origin}: {reason}.", file=sys.stderr)
     print(dumps(report.to_json()) if args.json else report.summary())
     return 0
 

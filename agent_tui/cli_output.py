@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 from rich.cells import cell_len
 
 from agent_tui.domain.metrics import Report
+from agent_tui.domain.presence import Presence, describe, on_ticket
 from agent_tui.domain.queue import QueueRow
 from agent_tui.domain.sla import Clock, format_remaining
 from agent_tui.domain.text import fit_cells, format_age, safe_block, safe_line
-from agent_tui.domain.presence import Presence, describe, on_ticket
 from agent_tui.errors import AgentTuiError
 from agent_tui.services.serialize import dumps, message_json, ticket_json
 from agent_tui.services.tickets import TicketDetail, TicketService

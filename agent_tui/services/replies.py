@@ -20,7 +20,13 @@ from agent_tui.config.settings import DEMO_ACCOUNT, Settings
 from agent_tui.domain.models import Address, Author, Draft, Message, Status
 from agent_tui.domain.text import strip_controls
 from agent_tui.domain.threading import with_token
-from agent_tui.errors import CollisionError, ConfigError, DeliveryUncertain, SourceError, UsageError
+from agent_tui.errors import (
+    CollisionError,
+    ConfigError,
+    DeliveryUncertain,
+    SourceError,
+    UsageError,
+)
 from agent_tui.resources import shipped_dir
 from agent_tui.services.templates import ReplyTemplate, TemplateLibrary, variables
 from agent_tui.services.tickets import TicketDetail, TicketService

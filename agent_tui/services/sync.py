@@ -8,7 +8,7 @@ from agent_tui.domain.models import Status
 from agent_tui.errors import UsageError
 from agent_tui.services.ingest import Ingestor, IngestReport
 from agent_tui.services.tickets import TEAM_ACTOR, TicketService
-from agent_tui.sources.imap_state import Pending, SharedState
+from agent_tui.sources.imap_state import Observed, Pending, SharedState
 from agent_tui.sources.pipe import Item
 
 
@@ -30,26 +30,29 @@ def _sync(service: TicketService, source, on_batch: Callable[[IngestReport], Non
             setattr(total, name, getattr(total, name) + getattr(report, name))
         total.errors.extend(report.errors)
 
-    def shared_states(observed: list[tuple[str, SharedState]]) -> None:
-        """Ticket state teammates set through the mailbox; logged now, by "shared inbox". A field changed
-        here and not yet shared is left alone: this machine's change goes out next and wins."""
+    def shared_states(observed: list[Observed]) -> None:
+        """Ticket state teammates set through the mailbox; logged now, by "shared inbox". Of a ticket's
+        messages, the one changed last (highest MODSEQ) speaks for it, so every machine picks the same. A
+        field changed here and not yet shared is left alone: this machine's change goes out next and wins."""
         store = service.store
-        pending = source.pending(store)  # type: ignore[attr-defined]
-        by_ticket = {}
-        for source_ref, shared in observed:
-            ticket_id = store.ticket_for_source_ref(source_ref)
-            if ticket_id is not None:
-                by_ticket[ticket_id] = shared
+        latest: dict[int, Observed] = {}
+        for seen in observed:
+            ticket_id = store.ticket_for_source_ref(seen.source_ref)
+            if ticket_id is not None and (ticket_id not in latest or seen.modseq >= latest[ticket_id].modseq):
+                latest[ticket_id] = seen
         with store.transaction():
-            for ticket_id, shared in by_ticket.items():
-                mine = pending.get(ticket_id, Pending())
+            pending = source.pending(store)  # type: ignore[attr-defined]  # read inside: a mark can't slip in between
+            for ticket_id, seen in latest.items():
                 status_before = store.ticket_status(ticket_id)
-                if _apply(service, ticket_id, shared, mine):
+                if _apply(service, ticket_id, seen.state, pending.get(ticket_id, Pending())):
                     service.refresh_sla(ticket_id)
                     total.team_changes += 1
                     total.status_changes += store.ticket_status(ticket_id) is not status_before
 
+    problems = getattr(source, "share_problems", [])
+    problems.clear()
     source.sync(service.store, service.now(), file_items, shared_states)  # type: ignore[attr-defined]
+    total.errors.extend(problems)
     return total
 
 

@@ -10,8 +10,8 @@ import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import cached_property
 
 from agent_tui.domain.metrics import Report
 from agent_tui.domain.metrics import compute as compute_report
@@ -40,7 +40,6 @@ from agent_tui.domain.sla import (
 from agent_tui.errors import CollisionError
 from agent_tui.sources.base import PresenceChannel, Source
 from agent_tui.store import Store, from_epoch
-
 
 TEAM_ACTOR = "shared inbox"  # who the event log names for changes a teammate made on another machine
 

@@ -25,7 +25,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
 from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientError, LoginError
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
 from agent_tui.domain.models import Agent, Message
 from agent_tui.errors import DeliveryUncertain, SourceError, UsageError
@@ -33,9 +33,13 @@ from agent_tui.services import credentials
 from agent_tui.sources.base import Source
 from agent_tui.sources.imap_presence import ImapPresence
 from agent_tui.sources.imap_state import (
+    ASSIGNEE_PREFIX,
+    TAG_PREFIX,
+    Observed,
     Pending,
     SharedState,
     agent_key,
+    check_fits,
     state_from_flags,
     write_state,
 )
@@ -50,6 +54,16 @@ PRESETS = {
     "outlook": ("outlook.office365.com:993", "smtp.office365.com:587", "starttls"),
 }
 TICKET_ID_BASE = 1000
+
+
+def _modseq(data: dict) -> int:
+    value = data.get(b"MODSEQ")
+    return int(value[0]) if value else 0
+
+
+def _refusal(error: IMAPClientError) -> bool:
+    """The server answered NO or BAD to a command (as opposed to the connection failing)."""
+    return not isinstance(error, IMAPClientAbortError)
 
 
 def host_port(text: str, default_port: int) -> tuple[str, int]:
@@ -94,6 +108,7 @@ class ImapSource(Source):
     def __init__(self, settings: ImapSettings) -> None:
         self.settings = settings
         self.address = settings.address
+        self.share_problems: list[tuple[str, str]] = []  # (what, why): changes the server refused, for the report
 
     def prepare(self, store: Store, now: datetime, me: Agent) -> list[int]:
         return []  # opening never waits on the network: `sync` (or the TUI's sync worker) fetches mail
@@ -145,7 +160,7 @@ class ImapSource(Source):
         store: Store,
         now: datetime,
         file_items: Callable[[Iterator[Item]], None],
-        shared_states: Callable[[list[tuple[str, SharedState]]], None],
+        shared_states: Callable[[list[Observed]], None],
     ) -> None:
         """Hand every new message of every folder to ``file_items``, then the ticket states other agents set
         (``shared_states``: source ref and status). A folder's position is saved only after its messages
@@ -159,7 +174,7 @@ class ImapSource(Source):
         store: Store,
         now: datetime,
         file_items: Callable[[Iterator[Item]], None],
-        shared_states: Callable[[list[tuple[str, SharedState]]], None],
+        shared_states: Callable[[list[Observed]], None],
     ) -> None:
         try:
             self._push_pending(client, store)
@@ -177,14 +192,14 @@ class ImapSource(Source):
                     uids = [u for u in client.search(["UID", f"{state['uidnext']}:*"]) if u >= state["uidnext"]]
                 else:
                     uids = client.search(["ALL"])  # first sync, or the server renumbered the folder
-                observed: list[tuple[str, SharedState]] = []
+                observed: list[Observed] = []
                 file_items(self._messages(client, folder, validity, sorted(uids), now, observed))
                 if folder == "INBOX" and same and state.get("modseq") and modseq > state["modseq"]:
                     changed = sorted(set(client.search(["MODSEQ", str(state["modseq"] + 1)])) - set(uids))
-                    for uid, data in client.fetch(changed, ["FLAGS"]).items() if changed else ():
+                    for uid, data in client.fetch(changed, ["FLAGS", "MODSEQ"]).items() if changed else ():
                         shared = state_from_flags(data.get(b"FLAGS", ()))
                         if shared is not None:
-                            observed.append((f"INBOX/{validity}/{uid}", shared))
+                            observed.append(Observed(f"INBOX/{validity}/{uid}", shared, _modseq(data)))
                 shared_states(observed)
                 next_uid = max([uidnext, *[u + 1 for u in uids]])
                 store.set_meta(f"imap.{folder}", json.dumps({"uidvalidity": validity, "uidnext": next_uid, "modseq": modseq}))
@@ -193,10 +208,11 @@ class ImapSource(Source):
 
     def _messages(
         self, client: IMAPClient, folder: str, validity: int, uids: list[int], now: datetime,
-        observed: list[tuple[str, SharedState]],
+        observed: list[Observed],
     ) -> Iterator[Item]:
+        parts = ["BODY.PEEK[]", "FLAGS", "MODSEQ"] if b"CONDSTORE" in client.capabilities() else ["BODY.PEEK[]", "FLAGS"]
         for start in range(0, len(uids), BATCH):
-            for uid, data in sorted(client.fetch(uids[start : start + BATCH], ["BODY.PEEK[]", "FLAGS"]).items()):
+            for uid, data in sorted(client.fetch(uids[start : start + BATCH], parts).items()):
                 raw = data.get(b"BODY[]")
                 origin = f"{folder} UID {uid}"
                 if not raw:
@@ -209,7 +225,7 @@ class ImapSource(Source):
                         item.ticket_id_hint = TICKET_ID_BASE + uid
                         shared = state_from_flags(data.get(b"FLAGS", ()))
                         if shared is not None:
-                            observed.append((item.source_ref, shared))
+                            observed.append(Observed(item.source_ref, shared, _modseq(data)))
                 yield item
 
     # -- shared ticket state -------------------------------------------------------------------
@@ -222,14 +238,20 @@ class ImapSource(Source):
         self, store: Store, ticket_id: int, *, status: bool = False, assignee: bool = False,
         tag: tuple[str, bool] | None = None,
     ) -> None:
-        """Remember that a field of this ticket changed here and must reach the mailbox."""
+        """Remember that a field of this ticket changed here and must reach the mailbox. Raises UsageError
+        (inside the caller's transaction, so the change is undone) for a tag or agent no keyword can hold."""
         with store.transaction():
+            if tag is not None and tag[1]:
+                check_fits(TAG_PREFIX, tag[0], "tag")
+            if assignee and (holder := store.ticket(ticket_id).assignee) is not None:
+                check_fits(ASSIGNEE_PREFIX, agent_key(holder), "agent address")
             pending = self.pending(store)
             entry = pending.setdefault(ticket_id, Pending())
             entry.status |= status
             entry.assignee |= assignee
             if tag is not None:
                 entry.tags[tag[0]] = tag[1]
+            entry.generation += 1
             self._save_pending(store, pending)
 
     def _save_pending(self, store: Store, pending: dict[int, Pending]) -> None:
@@ -257,13 +279,21 @@ class ImapSource(Source):
         return SharedState(ticket.status, agent_key(ticket.assignee) if ticket.assignee else None, frozenset(ticket.tags))
 
     def _push_pending(self, client: IMAPClient, store: Store) -> None:
+        """Share what changed here. A ticket the server refuses is dropped with a problem noted
+        (``share_problems``), so one bad ticket never stops the sync."""
         pushed = self.pending(store)
         for ticket_id, entry in pushed.items():
-            uids = self._inbox_uids(client, store, ticket_id)
-            if uids:
-                write_state(client, uids, entry, self._local_state(store, ticket_id))
-        with store.transaction():  # only what was pushed: a change marked meanwhile stays pending
-            left = {k: v for k, v in self.pending(store).items() if pushed.get(k) != v}
+            try:
+                uids = self._inbox_uids(client, store, ticket_id)
+                if uids:
+                    write_state(client, uids, entry, self._local_state(store, ticket_id))
+            except (IMAPClientError, UsageError, SourceError) as error:
+                if isinstance(error, IMAPClientError) and not _refusal(error):
+                    raise  # the connection, not this ticket: the sync fails and retries it all
+                self.share_problems.append((f"ticket {ticket_id}", f"its state could not be shared ({error})"))
+        with store.transaction():  # only what was pushed: a change marked meanwhile (a newer generation) stays
+            left = {k: v for k, v in self.pending(store).items()
+                    if k not in pushed or v.generation != pushed[k].generation}
             self._save_pending(store, left)
 
     def claim(self, store: Store, ticket_id: int, me: Agent) -> str | None:
@@ -276,7 +306,8 @@ class ImapSource(Source):
             with self._session() as client:
                 uids = self._inbox_uids(client, store, ticket_id)
                 if not uids:
-                    return None  # a ticket only in Sent: nothing in the mailbox can hold the claim
+                    raise SourceError("it has no message in the shared INBOX to hold a claim; assign it with "
+                                      f"agent-tui set {ticket_id} --assign me")
                 return write_state(client, uids, Pending(), self._local_state(store, ticket_id), claim_for=agent_key(me))
         except SourceError as error:
             raise SourceError(f"Ticket {ticket_id} was not taken: {error}") from None

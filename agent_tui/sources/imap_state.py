@@ -11,25 +11,30 @@ follow-up nobody has touched yet, a message another mail client flagged) says no
 holds 6 + agents + tags keywords at most. ``\\Seen`` and ``\\Recent`` are never read: some servers keep
 them per user.
 
-Keywords are ASCII atoms and IMAP compares them without case, so an agent is named by their lowercase
-address, and any other character is written ``=XX`` (its UTF-8 bytes).
+Keywords are ASCII atoms, IMAP compares them without case, and Dovecot caps their length at 50: so an
+agent is named by their lowercase address, and a run of any other characters is written ``&`` + the
+base32 of its UTF-8 bytes + ``-`` (``退款`` is ``&5gaibzvmxy-``). A tag or address too long to fit is
+refused when it is set, not when it is shared.
 
 Writes are compare-and-set: each message's flags are replaced with ``UID STORE uid (UNCHANGEDSINCE
 modseq)``, where modseq is what was read just before. A server answers ``[MODIFIED uid]`` when another
 client changed the message in between; the state is then read again and merged again. A claim ("take")
-is the same write with a condition on what was read: nobody else holds the ticket.
+is the same write with a condition on what was read: nobody else holds the ticket. Servers without
+CONDSTORE (Outlook) get plain writes, last writer wins, and no claims.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from imapclient import IMAPClient
 
 from agent_tui.domain.models import Agent, Status
-from agent_tui.errors import SourceError
+from agent_tui.errors import SourceError, UsageError
 
 STATUS_KEYWORDS = {
     Status.NEW: "$TuiNew",
@@ -42,17 +47,35 @@ STATUS_KEYWORDS = {
 _STATUS_BY_KEYWORD = {keyword.lower(): status for status, keyword in STATUS_KEYWORDS.items()}
 ASSIGNEE_PREFIX = "$TuiAsg."
 TAG_PREFIX = "$TuiTag."
-_PLAIN = re.compile(r"[a-z0-9.@_+-]")
+_OTHER_RUN = re.compile(r"[^a-z0-9.@_+-]+")
+_ENCODED_RUN = re.compile(r"&([a-z2-7]*)-", re.IGNORECASE)
+MAX_KEYWORD = 50  # Dovecot's mail_max_keyword_length; the strictest cap met so far
 _MAX_ATTEMPTS = 5
 
 
 def encode(text: str) -> str:
-    return "".join(c if _PLAIN.fullmatch(c) else "".join(f"={b:02X}" for b in c.encode()) for c in text)
+    return _OTHER_RUN.sub(lambda m: "&" + base64.b32encode(m[0].encode()).decode().rstrip("=").lower() + "-", text)
 
 
 def decode(text: str) -> str:
-    return re.sub(rb"=([0-9A-Fa-f]{2})", lambda m: bytes([int(m[1], 16)]), text.encode("ascii", "replace")).decode(
-        "utf-8", "replace")
+    def run(match: re.Match) -> str:
+        data = match[1].upper()
+        try:
+            return base64.b32decode(data + "=" * (-len(data) % 8)).decode("utf-8", "replace")
+        except ValueError:
+            return match[0]
+
+    return _ENCODED_RUN.sub(run, text)
+
+
+def check_fits(prefix: str, value: str, what: str) -> str:
+    """The keyword for a tag or an agent; UsageError when the mailbox could not hold it."""
+    keyword = prefix + encode(value)
+    if len(keyword) > MAX_KEYWORD:
+        room = MAX_KEYWORD - len(prefix)
+        raise UsageError(f"The {what} {value!r} is too long to share through the mailbox: keep it under {room} "
+                         "letters (fewer for Chinese, about a third as many).")
+    return keyword
 
 
 def agent_key(agent: Agent) -> str:
@@ -75,10 +98,18 @@ class SharedState:
     tags: frozenset[str] = frozenset()
 
     def keywords(self) -> set[str]:
-        words = {STATUS_KEYWORDS[self.status]} | {TAG_PREFIX + encode(tag) for tag in self.tags}
+        words = {STATUS_KEYWORDS[self.status]} | {check_fits(TAG_PREFIX, tag, "tag") for tag in self.tags}
         if self.assignee:
-            words.add(ASSIGNEE_PREFIX + encode(self.assignee))
+            words.add(check_fits(ASSIGNEE_PREFIX, self.assignee, "agent address"))
         return words
+
+
+class Observed(NamedTuple):
+    """A message's flags, seen in a sync: the ticket state they carry, and when they were last changed."""
+
+    source_ref: str
+    state: SharedState
+    modseq: int
 
 
 def state_from_flags(flags: tuple) -> SharedState | None:
@@ -102,13 +133,15 @@ class Pending:
     status: bool = False
     assignee: bool = False
     tags: dict[str, bool] = field(default_factory=dict)
+    generation: int = 0  # counts marks: a push clears the entry only if no mark came while it ran
 
     @classmethod
     def from_json(cls, data: Mapping) -> Pending:
-        return cls(bool(data.get("status")), bool(data.get("assignee")), dict(data.get("tags", {})))
+        return cls(bool(data.get("status")), bool(data.get("assignee")), dict(data.get("tags", {})),
+                   int(data.get("generation", 0)))
 
     def to_json(self) -> dict:
-        return {"status": self.status, "assignee": self.assignee, "tags": self.tags}
+        return {"status": self.status, "assignee": self.assignee, "tags": self.tags, "generation": self.generation}
 
     def merge_into(self, remote: SharedState | None, local: SharedState) -> SharedState:
         """The state to write: the mailbox's, with this machine's pending changes on top (field by field,
@@ -133,9 +166,15 @@ def write_state(
     nobody else holds the ticket; otherwise nothing is written and the holder's key is returned.
     """
     uids = sorted(uids)
+    conditional = b"CONDSTORE" in client.capabilities()
+    if claim_for is not None and not conditional:
+        raise SourceError("this mail server has no CONDSTORE, so two agents could take the same ticket; "
+                          "assign it with agent-tui set ID --assign me instead")
     for _ in range(_MAX_ATTEMPTS):
-        fetched = client.fetch(uids, ["FLAGS", "MODSEQ"])
+        fetched = client.fetch(uids, ["FLAGS", "MODSEQ"] if conditional else ["FLAGS"])
         if not fetched:
+            if claim_for is not None:
+                raise SourceError("its messages are no longer in the shared INBOX, so no claim can be held there")
             return None  # expunged meanwhile: nothing left to carry the state
         root = fetched.get(uids[0]) or next(iter(fetched.values()))
         remote = state_from_flags(root.get(b"FLAGS", ()))
@@ -151,7 +190,9 @@ def write_state(
             new = {f for f in flags if not is_ours(f)} | wanted
             if {f.lower() for f in new} == {f.lower() for f in flags}:
                 continue
-            if not _store_unchanged_since(client, uid, data[b"MODSEQ"][0], sorted(new)):
+            if not conditional:
+                client.set_flags([uid], sorted(new))  # last writer wins: the server can't compare
+            elif not _store_unchanged_since(client, uid, data[b"MODSEQ"][0], sorted(new)):
                 changed_meanwhile.append(uid)
         if not changed_meanwhile:
             return None

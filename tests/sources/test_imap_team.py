@@ -55,7 +55,7 @@ def test_assignee_and_tags_reach_the_other_agent(tmp_path, dovecot, inbox, monke
     as_agent(monkeypatch, DANA)
     code, _, err = run(dana, "set", ticket, "--assign", "me", "--tag", "refund", "--tag", "退款", capsys=capsys)
     assert code == 0, err
-    assert {b"$TuiAsg.dana@shop.example", b"$TuiTag.refund", b"$TuiTag.=E9=80=80=E6=AC=BE", b"$TuiNew"} <= flags(inbox, uid)
+    assert {b"$TuiAsg.dana@shop.example", b"$TuiTag.refund", b"$TuiTag.&5gaibzvmxy-", b"$TuiNew"} <= flags(inbox, uid)
 
     as_agent(monkeypatch, SAM)
     code, out, _ = run(sam, "sync", "--json", capsys=capsys)
