@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from agent_tui.domain.models import Agent
+from agent_tui.domain.text import safe_line
 
 DEFAULT_LEASE = timedelta(seconds=45)  # renewed every lease/3: a dead client is gone within a minute
 
@@ -46,17 +47,19 @@ def on_ticket(entries: Iterable[Presence], ticket_id: int, *, excluding_client: 
 
 
 def describe(presence: Presence, now: datetime) -> str:
-    """``Dana Li is replying, 40 s``."""
+    """``Dana Li is replying, 40 s`` (the name made safe to print)."""
     seconds = max(0, int((now - presence.since).total_seconds()))
     spent = f"{seconds} s" if seconds < 60 else f"{seconds // 60} min" if seconds < 3600 else f"{seconds // 3600} h"
-    return f"{presence.agent.name} is {presence.activity.value}, {spent}"
+    return f"{safe_line(presence.agent.name)} is {presence.activity.value}, {spent}"
 
 
 def marker(entries: list[Presence]) -> str:
-    """The queue's short form: ``✎ Dana`` (replying) or ``◉ Dana`` (viewing), +N for more agents."""
+    """The queue's short form: ``✎ Dana`` (replying) or ``◉ Dana`` (viewing), +N for more agents. Names
+    come from the mailbox, so they are made safe to print here."""
     if not entries:
         return ""
     first = entries[0]
     symbol = "✎" if first.activity is Activity.REPLYING else "◉"
     more = f" +{len(entries) - 1}" if len(entries) > 1 else ""
-    return f"{symbol} {first.agent.name.split()[0]}{more}"
+    name = safe_line(first.agent.name).split() or ["?"]
+    return f"{symbol} {name[0]}{more}"

@@ -60,7 +60,7 @@ def keep_presence(
         try:
             channel.run(stop, heard)
             return  # stopped, or a channel with nothing more to say
-        except AgentTuiError:
+        except Exception:  # noqa: BLE001  # the connection, or a note no one foresaw: never the end of presence
             on_update([])
             stop.wait(delay)
             delay = min(delay * 2, MAX_BACKOFF)

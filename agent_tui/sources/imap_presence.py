@@ -29,7 +29,9 @@ from agent_tui.domain.presence import DEFAULT_LEASE, Activity, Presence
 from agent_tui.errors import SourceError, UsageError
 
 FOLDER = "agent-tui-presence"
+CLIENT_HEADER = "X-Agent-Tui-Client"  # finds a client's own notes on servers that don't say a new message's UID
 _NOTE_LIMIT = 4096  # bytes; anything bigger is not ours
+_LEASE_RANGE = (2.0, 600.0)  # seconds a note may ask for; anything else is not ours
 _POLL = 0.5  # seconds between looks at IDLE, the stop flag and our own changes
 
 
@@ -85,17 +87,18 @@ class ImapPresence:
             raise SourceError(f"The presence folder on {self.source.settings.imap_host} could not be used ({error}).") from None
 
     def read_once(self) -> list[Presence]:
-        """Everyone's live presence, read once (for the CLI)."""
+        """Everyone's live presence, read once (for the CLI). A short note of this client's ("on no ticket")
+        sets the server's clock for the lease arithmetic and names this agent to the team; it is withdrawn."""
         try:
             with self.source._session(timeout=5) as client:  # a script must not hang on a dead network
                 client.normalise_times = False
-                if not client.folder_exists(FOLDER):
-                    return []
-                client.select_folder(FOLDER, readonly=True)
+                self._open(client)
+                self._publish(client)
                 notes = self._read(client)
+                self._delete(client, self._mine)
         except (OSError, IMAPClientError) as error:
             raise SourceError(f"Who is on which ticket could not be read ({error}).") from None
-        shared_now = max([_now(), *(p.renewed_at for p in notes)])  # no note of ours to set the clock by
+        shared_now = _now() + self._offset
         return [p for p in notes if p.live_at(shared_now)]
 
     def _open(self, client: IMAPClient) -> None:
@@ -140,7 +143,8 @@ class ImapPresence:
         agent = f"{self.me.name} <{self.me.email}>" if self.me.email else self.me.name
         note = EmailMessage()
         note["From"] = "agent-tui <presence@agent-tui.invalid>"
-        note["Subject"] = f"agent-tui presence: {self.me.name}"
+        note["Subject"] = "agent-tui presence"
+        note[CLIENT_HEADER] = self.client_id
         note.set_content(json.dumps({
             "agent": agent, "client": self.client_id, "ticket": ticket_id,
             "activity": activity.value if activity else None, "since": since.isoformat(),
@@ -149,11 +153,14 @@ class ImapPresence:
         sent_at = _now()
         response = client.append(FOLDER, note.as_bytes(), flags=[b"\\Seen"])
         uid = _appended_uid(response)
-        if uid is not None:
+        mine = [uid] if uid is not None else client.search(["HEADER", CLIENT_HEADER, self.client_id])
+        if mine:
+            uid = max(mine)
             stamped = client.fetch([uid], ["INTERNALDATE"]).get(uid, {}).get(b"INTERNALDATE")
             if isinstance(stamped, datetime) and stamped.tzinfo is not None:
                 self._offset = stamped - sent_at
-        old, self._mine = self._mine, [uid] if uid is not None else []
+        old = sorted(set(self._mine) | set(mine) - {uid})
+        self._mine = [uid] if uid is not None else []
         self._delete(client, old)
 
     def _read(self, client: IMAPClient) -> list[Presence]:
@@ -164,8 +171,11 @@ class ImapPresence:
         for uid, data in sorted(fetched.items()):
             note = _parse(data) if data.get(b"RFC822.SIZE", 0) <= _NOTE_LIMIT else None
             stamped = data.get(b"INTERNALDATE")
-            if isinstance(stamped, datetime) and shared_now - stamped > 10 * self.lease and uid not in self._mine:
-                stale.append(uid)  # a client that died long ago
+            lease = max(self.lease, note[2].lease if note and note[2] else self.lease)
+            dead = isinstance(stamped, datetime) and stamped.tzinfo is not None and (
+                shared_now - stamped > 10 * lease or stamped - shared_now > lease)  # long dead, or dated ahead
+            if (dead or not isinstance(stamped, datetime)) and uid not in self._mine:
+                stale.append(uid)
                 continue
             if note is not None:
                 client_id, agent, presence = note
@@ -205,7 +215,11 @@ def _parse(data: dict) -> tuple[str, Agent, Presence | None] | None:
         stamped, since = data[b"INTERNALDATE"], datetime.fromisoformat(str(note["since"]))
         if since.tzinfo is None or not isinstance(stamped, datetime) or stamped.tzinfo is None:
             return None
-        lease = timedelta(seconds=float(note.get("lease", DEFAULT_LEASE.total_seconds())))
-        return client_id, agent, Presence(agent, int(note["ticket"]), Activity(note["activity"]), since, client_id, stamped, lease)
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError, UsageError):
+        seconds = float(note.get("lease", DEFAULT_LEASE.total_seconds()))
+        ticket_id = int(note["ticket"])
+        if not _LEASE_RANGE[0] <= seconds <= _LEASE_RANGE[1] or not 0 < ticket_id < 2**53 or len(client_id) > 64:
+            return None
+        presence = Presence(agent, ticket_id, Activity(note["activity"]), since, client_id, stamped, timedelta(seconds=seconds))
+        return client_id, agent, presence
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, UsageError, ArithmeticError):
         return None

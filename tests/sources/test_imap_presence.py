@@ -143,3 +143,40 @@ async def test_dana_replies_while_sam_writes_and_sams_send_waits_for_his_review(
         await pilot.press("ctrl+s")  # reviewed: send as it is
         assert await wait_for(pilot, lambda: isinstance(app.screen, TicketScreen))
         assert len(smtp.received) == 2
+
+
+def test_hostile_or_stale_notes_in_the_presence_folder_are_ignored_and_cleared(tmp_path, dovecot, inbox, capsys):
+    from datetime import UTC, datetime, timedelta
+    from email.message import EmailMessage
+
+    home = tmp_path / "sam"
+    add_account(home, dovecot, 25, capsys)
+    uid = inbox.append("INBOX", mail("Hello").as_bytes())
+    run(home, "sync", capsys=capsys)
+    ticket = 1000 + uid
+    inbox.client.create_folder("agent-tui-presence")
+    now = datetime.now(UTC)
+
+    def note(agent, client, lease=45, when=None, ticket_id=ticket):
+        message = EmailMessage()
+        message["Subject"] = "agent-tui presence"
+        message.set_content(json.dumps({"agent": agent, "client": client, "ticket": ticket_id, "activity": "viewing",
+                                        "since": now.isoformat(), "lease": lease}, indent=1), cte="7bit")
+        return inbox.append("agent-tui-presence", message.as_bytes()) if when is None else \
+            inbox.client.append("agent-tui-presence", message.as_bytes(), msg_time=when)
+
+    note("Dana Li <dana@shop.example>", "dana")
+    note("\x1b]52;c;ZXZpbA==\x07Mallory <m@evil.example>", "mallory")
+    note("Huge Lease <h@evil.example>", "huge", lease=1e20)
+    note("Huge Ticket <t@evil.example>", "bigticket", ticket_id=10**30)
+    note("Long Gone <g@evil.example>", "gone", when=now - timedelta(days=2))  # a client that died long ago
+    code, out, err = run(home, "show", str(ticket), "--json", capsys=capsys)
+    assert code == 0, err
+    assert "\x1b" not in out and "\x07" not in out  # JSON escapes what a hostile name carries
+    agents = sorted(p["agent"].rsplit(" <", 1)[1] for p in json.loads(out)["presence"])
+    assert agents == ["dana@shop.example>", "m@evil.example>"]  # well-formed, live notes only
+    code, out, _ = run(home, "show", str(ticket), capsys=capsys)
+    assert "\x1b" not in out and "is viewing" in out
+    inbox.client.select_folder("agent-tui-presence")
+    left = [data[b"BODY[]"] for data in inbox.client.fetch(inbox.client.search(["ALL"]), ["BODY.PEEK[]"]).values()]
+    assert not any(b"Long Gone" in body for body in left)  # ten leases old: deleted by whoever saw it

@@ -166,3 +166,76 @@ def test_two_processes_taking_at_once_exactly_one_wins(tmp_path, dovecot, inbox,
         assert "already assigned to" in loser_err
         holders = [f for f in flags(inbox, uid) if f.startswith(b"$TuiAsg.")]
         assert len(holders) == 1
+
+
+def test_a_tag_too_long_for_the_mailbox_is_refused_when_set(tmp_path, dovecot, inbox, monkeypatch, capsys):
+    dana, _, uid = two_agents(tmp_path, dovecot, inbox, capsys)
+    ticket = str(1000 + uid)
+    as_agent(monkeypatch, DANA)
+    code, _, err = run(dana, "set", ticket, "--tag", "退款申请中请尽快处理谢谢", capsys=capsys)  # over Dovecot's 50
+    assert code == 2 and "too long to share" in err
+    assert show(dana, ticket, capsys)["tags"] == []  # nothing half-done
+    assert run(dana, "set", ticket, "--tag", "退款申请中", capsys=capsys)[0] == 0  # a short Chinese tag fits
+    assert run(dana, "sync", capsys=capsys)[0] == 0
+
+
+def test_a_change_made_while_a_push_runs_is_kept(tmp_path, dovecot, inbox, monkeypatch, capsys):
+    """Pending is pushed; during the push the agent sets solved: that second change must still go out."""
+    from agent_tui.config.paths import AppPaths
+    from agent_tui.config.settings import load_settings
+    from agent_tui.services.accounts import open_account
+    from agent_tui.sources import imap
+
+    dana, _, uid = two_agents(tmp_path, dovecot, inbox, capsys)
+    as_agent(monkeypatch, DANA)
+    paths = AppPaths.resolve(dana)
+    service = open_account(paths, load_settings(paths), None, None)
+    ticket = 1000 + uid
+    service.set_status(ticket, Status.PENDING)
+    real_write = imap.write_state
+
+    def write_then_change(*args, **kwargs):
+        result = real_write(*args, **kwargs)
+        service.set_status(ticket, Status.SOLVED)  # the agent, meanwhile, in the UI
+        return result
+
+    monkeypatch.setattr(imap, "write_state", write_then_change)
+    service.share()
+    monkeypatch.setattr(imap, "write_state", real_write)
+    assert ticket in service.source.pending(service.store)  # the second change is still to be shared
+    service.share()
+    assert b"$TuiSolved" in flags(inbox, uid) and not service.source.pending(service.store)
+    service.close()
+
+
+def test_the_message_changed_last_speaks_for_its_ticket_on_every_machine(tmp_path, dovecot, inbox, monkeypatch, capsys):
+    from tests.sources.test_imap import mail as make_mail
+
+    dana, sam, uid = two_agents(tmp_path, dovecot, inbox, capsys)
+    ticket = str(1000 + uid)
+    first = inbox.messages("INBOX")[0]
+    message_id = first.split(b"Message-ID: ")[1].split(b"\r\n")[0].split(b"\n")[0].decode()
+    inbox.append("INBOX", make_mail("Re: Shared", minutes=10, in_reply_to=message_id).as_bytes())
+    as_agent(monkeypatch, DANA)
+    run(dana, "sync", capsys=capsys)  # Dana has the follow-up; Sam has not synced it
+    run(dana, "set", ticket, "--status", "solved", capsys=capsys)  # written on both messages
+    as_agent(monkeypatch, SAM)
+    run(sam, "set", ticket, "--status", "pending", capsys=capsys)  # written on the first only, later
+    carol = tmp_path / "carol"
+    add_account(carol, dovecot, capsys)
+    for agent_home in (dana, sam, carol):
+        assert run(agent_home, "sync", capsys=capsys)[0] == 0
+    assert [show(h, ticket, capsys)["status"] for h in (dana, sam, carol)] == ["pending"] * 3
+
+
+def test_a_ticket_with_nothing_in_the_inbox_cannot_be_taken(tmp_path, dovecot, inbox, monkeypatch, capsys):
+    from tests.sources.test_imap import mail as make_mail
+
+    dana = tmp_path / "dana"
+    add_account(dana, dovecot, capsys)
+    inbox.append("Sent", make_mail("Your order shipped", sender="Dana <support@shop.example>", to="ann@example.com").as_bytes())
+    assert run(dana, "sync", capsys=capsys)[0] == 0
+    ticket = str(json.loads(run(dana, "list", "--json", capsys=capsys)[1])[0]["id"])
+    as_agent(monkeypatch, DANA)
+    code, _, err = run(dana, "take", ticket, capsys=capsys)
+    assert code == 1 and "no message in the shared INBOX" in err
