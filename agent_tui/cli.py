@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -337,16 +337,48 @@ def _cmd_ingest(service: TicketService, args: argparse.Namespace) -> int:
     from agent_tui.services.ingest import Ingestor
     from agent_tui.sources.pipe import read_inputs
 
-    if args.deliver and (service.source is None or not service.source.can_send):
+    if args.deliver and (service.source is None or not hasattr(service.source, "deliver_mail")):
         raise UsageError(f"Account {service.account!r} has no remote source to deliver to; drop --deliver.")
 
     def report_error(origin: str, reason: str) -> None:
         print(f"agent-tui: {origin}: {reason}.", file=sys.stderr)
 
     items = read_inputs(args.paths, args.format, sys.stdin.buffer, service.now())
+    if args.deliver:
+        return _deliver(service, items, args, report_error)
     report = Ingestor(service, service.team_addresses()).ingest(items, strict=args.strict, on_error=report_error)
     print(dumps(report.to_json()) if args.json else report.summary())
     return 2 if report.failed else 0
+
+
+def _deliver(service: TicketService, items, args: argparse.Namespace, report_error) -> int:
+    """``ingest --deliver``: put the mail into the shared inbox, then sync, so the tickets get the ids every
+    agent's machine gives them. JSON lines are refused: their tags, keys and status have no place in a mailbox."""
+    from agent_tui.services.sync import sync
+    from agent_tui.sources.pipe import Incoming, Unreadable
+
+    failed = 0
+
+    def mail() -> Iterator[tuple[bytes, datetime]]:
+        nonlocal failed
+        for item in items:
+            if isinstance(item, Incoming) and item.raw:
+                yield item.raw, item.message.date
+                continue
+            if not isinstance(item, Unreadable):
+                raise UsageError("--deliver takes mail (eml, mbox, maildir); JSON lines carry ticket fields a mailbox "
+                                 "cannot hold, so ingest them without --deliver.")
+            failed += 1
+            report_error(item.origin, item.reason)
+            if args.strict:
+                return
+
+    delivered = service.source.deliver_mail(mail())  # type: ignore[union-attr]
+    report = sync(service)
+    report.failed += failed
+    data = report.to_json() | {"delivered": delivered}
+    print(dumps(data) if args.json else f"delivered {delivered} to the shared inbox · " + report.summary())
+    return 2 if failed else 0
 
 
 def _imap_table(args: argparse.Namespace) -> dict[str, str | int | bool]:

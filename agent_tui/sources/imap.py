@@ -17,7 +17,7 @@ import smtplib
 import socket
 import ssl
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -340,6 +340,19 @@ class ImapSource(Source):
             raise SourceError(f"The connection to {self.settings.imap_host} broke while waiting for mail ({error}).") from None
 
     # -- sending -------------------------------------------------------------------------------
+
+    def deliver_mail(self, messages: Iterable[tuple[bytes, datetime]]) -> int:
+        """APPEND messages (raw, date) to the shared INBOX, for ``ingest --deliver``; returns how many."""
+        count = 0
+        try:
+            with self._session() as client:
+                for raw, date in messages:
+                    client.append("INBOX", raw, msg_time=date)
+                    count += 1
+        except (OSError, IMAPClientError) as error:
+            raise SourceError(f"Delivering to the shared inbox stopped after {count} messages ({error}); "
+                              "the rest were not delivered.") from None
+        return count
 
     def deliver_reply(
         self, message: Message, *, before_handover: Callable[[], None] = lambda: None, uncertain: bool = False,

@@ -283,3 +283,25 @@ def test_oauth2_token_command_logs_in_with_xoauth2_to_imap_and_smtp(home, doveco
         assert code == 1 and "refused the login" in err and "OAuth2" in err
     finally:
         controller.stop()
+
+
+def test_ingest_deliver_puts_mail_in_the_shared_inbox_with_the_teams_ticket_ids(home, tmp_path, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+    sam = tmp_path / "sam"
+    for agent_home in (home, sam):
+        add_account(agent_home, dovecot, 25, monkeypatch, capsys)
+    first = tmp_path / "first.eml"
+    first.write_bytes(mail("Imported from the old help desk", message_id="<imp1@example.com>").as_bytes())
+    reply = tmp_path / "reply.eml"
+    reply.write_bytes(mail("Re: Imported from the old help desk", minutes=5, in_reply_to="<imp1@example.com>").as_bytes())
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    code, out, err = run(home, "ingest", "--deliver", "--json", str(first), str(reply), capsys=capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    assert (report["delivered"], report["new_tickets"], report["new_messages"]) == (2, 1, 2)
+    assert len(inbox.messages("INBOX")) == 2
+    run(sam, "sync", capsys=capsys)
+    ids = [json.loads(run(h, "list", "--json", capsys=capsys)[1]) for h in (home, sam)]
+    assert [t["id"] for t in ids[0]] == [t["id"] for t in ids[1]] and ids[0][0]["message_count"] == 2
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b'{"from": "a@b.example", "subject": "x", "text": "y"}\n')))
+    code, _, err = run(home, "ingest", "--deliver", "-", capsys=capsys)
+    assert code == 2 and "JSON lines" in err
