@@ -8,7 +8,6 @@ import shlex
 import subprocess
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.text import Text
@@ -21,13 +20,14 @@ from textual.widgets import Footer, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from agent_tui.domain.models import Draft
-from agent_tui.domain.presence import Activity, describe
+from agent_tui.domain.presence import Activity
 from agent_tui.domain.text import safe_block, safe_line
 from agent_tui.errors import AgentTuiError, CollisionError
 from agent_tui.services.replies import Replies
 from agent_tui.services.templates import ReplyTemplate
 from agent_tui.services.tickets import TicketDetail
 from agent_tui.ui.bindings import bindings
+from agent_tui.ui.widgets.presence_line import PresenceLine
 
 AUTOSAVE_SECONDS = 0.5
 
@@ -67,7 +67,7 @@ class ComposeScreen(Screen[bool]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="compose-header")
-        yield Static(id="compose-presence")
+        yield PresenceLine(id="compose-presence")
         with Horizontal():
             with Vertical(id="picker"):
                 yield Input(placeholder="Search templates…", id="template-search")
@@ -88,12 +88,7 @@ class ComposeScreen(Screen[bool]):
 
     def presence_changed(self) -> None:
         """A teammate on the same ticket: say so while the agent writes, before the send-time guard has to."""
-        line = self.query_one("#compose-presence", Static)
-        others = self.app.others_on(self.ticket_id)
-        line.display = bool(others)
-        if others:
-            now = datetime.now(UTC)
-            line.update(Text("⚠ " + " · ".join(safe_line(describe(p, now)) for p in others)))
+        self.query_one(PresenceLine).show(self.app.others_on(self.ticket_id))
 
     @work(thread=True, exclusive=True, group="compose-load", exit_on_error=False)
     def _load(self) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from rich.text import Text
 from textual import on, work
@@ -17,7 +16,7 @@ from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from agent_tui.domain.models import Author, Priority, Status
-from agent_tui.domain.presence import Activity, describe
+from agent_tui.domain.presence import Activity
 from agent_tui.domain.queue import QueueQuery
 from agent_tui.domain.sla import ClockState
 from agent_tui.domain.text import safe_block, safe_line
@@ -25,6 +24,7 @@ from agent_tui.errors import AgentTuiError
 from agent_tui.services.tickets import TicketDetail, TicketService
 from agent_tui.ui.bindings import bindings
 from agent_tui.ui.modals import ChoiceModal, PromptModal
+from agent_tui.ui.widgets.presence_line import PresenceLine
 
 _CLOCK_STYLES = {
     ClockState.OK: "green",
@@ -62,7 +62,7 @@ class TicketScreen(Screen[int]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="ticket-header")
-        yield Static(id="ticket-presence")
+        yield PresenceLine(id="ticket-presence")
         with Horizontal():
             yield VerticalScroll(id="thread")
             with Vertical(id="customer"):
@@ -82,12 +82,7 @@ class TicketScreen(Screen[int]):
 
     def presence_changed(self) -> None:
         """Teammates on this ticket, in the header; hidden when there are none."""
-        line = self.query_one("#ticket-presence", Static)
-        others = self.app.others_on(self.ticket_id)
-        line.display = bool(others)
-        if others:
-            now = datetime.now(UTC)
-            line.update(Text("⚠ " + " · ".join(safe_line(describe(p, now)) for p in others)))
+        self.query_one(PresenceLine).show(self.app.others_on(self.ticket_id))
 
     def load(self, ticket_id: int, position: int | None = None) -> None:
         self._load_number += 1
