@@ -42,11 +42,12 @@ class DemoSource(Source):
         self._now: datetime | None = None
 
     def presence_channel(self, me: Agent, lease: timedelta) -> DemoPresence | None:
-        """Two teammates busy on the two most urgent unassigned tickets, so presence shows in the demo."""
+        """Two teammates busy on the two newest unassigned tickets, so presence shows in the demo."""
         if self._store is None or self._now is None:
             return None
-        query = QueueQuery(view=View.UNASSIGNED, sort=SortKey.SLA)
-        ids = self._store.queue_ids(query, me, self._now)[:2]
+        # The two newest unassigned tickets: by id, not by SLA, which moves while a new policy is applied.
+        query = QueueQuery(view=View.UNASSIGNED, sort=SortKey.ID)
+        ids = self._store.queue_ids(query, me, self._now)[-2:][::-1]
         now = datetime.now(UTC)  # presence is about the real moment, even under a frozen --now
         team = [Agent(a["name"], a["email"]) for a in data.AGENTS[:2]]
         entries = [
