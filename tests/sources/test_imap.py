@@ -6,6 +6,9 @@ from datetime import timedelta
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+import pytest
 
 from agent_tui.cli import main
 from tests.conftest import NOW, NOW_ISO
@@ -305,3 +308,33 @@ def test_ingest_deliver_puts_mail_in_the_shared_inbox_with_the_teams_ticket_ids(
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b'{"from": "a@b.example", "subject": "x", "text": "y"}\n')))
     code, _, err = run(home, "ingest", "--deliver", "-", capsys=capsys)
     assert code == 2 and "JSON lines" in err
+
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the project on this machine")
+def test_corpus_mail_threads_through_imap_exactly_as_piped(home, tmp_path, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+    """Real-world mail no one here wrote: synced from the shared inbox, it forms the same tickets as when piped in."""
+    files = [p for p in sorted(CORPUS.rglob("*.eml")) if p.stat().st_size > 0]
+    for path in files:
+        inbox.append("INBOX", path.read_bytes())
+    add_account(home, dovecot, 25, monkeypatch, capsys)
+    code, out, err = run(home, "sync", "--json", capsys=capsys)
+    assert code == 0 and "Traceback" not in err
+    assert json.loads(out)["read"] == len(files)
+    piped = tmp_path / "piped"
+    run(piped, "account", "add", "local", "--local", "--address", "support@shop.example", capsys=capsys)
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    assert run(piped, "ingest", "--format", "eml", *map(str, files), capsys=capsys)[0] == 0
+
+    def tickets(agent_home):
+        grouped = set()
+        for ticket in json.loads(run(agent_home, "list", "--json", capsys=capsys)[1]):
+            messages = json.loads(run(agent_home, "show", str(ticket["id"]), "--json", capsys=capsys)[1])["messages"]
+            grouped.add(frozenset((m["message_id"], m["subject"], m["date"]) for m in messages))
+        return grouped
+
+    synced = tickets(home)
+    assert len(synced) > 10 and any(len(t) > 1 for t in synced)  # threads were joined, not one ticket per mail
+    assert synced == tickets(piped)
