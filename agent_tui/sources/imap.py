@@ -13,11 +13,14 @@ Sent folder is searched for that Message-ID, so a retry after a crash never send
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import smtplib
 import socket
 import ssl
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -48,12 +51,19 @@ from agent_tui.store import Store
 
 FOLDERS = ("INBOX", "Sent")
 BATCH = 200
+PARALLEL_FROM = 2000  # messages in a folder's sync from which a helper process parses: below, starting it costs more
 PRESETS = {
     "gmail": ("imap.gmail.com:993", "smtp.gmail.com:465", "ssl"),
     "fastmail": ("imap.fastmail.com:993", "smtp.fastmail.com:465", "ssl"),
     "outlook": ("outlook.office365.com:993", "smtp.office365.com:587", "starttls"),
 }
 TICKET_ID_BASE = 1000
+
+
+def parse_batch(folder: str, raws: list[tuple[int, bytes | None]], now: datetime) -> list[Item]:
+    """Fetched messages as items (run in a helper process for big syncs, so it lives at module level)."""
+    return [mail_item(raw, f"{folder} UID {uid}", now) if raw else Unreadable(f"{folder} UID {uid}", "came back empty from the server")
+            for uid, raw in raws]
 
 
 def _modseq(data: dict) -> int:
@@ -210,23 +220,41 @@ class ImapSource(Source):
         self, client: IMAPClient, folder: str, validity: int, uids: list[int], now: datetime,
         observed: list[Observed],
     ) -> Iterator[Item]:
+        """The folder's messages as items to file. A big first sync parses mail in a helper process while
+        this one fetches the next batch and files the last: parsing is the larger part of the work."""
         parts = ["BODY.PEEK[]", "FLAGS", "MODSEQ"] if b"CONDSTORE" in client.capabilities() else ["BODY.PEEK[]", "FLAGS"]
-        for start in range(0, len(uids), BATCH):
-            for uid, data in sorted(client.fetch(uids[start : start + BATCH], parts).items()):
-                raw = data.get(b"BODY[]")
-                origin = f"{folder} UID {uid}"
-                if not raw:
-                    yield Unreadable(origin, "came back empty from the server")
-                    continue
-                item = mail_item(raw, origin, now)
+        batches = (uids[start : start + BATCH] for start in range(0, len(uids), BATCH))
+
+        def fetched(batch: list[int]) -> tuple[list[tuple[int, bytes | None]], dict[int, dict]]:
+            data = client.fetch(batch, parts)
+            return [(uid, data[uid].get(b"BODY[]")) for uid in sorted(data)], data
+
+        def filed(items: list[Item], data: dict[int, dict]) -> Iterator[Item]:
+            for (uid, meta), item in zip(sorted(data.items()), items):
                 if isinstance(item, Incoming):
                     item.source_ref = f"{folder}/{validity}/{uid}"
                     if folder == "INBOX":
                         item.ticket_id_hint = TICKET_ID_BASE + uid
-                        shared = state_from_flags(data.get(b"FLAGS", ()))
+                        shared = state_from_flags(meta.get(b"FLAGS", ()))
                         if shared is not None:
-                            observed.append(Observed(item.source_ref, shared, _modseq(data)))
+                            observed.append(Observed(item.source_ref, shared, _modseq(meta)))
                 yield item
+
+        if len(uids) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+            for batch in batches:
+                raws, data = fetched(batch)
+                yield from filed(parse_batch(folder, raws, now), data)
+            return
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver")) as pool:
+            waiting: tuple[Future, dict] | None = None
+            for batch in batches:
+                raws, data = fetched(batch)
+                parsing = (pool.submit(parse_batch, folder, raws, now), data)
+                if waiting is not None:
+                    yield from filed(waiting[0].result(), waiting[1])
+                waiting = parsing
+            if waiting is not None:
+                yield from filed(waiting[0].result(), waiting[1])
 
     # -- shared ticket state -------------------------------------------------------------------
 

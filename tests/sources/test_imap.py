@@ -338,3 +338,32 @@ def test_corpus_mail_threads_through_imap_exactly_as_piped(home, tmp_path, dovec
     synced = tickets(home)
     assert len(synced) > 10 and any(len(t) > 1 for t in synced)  # threads were joined, not one ticket per mail
     assert synced == tickets(piped)
+
+
+def test_a_big_first_sync_parses_in_a_helper_process_with_the_same_result(home, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+    monkeypatch.setattr("agent_tui.sources.imap.PARALLEL_FROM", 5)  # so a dozen messages take that path
+    monkeypatch.setattr("agent_tui.sources.imap.BATCH", 4)  # and several batches overlap
+    from concurrent.futures import ProcessPoolExecutor
+
+    submitted = []
+
+    class CountingPool(ProcessPoolExecutor):
+        def submit(self, fn, *args, **kwargs):
+            submitted.append(len(args[1]))
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr("agent_tui.sources.imap.ProcessPoolExecutor", CountingPool)
+    add_account(home, dovecot, 25, monkeypatch, capsys)
+    for n in range(10):
+        inbox.append("INBOX", mail(f"Order {n}", sender=f"c{n}@example.com", message_id=f"<p{n}@example.com>").as_bytes())
+    inbox.append("INBOX", mail("Re: Order 3", sender="c3@example.com", minutes=30, in_reply_to="<p3@example.com>").as_bytes())
+    uid = inbox.append("INBOX", mail("Already pending", sender="z@example.com").as_bytes())
+    inbox.client.select_folder("INBOX")
+    inbox.client.add_flags([uid], [b"$TuiPending"])
+    code, out, err = run(home, "sync", "--json", capsys=capsys)
+    report = json.loads(out)
+    assert code == 0 and (report["read"], report["new_tickets"], report["new_messages"]) == (12, 11, 12), err
+    tickets = {t["subject"]: t for t in json.loads(run(home, "list", "--json", capsys=capsys)[1])}
+    assert tickets["Order 3"]["message_count"] == 2 and tickets["Already pending"]["status"] == "pending"
+    assert tickets["Already pending"]["id"] == 1000 + uid
+    assert submitted == [4, 4, 4]  # the INBOX was parsed by the helper process, batch by batch
