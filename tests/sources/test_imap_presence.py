@@ -19,7 +19,7 @@ from tests.sources.test_imap import mail, run
 from tests.sources.test_imap_live import wait_for
 from tests.sources.test_imap_team import DANA, SAM, as_agent
 
-LEASE_SECONDS = 3  # Dana's: short, so the test sees a killed client expire
+LEASE_SECONDS = 5  # Dana's: short, so the test sees a killed client expire; renewed every 1.7 s, even on a busy CI box
 
 
 def add_account(home, dovecot, smtp_port, capsys, lease=None):
@@ -91,8 +91,7 @@ async def test_sam_sees_dana_viewing_then_replying_until_her_killed_client_expir
             await pilot.press("enter")  # Sam opens the same ticket (the only one)
             assert await wait_for(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.detail is not None)
             line = app.screen.query_one("#ticket-presence")
-            assert await wait_for(pilot, lambda: "Dana Li is replying" in str(line.render()))
-            assert line.display
+            assert await wait_for(pilot, lambda: line.display and "Dana Li is replying" in str(line.render()))
 
             shown = subprocess.run([sys.executable, "-m", "agent_tui", "--home", str(sam_home), "show", str(ticket), "--json"],
                                    capture_output=True, text=True, check=True, env={**os.environ, "AGENT_TUI_AGENT": SAM})
@@ -102,12 +101,12 @@ async def test_sam_sees_dana_viewing_then_replying_until_her_killed_client_expir
             assert {(p["agent"], p["activity"]) for p in presence} >= {("Sam Ortiz <sam@shop.example>", "viewing")}
 
             dana.kill()  # no goodbye: only the lease can clear her
-            killed = time.monotonic()
             assert await wait_for(pilot, lambda: not app.others_on(ticket), seconds=LEASE_SECONDS + 10)
-            assert time.monotonic() - killed >= LEASE_SECONDS - 1  # cleared by expiry, not by anything she did
             assert await wait_for(pilot, lambda: not line.display)
             inbox.client.select_folder("agent-tui-presence")
-            assert len(inbox.client.search(["ALL"])) <= 2  # one note per client: Sam's, and Dana's last
+            notes = [d[b"BODY[]"] for d in inbox.client.fetch(inbox.client.search(["ALL"]), ["BODY.PEEK[]"]).values()]
+            assert any(b"Dana Li" in note for note in notes)  # her last note is still there: cleared by expiry alone
+            assert len(notes) <= 2  # one note per client: Sam's, and Dana's last
     finally:
         dana.kill()
 
