@@ -33,7 +33,7 @@ def keep_live(
             delay = 1
             if report.new_messages or report.team_changes:
                 on_change(report)
-            service.source.wait_for_changes(stop, RESYNC_SECONDS)  # type: ignore[union-attr]
+            service.source.wait_for_changes(service.store, stop, RESYNC_SECONDS)  # type: ignore[union-attr]
         except AgentTuiError:
             on_status(f"offline, retrying in {delay} s")
             stop.wait(delay)

@@ -349,14 +349,18 @@ class ImapSource(Source):
         names = json.loads(store.get_meta("team.names") or "{}")
         return Agent(name=names.get(key) or store.agent_name(key) or key.split("@", 1)[0], email=key)
 
-    def wait_for_changes(self, stop: threading.Event, seconds: float) -> None:
-        """IDLE on INBOX until the server reports a change, ``seconds`` pass, or ``stop`` is set."""
+    def wait_for_changes(self, store: Store, stop: threading.Event, seconds: float) -> None:
+        """IDLE on INBOX until the server reports a change, ``seconds`` pass, or ``stop`` is set. Returns at
+        once if INBOX changed since the last sync (mail that came between that sync and this IDLE)."""
         with self._session() as client:
-            self._idle(client, stop, seconds)
+            self._idle(client, store, stop, seconds)
 
-    def _idle(self, client: IMAPClient, stop: threading.Event, seconds: float) -> None:
+    def _idle(self, client: IMAPClient, store: Store, stop: threading.Event, seconds: float) -> None:
         try:
-            client.select_folder("INBOX", readonly=True)
+            info = client.select_folder("INBOX", readonly=True)
+            synced = json.loads(store.get_meta("imap.INBOX") or "{}")
+            if int(info.get(b"UIDNEXT", 0)) > synced.get("uidnext", 0) or int(info.get(b"HIGHESTMODSEQ", 0)) > synced.get("modseq", 0):
+                return
             client.idle()
             waited = 0.0
             while not stop.is_set() and waited < seconds:
