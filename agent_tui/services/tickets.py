@@ -164,15 +164,18 @@ class TicketService:
         return self.store.ticket(ticket_id)
 
     def assign(self, ticket_id: int, agent: Agent | None) -> Ticket:
-        ticket = self.store.ticket(ticket_id)
-        unchanged = (ticket.assignee is None and agent is None) or (
-            ticket.assignee is not None and agent is not None and agent.matches(ticket.assignee.name, ticket.assignee.email)
-        )
-        if not unchanged:
-            with self.store.transaction():
-                self.store.set_assignee(ticket_id, agent, self.now(), self.me.name)
+        with self.store.transaction():
+            if self._reassign(ticket_id, agent, self.me.name):
                 self._mark_for_sharing(ticket_id, assignee=True)
         return self.store.ticket(ticket_id)
+
+    def _reassign(self, ticket_id: int, agent: Agent | None, actor: str) -> bool:
+        """Set the assignee unless it already is ``agent``; True if it changed."""
+        held = self.store.ticket(ticket_id).assignee
+        if (held is None and agent is None) or (held and agent and agent.matches(held.name, held.email)):
+            return False
+        self.store.set_assignee(ticket_id, agent, self.now(), actor)
+        return True
 
     def take(self, ticket_id: int) -> Ticket:
         """Assign to me if nobody holds the ticket (compare-and-set: two agents can't both win).
@@ -188,9 +191,7 @@ class TicketService:
                 holder = source.agent_for(self.store, holder_key)  # type: ignore[attr-defined]
                 self.assign_from_team(ticket_id, holder)
                 raise CollisionError(f"Ticket {ticket_id} is already assigned to {holder.name}; it was not taken.")
-            ticket = self.store.ticket(ticket_id)
-            if ticket.assignee is None or not self.me.matches(ticket.assignee.name, ticket.assignee.email):
-                self.store.set_assignee(ticket_id, self.me, self.now(), self.me.name)
+            self._reassign(ticket_id, self.me, self.me.name)
             return self.store.ticket(ticket_id)
         holder = self.store.claim(ticket_id, self.me, self.now())
         if holder is not None:
@@ -199,12 +200,7 @@ class TicketService:
 
     def assign_from_team(self, ticket_id: int, agent: Agent | None) -> bool:
         """Record an assignment a teammate made elsewhere (seen in the shared source); True if it changed."""
-        ticket = self.store.ticket(ticket_id)
-        held = ticket.assignee
-        if (held is None and agent is None) or (held and agent and agent.matches(held.name, held.email)):
-            return False
-        self.store.set_assignee(ticket_id, agent, self.now(), TEAM_ACTOR)
-        return True
+        return self._reassign(ticket_id, agent, TEAM_ACTOR)
 
     def tag(self, ticket_id: int, tag: str, present: bool = True) -> Ticket:
         tag = normalise_tag(tag)

@@ -173,7 +173,7 @@ class ImapSource(Source):
         shared_states: Callable[[list[Observed]], None],
     ) -> None:
         """Hand every new message of every folder to ``file_items``, then the ticket states other agents set
-        (``shared_states``: source ref and status). A folder's position is saved only after its messages
+        (``shared_states``: what each new or changed INBOX message's keywords say). A folder's position is saved only after its messages
         are filed, so an interrupted sync resumes where it stopped."""
         with self._session() as client:
             self._sync_folders(client, store, now, file_items, shared_states)
@@ -297,9 +297,12 @@ class ImapSource(Source):
         except (OSError, IMAPClientError) as error:
             raise SourceError(f"The change is saved here, but the shared inbox could not be told ({error}); the next sync retries.") from None
 
-    def _inbox_uids(self, client: IMAPClient, store: Store, ticket_id: int) -> list[int]:
+    def _select_inbox(self, client: IMAPClient) -> str:
+        """Select INBOX read-write; returns the source-ref prefix of its messages under today's UIDVALIDITY."""
         info = client.select_folder("INBOX")
-        prefix = f"INBOX/{int(info[b'UIDVALIDITY'])}/"
+        return f"INBOX/{int(info[b'UIDVALIDITY'])}/"
+
+    def _inbox_uids(self, store: Store, ticket_id: int, prefix: str) -> list[int]:
         return [int(ref[len(prefix):]) for ref in store.source_refs(ticket_id, prefix)]
 
     def _local_state(self, store: Store, ticket_id: int) -> SharedState:
@@ -310,9 +313,12 @@ class ImapSource(Source):
         """Share what changed here. A ticket the server refuses is dropped with a problem noted
         (``share_problems``), so one bad ticket never stops the sync."""
         pushed = self.pending(store)
+        if not pushed:
+            return  # nothing to share: no SELECT, and no write to the store on every sync
+        prefix = self._select_inbox(client)
         for ticket_id, entry in pushed.items():
             try:
-                uids = self._inbox_uids(client, store, ticket_id)
+                uids = self._inbox_uids(store, ticket_id, prefix)
                 if uids:
                     write_state(client, uids, entry, self._local_state(store, ticket_id))
             except (IMAPClientError, UsageError, SourceError) as error:
@@ -332,7 +338,7 @@ class ImapSource(Source):
         """
         try:
             with self._session() as client:
-                uids = self._inbox_uids(client, store, ticket_id)
+                uids = self._inbox_uids(store, ticket_id, self._select_inbox(client))
                 if not uids:
                     raise SourceError("it has no message in the shared INBOX to hold a claim; assign it with "
                                       f"agent-tui set {ticket_id} --assign me")

@@ -94,12 +94,11 @@ class ImapPresence:
                 client.normalise_times = False
                 self._open(client)
                 self._publish(client)
-                notes = self._read(client)
+                self._notes = self._read(client)
                 self._delete(client, self._mine)
         except (OSError, IMAPClientError) as error:
             raise SourceError(f"Who is on which ticket could not be read ({error}).") from None
-        shared_now = _now() + self._offset
-        return [p for p in notes if p.live_at(shared_now)]
+        return self.live()
 
     def _open(self, client: IMAPClient) -> None:
         if not client.folder_exists(FOLDER):

@@ -80,7 +80,7 @@ def check_fits(prefix: str, value: str, what: str) -> str:
 
 def agent_key(agent: Agent) -> str:
     """How an agent is named in a keyword: their address, or their name for an agent with none."""
-    return (agent.email or agent.name).lower() if agent.email else agent.name
+    return agent.email.lower() if agent.email else agent.name
 
 
 def _text(flag: bytes | str) -> str:
