@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
@@ -28,6 +29,11 @@ _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 _PARSER = BytesParser(policy=policy.compat32)
 _SIMPLE_ADDRESS = re.compile(r'^\s*(?:(?P<name>[^"<>,;:()@\\]*?)\s*<(?P<email>[^<>\s,;:()"@]+@[^<>\s,;:()"@]+)>|(?P<bare>[^<>\s,;:()"@]+@[^<>\s,;:()"@]+))\s*$')
 _RAW_BYTES = re.compile("[\udc80-\udcff]")
+# As the standard library's feedparser splits lines and tells a header line from the body.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")  # each line with its line break
+_HEADER_LINE = re.compile(r"^(From |[\041-\071\073-\176]*:|[\t ])")
+_FIELD = re.compile(r"([\041-\071\073-\176]+):([^\r\n]*(?:\r\n|\r|\n)?(?:[ \t][^\r\n]*(?:\r\n|\r|\n)?)*)")
+_CHARSET = re.compile(r'charset\s*=\s*"?([^";\s]+)', re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -43,12 +49,83 @@ def parse_mail(raw: bytes, *, fallback_date: datetime) -> ParsedMail:
     raw_headers: dict[str, str] = {}
     for name, value in mail.raw_items():  # as sent: 8-bit bytes kept as surrogates, not replaced
         raw_headers.setdefault(name.lower(), value)
+    text, html, attachments = _walk(mail, problems)
+    return _parsed(raw_headers, lambda: _declared_charset(mail), text, html, tuple(attachments), raw, fallback_date, problems)
 
+
+def parse_headers(block: bytes, *, fallback_date: datetime) -> ParsedMail:
+    """The header fields of a message from its header block alone (what an IMAP header fetch returns), with
+    no body: what threading and the queue need, at a fraction of a full parse's cost. Every field comes
+    out as :func:`parse_mail` gives it, except a header in raw 8-bit bytes of a multipart message, whose
+    charset only its body declares (its text part's)."""
+    problems: list[str] = []
+    raw_headers = header_fields(block)
+
+    def charset() -> str:
+        content_type = raw_headers.get("content-type", "")
+        found = _CHARSET.search(content_type) if content_type.lstrip().lower().startswith("text/") else None
+        return found.group(1).lower() if found else "utf-8"
+
+    return _parsed(raw_headers, charset, "", None, (), block, fallback_date, problems)
+
+
+def header_fields(block: bytes) -> dict[str, str]:
+    """The first value of every header, lower-cased names, exactly as the standard library's parser (compat32)
+    reads them: folded lines joined with their line breaks, 8-bit bytes kept as surrogates."""
+    text = block.decode("ascii", "surrogateescape")
+    fields: dict[str, str] = {}
+    position = 0
+    while found := _FIELD.match(text, position):  # well-formed headers: one match each
+        fields.setdefault(found.group(1).lower(), found.group(2).lstrip(" \t").rstrip("\r\n"))
+        position = found.end()
+    if text.startswith(("From ", " ", "\t", ":"), position):
+        return _odd_header_fields(text)  # an mbox "From " line or a broken header: the parser's own rules
+    return fields
+
+
+def _odd_header_fields(text: str) -> dict[str, str]:
+    """:func:`header_fields` line by line, as the feedparser reads headers."""
+    fields: dict[str, str] = {}
+    name, lines = "", []
+    header_lines = []
+    for found in _LINE.finditer(text):
+        line = found.group()
+        if not _HEADER_LINE.match(line):
+            break  # the blank line after the headers, or the body starting without one
+        header_lines.append(line)
+    for number, line in enumerate(header_lines):
+        if line[0] in " \t":
+            if name:
+                lines.append(line)
+            continue  # a continuation with no header before it is dropped
+        if name:
+            fields.setdefault(name.lower(), _joined(lines))
+            name, lines = "", []
+        if line.startswith("From "):
+            if number == len(header_lines) - 1 and number:
+                break  # the body's first line, as the standard parser reads it
+            continue  # an mbox "From " line
+        colon = line.find(":")
+        if colon > 0:
+            name, lines = line[:colon], [line]
+    if name:
+        fields.setdefault(name.lower(), _joined(lines))
+    return fields
+
+
+def _joined(lines: list[str]) -> str:
+    value = lines[0].split(":", 1)[1].lstrip(" \t") + "".join(lines[1:])
+    return value.rstrip("\r\n")
+
+
+def _parsed(
+    raw_headers: dict[str, str], charset: Callable[[], str], text: str, html: str | None,
+    attachments: tuple[Attachment, ...], raw: bytes, fallback_date: datetime, problems: list[str],
+) -> ParsedMail:
     def header(name: str) -> str | None:
-        return _header(raw_headers.get(name.lower()), name, mail, problems)
+        return _header(raw_headers.get(name.lower()), name, charset, problems)
 
     sender = _addresses(header("From"), problems, "From")
-    text, html, attachments = _walk(mail, problems)
     message_id = _first_id(header("Message-ID"))
     if message_id is None:
         # Without a Message-ID, the content identifies the message, so ingesting it twice is harmless.
@@ -62,7 +139,7 @@ def parse_mail(raw: bytes, *, fallback_date: datetime) -> ParsedMail:
         subject=" ".join((header("Subject") or "").split()),
         to=tuple(_addresses(header("To"), problems, "To")),
         cc=tuple(_addresses(header("Cc"), problems, "Cc")),
-        attachments=tuple(attachments),
+        attachments=attachments,
         message_id=message_id,
         in_reply_to=_first_id(header("In-Reply-To")),
         references=tuple(_MESSAGE_ID.findall(header("References") or "")),
@@ -80,11 +157,11 @@ def _declared_charset(mail: MimePart) -> str:
     return "utf-8"
 
 
-def _header(value: str | None, name: str, mail: MimePart, problems: list[str]) -> str | None:
+def _header(value: str | None, name: str, charset: Callable[[], str], problems: list[str]) -> str | None:
     if value is None:
         return None
     if _RAW_BYTES.search(value):  # undecoded 8-bit bytes, kept as surrogates
-        value = _redecode(value.encode("utf-8", "surrogateescape"), _declared_charset(mail), problems, name)
+        value = _redecode(value.encode("utf-8", "surrogateescape"), charset(), problems, name)
     if "=?" not in value:  # no encoded words: nothing to decode (most headers; decoding costs ~10 µs each)
         return value
     try:
