@@ -133,6 +133,7 @@ class Message:
     in_reply_to: str | None = None
     references: tuple[str, ...] = ()
     id: int | None = None  # the store's row id once saved
+    body_pending: bool = False  # filed from its headers; text, html and attachments are still to come
 
 
 @dataclass(slots=True)

@@ -33,6 +33,7 @@ class IngestReport:
     failed: int = 0
     flagged: int = 0  # stored, but with parts that could not be decoded (the raw message is kept)
     team_changes: int = 0  # tickets whose status, assignee or tags a teammate changed (sync only)
+    bodies: int = 0  # bodies given to messages first filed from their headers (sync only)
     errors: list[tuple[str, str]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
@@ -45,6 +46,7 @@ class IngestReport:
             "failed": self.failed,
             "flagged": self.flagged,
             "team_changes": self.team_changes,
+            "bodies": self.bodies,
             "errors": [{"input": origin, "error": reason} for origin, reason in self.errors],
         }
 
@@ -54,6 +56,7 @@ class IngestReport:
             f"status changes {self.status_changes} · duplicates {self.duplicates} · failed {self.failed}"
             + (f" · {self.flagged} stored with undecodable parts" if self.flagged else "")
             + (f" · {self.team_changes} changed by teammates" if self.team_changes else "")
+            + (f" · {self.bodies} message bodies downloaded" if self.bodies else "")
         )
 
 
@@ -97,7 +100,7 @@ class Ingestor:
         failures: list[tuple[str, str]] = []
         with self.store.transaction():
             for item in batch:
-                report.read += 1
+                report.read += not (isinstance(item, Incoming) and item.fills_body)  # its headers were read
                 reason = self._one(item, report, careful)
                 if reason is None:
                     continue
@@ -115,7 +118,7 @@ class Ingestor:
         """File one item; returns why it failed, or None. Not careful: a failure raises _Redo instead."""
         if isinstance(item, Unreadable):
             return item.reason
-        counts = (report.new_tickets, report.new_messages, report.status_changes, report.duplicates, report.flagged)
+        counts = (report.new_tickets, report.new_messages, report.status_changes, report.duplicates, report.flagged, report.bodies)
         self._item_touched = set()
         try:
             with self.store.savepoint() if careful else nullcontext():
@@ -137,12 +140,19 @@ class Ingestor:
             self.touched |= self._item_touched
             return None
         # Nothing of the item was kept: its counts go too.
-        report.new_tickets, report.new_messages, report.status_changes, report.duplicates, report.flagged = counts
+        report.new_tickets, report.new_messages, report.status_changes, report.duplicates, report.flagged, report.bodies = counts
         return reason
 
     def _message(self, item: Incoming, report: IngestReport) -> None:
         message = item.message
+        if item.fills_body:
+            if item.source_ref and self.store.fill_body(item.source_ref, message, raw=item.raw, problems=item.problems):
+                report.bodies += 1
+                report.flagged += bool(item.problems)
+            return
         if message.message_id and self.store.has_message(message.message_id):
+            if item.source_ref:  # the same message at a new place (its folder renumbered): follow it there
+                self.store.move_source_ref(message.message_id, item.source_ref)
             report.duplicates += 1
             return
         if not item.author_known:

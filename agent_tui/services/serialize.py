@@ -57,6 +57,7 @@ def message_json(message: Message) -> dict[str, object]:
         "date": iso(message.date),
         "subject": message.subject,
         "text": message.text,
+        "body_pending": message.body_pending,  # filed from its headers; text and attachments are on their way
         "message_id": message.message_id,
         "in_reply_to": message.in_reply_to,
         "attachments": [

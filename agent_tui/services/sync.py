@@ -26,7 +26,7 @@ def _sync(service: TicketService, source, on_batch: Callable[[IngestReport], Non
 
     def file_items(items: Iterator[Item]) -> None:
         report = ingestor.ingest(items, on_batch=on_batch)
-        for name in ("read", "new_tickets", "new_messages", "status_changes", "duplicates", "failed", "flagged", "team_changes"):
+        for name in ("read", "new_tickets", "new_messages", "status_changes", "duplicates", "failed", "flagged", "team_changes", "bodies"):
             setattr(total, name, getattr(total, name) + getattr(report, name))
         total.errors.extend(report.errors)
 

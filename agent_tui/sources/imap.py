@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
+from typing import TypeVar
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
@@ -34,6 +35,7 @@ from agent_tui.domain.models import Agent, Message
 from agent_tui.errors import DeliveryUncertain, SourceError, UsageError
 from agent_tui.services import credentials
 from agent_tui.sources.base import Source
+from agent_tui.sources.imap_fetch import HEADERS, WHOLE, Fetched, fetch
 from agent_tui.sources.imap_presence import ImapPresence
 from agent_tui.sources.imap_state import (
     ASSIGNEE_PREFIX,
@@ -46,11 +48,15 @@ from agent_tui.sources.imap_state import (
     state_from_flags,
     write_state,
 )
+from agent_tui.sources.mail_parse import parse_headers
 from agent_tui.sources.pipe import Incoming, Item, Unreadable, mail_item
 from agent_tui.store import Store
 
 FOLDERS = ("INBOX", "Sent")
-BATCH = 200
+BATCH = 1000  # header blocks a FETCH
+BODY_BATCH = 200  # whole messages a FETCH
+BODY_GONE = "deleted from the server before its body was downloaded"
+NO_MESSAGE_ID = "@agent-tui.invalid>"  # the ending of the id parse_mail makes up for mail without one
 PARALLEL_FROM = 2000  # messages in a folder's sync from which a helper process parses: below, starting it costs more
 PRESETS = {
     "gmail": ("imap.gmail.com:993", "smtp.gmail.com:465", "ssl"),
@@ -58,12 +64,55 @@ PRESETS = {
     "outlook": ("outlook.office365.com:993", "smtp.office365.com:587", "starttls"),
 }
 TICKET_ID_BASE = 1000
+T = TypeVar("T")
 
 
 def parse_batch(folder: str, raws: list[tuple[int, bytes | None]], now: datetime) -> list[Item]:
     """Fetched messages as items (run in a helper process for big syncs, so it lives at module level)."""
     return [mail_item(raw, f"{folder} UID {uid}", now) if raw else Unreadable(f"{folder} UID {uid}", "came back empty from the server")
             for uid, raw in raws]
+
+
+def parse_header_batch(folder: str, blocks: list[tuple[int, bytes]], now: datetime) -> list[Item]:
+    """Fetched header blocks as items whose bodies are still to come (like ``parse_batch``, for the header pass)."""
+    items: list[Item] = []
+    for uid, block in blocks:
+        parsed = parse_headers(block, fallback_date=now)
+        parsed.message.body_pending = True
+        items.append(Incoming(f"{folder} UID {uid}", parsed.message, problems=parsed.problems))
+    return items
+
+
+class _Parsing:
+    """Parses a sync's batches, in one helper process (``forkserver``) once a folder is big enough to pay for
+    starting it, while this process fetches the next batch and files the last: parsing is the larger part."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _Parsing:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def run(self, parse: Callable[..., list[Item]], batches: Iterator[tuple[tuple, T]], *, big: bool) -> Iterator[tuple[list[Item], T]]:
+        """(parse(*arguments), context) for each (arguments, context) batch, in order."""
+        if not big or (os.cpu_count() or 1) < 2:
+            for arguments, context in batches:
+                yield parse(*arguments), context
+            return
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"))
+        waiting: tuple[Future, T] | None = None
+        for arguments, context in batches:
+            parsing = (self._pool.submit(parse, *arguments), context)
+            if waiting is not None:
+                yield waiting[0].result(), waiting[1]
+            waiting = parsing
+        if waiting is not None:
+            yield waiting[0].result(), waiting[1]
 
 
 def _modseq(data: dict) -> int:
@@ -188,73 +237,96 @@ class ImapSource(Source):
     ) -> None:
         try:
             self._push_pending(client, store)
-            for folder in FOLDERS:
-                try:
-                    info = client.select_folder(folder, readonly=True)
-                except IMAPClientError:
-                    continue  # no such folder on this server
-                validity, uidnext = int(info[b"UIDVALIDITY"]), int(info.get(b"UIDNEXT", 0))
-                modseq = int(info.get(b"HIGHESTMODSEQ", 0))
-                state = json.loads(store.get_meta(f"imap.{folder}") or "{}")
-                same = state.get("uidvalidity") == validity
-                if same:
-                    # imapclient can't fetch "n:*" ranges; search them and pass the UIDs.
-                    uids = [u for u in client.search(["UID", f"{state['uidnext']}:*"]) if u >= state["uidnext"]]
-                else:
-                    uids = client.search(["ALL"])  # first sync, or the server renumbered the folder
-                observed: list[Observed] = []
-                file_items(self._messages(client, folder, validity, sorted(uids), now, observed))
-                if folder == "INBOX" and same and state.get("modseq") and modseq > state["modseq"]:
-                    changed = sorted(set(client.search(["MODSEQ", str(state["modseq"] + 1)])) - set(uids))
-                    for uid, data in client.fetch(changed, ["FLAGS", "MODSEQ"]).items() if changed else ():
-                        shared = state_from_flags(data.get(b"FLAGS", ()))
-                        if shared is not None:
-                            observed.append(Observed(f"INBOX/{validity}/{uid}", shared, _modseq(data)))
-                shared_states(observed)
-                next_uid = max([uidnext, *[u + 1 for u in uids]])
-                store.set_meta(f"imap.{folder}", json.dumps({"uidvalidity": validity, "uidnext": next_uid, "modseq": modseq}))
+            with _Parsing() as parsing:
+                for folder in FOLDERS:
+                    self._sync_headers(client, store, now, folder, parsing, file_items, shared_states)
+                for folder in FOLDERS:  # every queue is usable by now: the bodies follow, newest first
+                    file_items(self._bodies(client, store, now, folder, parsing))
         except (OSError, IMAPClientError) as error:
             raise SourceError(f"The connection to {self.settings.imap_host} broke during sync ({error}); run sync again.") from None
 
-    def _messages(
-        self, client: IMAPClient, folder: str, validity: int, uids: list[int], now: datetime,
+    def _sync_headers(
+        self, client: IMAPClient, store: Store, now: datetime, folder: str, parsing: _Parsing,
+        file_items: Callable[[Iterator[Item]], None], shared_states: Callable[[list[Observed]], None],
+    ) -> None:
+        """File the folder's new messages from their headers, and read the ticket states on changed ones."""
+        try:
+            info = client.select_folder(folder, readonly=True)
+        except IMAPClientError:
+            return  # no such folder on this server
+        validity, uidnext = int(info[b"UIDVALIDITY"]), int(info.get(b"UIDNEXT", 0))
+        modseq = int(info.get(b"HIGHESTMODSEQ", 0))
+        state = json.loads(store.get_meta(f"imap.{folder}") or "{}")
+        same = state.get("uidvalidity") == validity
+        if same:
+            # imapclient can't fetch "n:*" ranges; search them and pass the UIDs.
+            uids = [u for u in client.search(["UID", f"{state['uidnext']}:*"]) if u >= state["uidnext"]]
+        else:
+            uids = client.search(["ALL"])  # first sync, or the server renumbered the folder
+        observed: list[Observed] = []
+        file_items(self._headers(client, folder, validity, sorted(uids), now, parsing, observed))
+        if folder == "INBOX" and same and state.get("modseq") and modseq > state["modseq"]:
+            changed = sorted(set(client.search(["MODSEQ", str(state["modseq"] + 1)])) - set(uids))
+            for uid, data in client.fetch(changed, ["FLAGS", "MODSEQ"]).items() if changed else ():
+                shared = state_from_flags(data.get(b"FLAGS", ()))
+                if shared is not None:
+                    observed.append(Observed(f"INBOX/{validity}/{uid}", shared, _modseq(data)))
+        shared_states(observed)
+        next_uid = max([uidnext, *[u + 1 for u in uids]])
+        store.set_meta(f"imap.{folder}", json.dumps({"uidvalidity": validity, "uidnext": next_uid, "modseq": modseq}))
+
+    def _headers(
+        self, client: IMAPClient, folder: str, validity: int, uids: list[int], now: datetime, parsing: _Parsing,
         observed: list[Observed],
     ) -> Iterator[Item]:
-        """The folder's messages as items to file. A big first sync parses mail in a helper process while
-        this one fetches the next batch and files the last: parsing is the larger part of the work."""
-        parts = ["BODY.PEEK[]", "FLAGS", "MODSEQ"] if b"CONDSTORE" in client.capabilities() else ["BODY.PEEK[]", "FLAGS"]
-        batches = (uids[start : start + BATCH] for start in range(0, len(uids), BATCH))
+        """The folder's messages as items filed from their headers, their bodies to follow. A message
+        without a Message-ID is fetched whole at once: its content is what identifies it."""
+        condstore = b"CONDSTORE" in client.capabilities()
 
-        def fetched(batch: list[int]) -> tuple[list[tuple[int, bytes | None]], dict[int, dict]]:
-            data = client.fetch(batch, parts)
-            return [(uid, data[uid].get(b"BODY[]")) for uid in sorted(data)], data
+        def batches() -> Iterator[tuple[tuple, dict[int, Fetched]]]:
+            for start in range(0, len(uids), BATCH):
+                data = fetch(client, uids[start : start + BATCH], HEADERS, modseq=condstore)
+                yield (folder, [(uid, data[uid].content) for uid in sorted(data)], now), data
 
-        def filed(items: list[Item], data: dict[int, dict]) -> Iterator[Item]:
-            for (uid, meta), item in zip(sorted(data.items()), items):
+        for items, data in parsing.run(parse_header_batch, batches(), big=len(uids) >= PARALLEL_FROM):
+            for uid, item in zip(sorted(data), items, strict=True):
+                if isinstance(item, Incoming) and item.message.message_id.endswith(NO_MESSAGE_ID):
+                    whole = fetch(client, [uid], WHOLE, modseq=False).get(uid)
+                    item = parse_batch(folder, [(uid, whole.content if whole else None)], now)[0]
                 if isinstance(item, Incoming):
                     item.source_ref = f"{folder}/{validity}/{uid}"
                     if folder == "INBOX":
                         item.ticket_id_hint = TICKET_ID_BASE + uid
-                        shared = state_from_flags(meta.get(b"FLAGS", ()))
+                        shared = state_from_flags(data[uid].flags)
                         if shared is not None:
-                            observed.append(Observed(item.source_ref, shared, _modseq(meta)))
+                            observed.append(Observed(item.source_ref, shared, data[uid].modseq))
                 yield item
 
-        if len(uids) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-            for batch in batches:
-                raws, data = fetched(batch)
-                yield from filed(parse_batch(folder, raws, now), data)
+    def _bodies(self, client: IMAPClient, store: Store, now: datetime, folder: str, parsing: _Parsing) -> Iterator[Item]:
+        """The whole of each message of the folder filed from its headers, newest first: a message the
+        server no longer has keeps what its headers said, with a note."""
+        refs = store.bodies_pending(f"{folder}/")
+        if not refs:
             return
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver")) as pool:
-            waiting: tuple[Future, dict] | None = None
-            for batch in batches:
-                raws, data = fetched(batch)
-                parsing = (pool.submit(parse_batch, folder, raws, now), data)
-                if waiting is not None:
-                    yield from filed(waiting[0].result(), waiting[1])
-                waiting = parsing
-            if waiting is not None:
-                yield from filed(waiting[0].result(), waiting[1])
+        info = client.select_folder(folder, readonly=True)
+        prefix = f"{folder}/{int(info[b'UIDVALIDITY'])}/"
+        store.body_unavailable([r for r in refs if not r.startswith(prefix)], BODY_GONE)  # the folder was renumbered
+        uids = [int(r[len(prefix):]) for r in refs if r.startswith(prefix)]
+
+        def batches() -> Iterator[tuple[tuple, list[int]]]:
+            for start in range(0, len(uids), BODY_BATCH):
+                wanted = uids[start : start + BODY_BATCH]
+                data = fetch(client, wanted, WHOLE, modseq=False)
+                store.body_unavailable([prefix + str(uid) for uid in wanted if uid not in data], BODY_GONE)
+                yield (folder, [(uid, data[uid].content) for uid in sorted(data)], now), sorted(data)
+
+        for items, fetched in parsing.run(parse_batch, batches(), big=len(uids) >= PARALLEL_FROM):
+            for uid, item in zip(fetched, items, strict=True):
+                if isinstance(item, Unreadable):
+                    store.body_unavailable([prefix + str(uid)], f"its body {item.reason}")
+                    continue
+                item.source_ref, item.fills_body = prefix + str(uid), True
+                yield item
 
     # -- shared ticket state -------------------------------------------------------------------
 

@@ -58,6 +58,7 @@ class Incoming:
     problems: list[str] = field(default_factory=list)
     ticket_id_hint: int | None = None  # a source's stable id for a ticket this message starts
     source_ref: str | None = None  # where the message lives on its source, e.g. "INBOX/<uidvalidity>/<uid>"
+    fills_body: bool = False  # the whole of a message already filed from its headers, stored at source_ref
 
 
 @dataclass(slots=True)

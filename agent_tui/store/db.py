@@ -255,8 +255,8 @@ class Store:
         with self.transaction():
             cursor = self._db.execute(
                 "INSERT OR IGNORE INTO messages(ticket_id, author, from_email, from_name, to_addrs, cc_addrs, date, subject,"
-                " body_text, body_html, attachments, message_id, in_reply_to, refs, raw, problems, source_ref)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " body_text, body_html, attachments, message_id, in_reply_to, refs, raw, problems, source_ref, body_pending)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     ticket_id,
                     message.author.value,
@@ -275,6 +275,7 @@ class Store:
                     zlib.compress(raw, 1) if raw is not None else None,
                     json.dumps(list(problems)),
                     source_ref,
+                    message.body_pending,
                 ),
             )
             if not cursor.rowcount:  # its Message-ID is stored already
@@ -295,6 +296,63 @@ class Store:
                 (row_id, fts.index_text(message.subject), fts.index_text(message.text), customer, ticket_id),
             )
             return row_id
+
+    def fill_body(self, source_ref: str, message: Message, *, raw: bytes | None, problems: Sequence[str]) -> bool:
+        """Give a message filed from its headers its body (and what a full parse reads better, such as a raw
+        8-bit header's charset); returns False when no message at ``source_ref`` waits for one."""
+        with self.transaction():
+            row = self._db.execute(
+                "UPDATE messages SET body_text = ?, body_html = ?, attachments = ?, raw = ?, problems = ?, from_name = ?,"
+                " subject = ?, to_addrs = ?, cc_addrs = ?, body_pending = 0 WHERE source_ref = ? AND body_pending"
+                " RETURNING id",
+                (
+                    message.text,
+                    message.html,
+                    json.dumps([[a.filename, a.content_type, a.size] for a in message.attachments]),
+                    zlib.compress(raw, 1) if raw is not None else None,
+                    json.dumps(list(problems)),
+                    message.sender.name,
+                    message.subject,
+                    json.dumps([[a.email, a.name] for a in message.to], ensure_ascii=False),
+                    json.dumps([[a.email, a.name] for a in message.cc], ensure_ascii=False),
+                    source_ref,
+                ),
+            ).fetchone()
+            if row is None:
+                return False
+            self._db.execute(
+                "UPDATE search SET subject = ?, body = ? WHERE rowid = ?",
+                (fts.index_text(message.subject), fts.index_text(message.text), row[0]),
+            )
+            return True
+
+    def bodies_pending(self, prefix: str) -> list[str]:
+        """Source refs starting with ``prefix`` of messages whose bodies are still to come, newest first."""
+        return [r[0] for r in self._read(
+            "SELECT source_ref FROM messages WHERE body_pending AND source_ref >= ? AND source_ref < ?"
+            " ORDER BY date DESC, id DESC",
+            (prefix, prefix + "\uffff"),
+        )]
+
+    def body_unavailable(self, source_refs: Sequence[str], reason: str) -> None:
+        """The source no longer has these messages: keep what their headers said, and say why there is no body."""
+        with self.transaction():
+            self._db.executemany(
+                "UPDATE messages SET body_pending = 0, problems = json_insert(problems, '$[#]', ?)"
+                " WHERE source_ref = ? AND body_pending",
+                [(reason, ref) for ref in source_refs],
+            )
+
+    def move_source_ref(self, message_id: str, source_ref: str) -> None:
+        """A stored message was found again in its folder renumbered (a new UIDVALIDITY): follow it there. A
+        copy in another folder (a reply in Sent and in INBOX), or a second one in the same, leaves it alone."""
+        folder, numbering = source_ref.split("/", 1)[0] + "/", source_ref.rsplit("/", 1)[0] + "/"
+        with self.transaction():
+            self._db.execute(
+                "UPDATE messages SET source_ref = ? WHERE message_id = ? AND substr(source_ref, 1, ?) = ?"
+                " AND substr(source_ref, 1, ?) != ?",
+                (source_ref, message_id, len(folder), folder, len(numbering), numbering),
+            )
 
     def record_event(self, ticket_id: int, at: datetime, actor: str | None, kind: str, value: str | None) -> None:
         with self.transaction():
@@ -480,7 +538,7 @@ class Store:
     def messages(self, ticket_id: int) -> list[Message]:
         rows = self._read(
             "SELECT id, author, from_email, from_name, to_addrs, cc_addrs, date, subject, body_text, body_html,"
-            " attachments, message_id, in_reply_to, refs FROM messages WHERE ticket_id = ? ORDER BY date, id",
+            " attachments, message_id, in_reply_to, refs, body_pending FROM messages WHERE ticket_id = ? ORDER BY date, id",
             (ticket_id,),
         )
         return [
@@ -498,6 +556,7 @@ class Store:
                 message_id=r[11],
                 in_reply_to=r[12],
                 references=tuple(json.loads(r[13])),
+                body_pending=bool(r[14]),
             )
             for r in rows
         ]

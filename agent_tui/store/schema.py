@@ -133,6 +133,11 @@ MIGRATIONS: list[str] = [
         seen_message = (SELECT COALESCE(MAX(id), 0) FROM messages WHERE ticket_id = drafts.ticket_id),
         seen_event = (SELECT COALESCE(MAX(id), 0) FROM events WHERE ticket_id = drafts.ticket_id);
     """,
+    # 6: a message filed from its headers alone (an IMAP first sync, headers first), its body still to come.
+    """
+    ALTER TABLE messages ADD COLUMN body_pending INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX messages_body_pending ON messages(source_ref) WHERE body_pending;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

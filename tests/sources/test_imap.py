@@ -343,13 +343,14 @@ def test_corpus_mail_threads_through_imap_exactly_as_piped(home, tmp_path, dovec
 def test_a_big_first_sync_parses_in_a_helper_process_with_the_same_result(home, dovecot, inbox, memory_keyring, monkeypatch, capsys):
     monkeypatch.setattr("agent_tui.sources.imap.PARALLEL_FROM", 5)  # so a dozen messages take that path
     monkeypatch.setattr("agent_tui.sources.imap.BATCH", 4)  # and several batches overlap
+    monkeypatch.setattr("agent_tui.sources.imap.BODY_BATCH", 5)
     from concurrent.futures import ProcessPoolExecutor
 
     submitted = []
 
     class CountingPool(ProcessPoolExecutor):
         def submit(self, fn, *args, **kwargs):
-            submitted.append(len(args[1]))
+            submitted.append((fn.__name__, len(args[1])))
             return super().submit(fn, *args, **kwargs)
 
     monkeypatch.setattr("agent_tui.sources.imap.ProcessPoolExecutor", CountingPool)
@@ -366,4 +367,8 @@ def test_a_big_first_sync_parses_in_a_helper_process_with_the_same_result(home, 
     tickets = {t["subject"]: t for t in json.loads(run(home, "list", "--json", capsys=capsys)[1])}
     assert tickets["Order 3"]["message_count"] == 2 and tickets["Already pending"]["status"] == "pending"
     assert tickets["Already pending"]["id"] == 1000 + uid
-    assert submitted == [4, 4, 4]  # the INBOX was parsed by the helper process, batch by batch
+    # The INBOX was parsed by the helper process batch by batch: headers first, then the bodies.
+    assert submitted == [("parse_header_batch", 4)] * 3 + [("parse_batch", 5), ("parse_batch", 5), ("parse_batch", 2)]
+    assert report["bodies"] == 12
+    shown = json.loads(run(home, "show", str(tickets["Order 3"]["id"]), "--json", capsys=capsys)[1])["messages"]
+    assert [(m["text"].strip(), m["body_pending"]) for m in shown] == [("Hello", False), ("Hello", False)]

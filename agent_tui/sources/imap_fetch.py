@@ -1,0 +1,80 @@
+"""The bulk FETCHes of a sync, read straight from imapclient's imaplib connection.
+
+imapclient parses every FETCH response with its own tokenizer, in Python: for the header blocks of 20,000
+messages that took 1.7 s, against 0.19 s for imaplib to read the same bytes (and 1.23 s against 0.35 s for
+whole messages). A sync asks for three things a message (UID, FLAGS, MODSEQ) and one section, so it reads
+those with three regular expressions; every other command still goes through imapclient.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError
+
+HEADERS = "BODY.PEEK[HEADER]"  # all of it, as sent: a server's HEADER.FIELDS reads broken headers its own way
+WHOLE = "BODY.PEEK[]"
+
+_RESPONSE_START = re.compile(rb"\d+ \(")  # "12 (": a new FETCH response, not the rest of the last one
+_UID = re.compile(rb"\bUID (\d+)")
+_FLAGS = re.compile(rb"\bFLAGS \(([^)]*)\)")
+_MODSEQ = re.compile(rb"\bMODSEQ \((\d+)\)")
+
+
+@dataclass(slots=True)
+class Fetched:
+    flags: tuple[bytes, ...]
+    modseq: int
+    content: bytes  # the section asked for
+
+
+def uid_set(uids: Sequence[int]) -> str:
+    """UIDs as an IMAP sequence set, runs folded into ranges: 1:200,205."""
+    runs: list[str] = []
+    ordered = sorted(set(uids))
+    start = previous = ordered[0] if ordered else 0
+    for uid in ordered[1:]:
+        if uid != previous + 1:
+            runs.append(f"{start}:{previous}" if previous != start else str(start))
+            start = uid
+        previous = uid
+    if ordered:
+        runs.append(f"{start}:{previous}" if previous != start else str(start))
+    return ",".join(runs)
+
+
+def fetch(client: IMAPClient, uids: Sequence[int], section: str, *, modseq: bool) -> dict[int, Fetched]:
+    """The section (``HEADERS`` or ``WHOLE``), flags and MODSEQ of each UID the server still has.
+
+    Raises:
+        IMAPClientError: the server refused the FETCH (IMAPClientAbortError: the connection broke).
+    """
+    if not uids:
+        return {}
+    imap = client._imap  # imaplib.IMAP4, in the folder imapclient selected
+    status, data = imap.uid("FETCH", uid_set(uids), f"(UID FLAGS{' MODSEQ' if modseq else ''} {section})")
+    if status != "OK":
+        raise IMAPClientError(f"FETCH failed: {data[-1] if data else status}")
+    found: dict[int, Fetched] = {}
+    wanted = set(uids)
+    # imaplib gives each response with a literal as (text before it, literal) followed by the text after
+    # it, and each response without one (another session's flag change, say) as plain bytes.
+    for position, element in enumerate(data):
+        if not isinstance(element, tuple):
+            continue
+        text, content = element
+        after = data[position + 1] if position + 1 < len(data) else b""
+        if isinstance(after, bytes) and not _RESPONSE_START.match(after):
+            text += after
+        uid = _UID.search(text)
+        if uid is None or int(uid.group(1)) not in wanted:
+            continue
+        flags = _FLAGS.search(text)
+        sequence = _MODSEQ.search(text)
+        found[int(uid.group(1))] = Fetched(
+            tuple(flags.group(1).split()) if flags else (), int(sequence.group(1)) if sequence else 0, content,
+        )
+    return found
