@@ -336,6 +336,8 @@ class Store:
 
     def body_unavailable(self, source_refs: Sequence[str], reason: str) -> None:
         """The source no longer has these messages: keep what their headers said, and say why there is no body."""
+        if not source_refs:
+            return
         with self.transaction():
             self._db.executemany(
                 "UPDATE messages SET body_pending = 0, problems = json_insert(problems, '$[#]', ?)"

@@ -2,6 +2,8 @@
 
 import io
 import json
+import sqlite3
+from contextlib import closing
 from datetime import timedelta
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -87,6 +89,67 @@ def test_a_renumbered_folder_is_read_again_without_duplicate_tickets(home, dovec
     code, out, _ = run(home, "sync", "--json", capsys=capsys)
     report = json.loads(out)
     assert code == 0 and (report["read"], report["new_tickets"], report["duplicates"]) == (3, 0, 3)
+
+
+def test_messages_found_again_in_a_renumbered_folder_follow_it_so_their_state_is_still_shared(
+    home, dovecot, inbox, memory_keyring, monkeypatch, capsys,
+):
+    """The store's messages are moved back to an older UIDVALIDITY, as if the server had renumbered INBOX since."""
+    add_account(home, dovecot, 25, monkeypatch, capsys)
+    uid = inbox.append("INBOX", mail("Renumbered").as_bytes())
+    run(home, "sync", capsys=capsys)
+    with closing(sqlite3.connect(home / "data" / "accounts" / "shop" / "store.sqlite3")) as db, db:
+        validity = json.loads(db.execute("SELECT value FROM meta WHERE key = 'imap.INBOX'").fetchone()[0])["uidvalidity"]
+        db.execute("UPDATE meta SET value = json_set(value, '$.uidvalidity', ?) WHERE key = 'imap.INBOX'", (validity - 1,))
+        db.execute("UPDATE messages SET source_ref = replace(source_ref, ?, ?)", (f"/{validity}/", f"/{validity - 1}/"))
+    code, out, err = run(home, "sync", "--json", capsys=capsys)
+    assert code == 0 and json.loads(out)["duplicates"] == 1, err
+    code, _, err = run(home, "set", str(1000 + uid), "--status", "pending", capsys=capsys)
+    assert code == 0 and "could not be told" not in err
+    inbox.client.select_folder("INBOX")
+    assert b"$TuiPending" in inbox.client.get_flags([uid])[uid]  # it reached the message under its new numbering
+
+
+def test_a_first_sync_files_every_message_from_its_headers_before_any_body(home, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+    """The connection breaks once every header is in: the queue and threads are complete, the bodies are
+    marked as coming, and the next sync brings them; a message deleted meanwhile keeps what its headers said."""
+    from agent_tui.errors import SourceError
+    from agent_tui.sources.imap import ImapSource
+
+    add_account(home, dovecot, 25, monkeypatch, capsys)
+    first = inbox.append("INBOX", mail("Where is my order?", sender="c1@example.com", message_id="<h1@example.com>", body="Order PP-1").as_bytes())
+    inbox.append("INBOX", mail("Re: Where is my order?", sender="c1@example.com", minutes=5, in_reply_to="<h1@example.com>", body="Any news?").as_bytes())
+    gone = inbox.append("INBOX", mail("Wrong size", sender="c2@example.com", body="Size M, not L").as_bytes())
+
+    def broken(self, *args):
+        raise SourceError("The connection broke during sync; run sync again.")
+        yield
+
+    with monkeypatch.context() as patched:
+        patched.setattr(ImapSource, "_bodies", broken)
+        code, _, err = run(home, "sync", capsys=capsys)
+    assert code == 1 and "run sync again" in err
+    listed = {t["subject"]: t for t in json.loads(run(home, "list", "--json", capsys=capsys)[1])}
+    assert set(listed) == {"Where is my order?", "Wrong size"} and listed["Where is my order?"]["message_count"] == 2
+    shown = json.loads(run(home, "show", str(1000 + first), "--json", capsys=capsys)[1])["messages"]
+    assert [(m["text"], m["body_pending"]) for m in shown] == [("", True), ("", True)]
+
+    inbox.client.select_folder("INBOX")
+    inbox.client.delete_messages([gone])
+    inbox.client.expunge()
+    code, out, err = run(home, "sync", "--json", capsys=capsys)
+    report = json.loads(out)
+    assert code == 0 and (report["read"], report["bodies"], report["failed"]) == (0, 2, 0), err
+    shown = json.loads(run(home, "show", str(1000 + first), "--json", capsys=capsys)[1])["messages"]
+    assert [(m["text"].strip(), m["body_pending"]) for m in shown] == [("Order PP-1", False), ("Any news?", False)]
+    found = json.loads(run(home, "list", "--search", "PP-1", "--json", capsys=capsys)[1])
+    assert [t["id"] for t in found] == [1000 + first]  # the bodies are in the full-text index
+    kept = json.loads(run(home, "show", str(1000 + gone), "--json", capsys=capsys)[1])["messages"]
+    assert [(m["subject"], m["body_pending"]) for m in kept] == [("Wrong size", False)]
+    with closing(sqlite3.connect(home / "data" / "accounts" / "shop" / "store.sqlite3")) as db:
+        problems = json.loads(db.execute("SELECT problems FROM messages WHERE subject = 'Wrong size'").fetchone()[0])
+    assert problems == ["deleted from the server before its body was downloaded"]
+    assert json.loads(run(home, "sync", "--json", capsys=capsys)[1])["bodies"] == 0  # nothing left waiting
 
 
 def test_a_reply_goes_out_over_smtp_threaded_and_lands_in_sent(home, dovecot, inbox, smtp, memory_keyring, monkeypatch, capsys):

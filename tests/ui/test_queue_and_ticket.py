@@ -178,6 +178,28 @@ async def test_hostile_subject_is_shown_literally(home):
         assert "body [b]x[/b] ␛[5m" in thread_text
 
 
+async def test_a_message_filed_from_its_headers_says_its_body_is_coming_then_shows_it(home):
+    service = service_for(home)
+    ticket_id = service.store.create_ticket(subject="Headers first", customer=Customer("hf@example.com"), created_at=NOW)
+    pending = Message(Author.CUSTOMER, Address("hf@example.com"), NOW, "", subject="Headers first", body_pending=True)
+    service.store.add_message(ticket_id, pending, source_ref="INBOX/7/1")
+    service.close()
+    app = make_app(home=home, account="demo", now=NOW)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"hf@example", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Downloading this message" in str(app.screen.query_one("MessageView").render())
+        whole = Message(Author.CUSTOMER, Address("hf@example.com"), NOW, "The parcel is [b]late[/b]", subject="Headers first")
+        assert app.service.store.fill_body("INBOX/7/1", whole, raw=b"...", problems=[])
+        app.store_changed()  # what the sync worker calls after each batch
+        await settle(pilot)
+        shown = str(app.screen.query_one("MessageView").render())
+        assert "The parcel is [b]late[/b]" in shown and "Downloading" not in shown
+
+
 async def test_help_lists_bindings_in_force_with_their_ids(home):
     app = make_app(home=home, account="demo", now=NOW, keymap="vim")
     async with app.run_test(size=(160, 45)) as pilot:

@@ -103,7 +103,7 @@ class TicketScreen(Screen[int]):
         if message.position is not None:
             self.position = message.position
         first_show = self.detail is None or self.detail.ticket.id != message.detail.ticket.id
-        self.detail = message.detail
+        previous, self.detail = self.detail, message.detail
         self.ticket_id = message.detail.ticket.id
         if first_show and self.is_current:
             self.app.announce(self.ticket_id, Activity.VIEWING)
@@ -120,10 +120,14 @@ class TicketScreen(Screen[int]):
             or [Option(Text("First ticket from this customer.", style="dim"), disabled=True)]
         )
         thread = self.query_one("#thread", VerticalScroll)
-        if first_show or len(thread.children) != len(message.detail.messages):
+        if first_show or previous is None or len(thread.children) != len(message.detail.messages):
             await thread.remove_children()
             await thread.mount_all([self._message_view(m) for m in message.detail.messages])
             thread.scroll_end(animate=False)
+            return
+        for view, before, now in zip(thread.children, previous.messages, message.detail.messages, strict=False):
+            if before.body_pending and not now.body_pending:  # its body arrived: shown in place, the scroll kept
+                view.update(self._message_text(now))
 
     # -- rendering -------------------------------------------------------------------------------
 
@@ -164,6 +168,9 @@ class TicketScreen(Screen[int]):
         return text
 
     def _message_view(self, message) -> MessageView:
+        return MessageView(self._message_text(message), classes=message.author.value)
+
+    def _message_text(self, message) -> Text:
         who = safe_line(message.sender.name or message.sender.email)
         head = Text.assemble(
             ("NOTE by " + who if message.author is Author.NOTE else who, _AUTHOR_STYLES[message.author]),
@@ -172,8 +179,11 @@ class TicketScreen(Screen[int]):
         )
         if message.attachments:
             head.append("  ·  📎 " + ", ".join(safe_line(a.filename) for a in message.attachments), "dim")
-        body = Text(safe_block(message.text).strip())
-        return MessageView(Text.assemble(head, "\n", body), classes=message.author.value)
+        if message.body_pending:  # a first sync files headers first: the body follows within the sync
+            body = Text("Downloading this message… it appears here as soon as it is in.", "dim italic")
+        else:
+            body = Text(safe_block(message.text).strip())
+        return Text.assemble(head, "\n", body)
 
     # -- navigation ------------------------------------------------------------------------------
 
