@@ -131,26 +131,9 @@ class Store:
                     self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {number + 1}")
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> _Transaction:
         """A write transaction; nested calls join the outer one. Maps SQLite failures to StoreError."""
-        with self._lock:
-            outer = self._depth == 0
-            self._depth += 1
-            try:
-                if outer:
-                    self._db.execute("BEGIN IMMEDIATE")
-                yield
-                if outer:
-                    self._db.execute("COMMIT")
-            except BaseException as error:
-                if outer and self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
-                if isinstance(error, sqlite3.Error):
-                    raise _store_error(error, self.path) from None
-                raise
-            finally:
-                self._depth -= 1
+        return _Transaction(self)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
@@ -188,8 +171,9 @@ class Store:
         with self.transaction():
             return self._db.execute(
                 "INSERT INTO customers(email, name, extra) VALUES (?, ?, ?) ON CONFLICT(email) DO UPDATE SET"
-                " name = CASE WHEN excluded.name != '' THEN excluded.name ELSE name END,"
-                " extra = json_patch(extra, excluded.extra) RETURNING id",
+                " name = CASE WHEN excluded.name != '' THEN excluded.name ELSE name END"
+                + (", extra = json_patch(extra, excluded.extra)" if customer.extra else "")  # mail brings none
+                + " RETURNING id",
                 (customer.email, customer.name, json.dumps(customer.extra, ensure_ascii=False)),
             ).fetchone()[0]
 
@@ -262,18 +246,18 @@ class Store:
                     message.author.value,
                     message.sender.email,
                     message.sender.name,
-                    json.dumps([[a.email, a.name] for a in message.to], ensure_ascii=False),
-                    json.dumps([[a.email, a.name] for a in message.cc], ensure_ascii=False),
+                    _addresses_json(message.to),
+                    _addresses_json(message.cc),
                     to_epoch(message.date),
                     message.subject,
                     message.text,
                     message.html,
-                    json.dumps([[a.filename, a.content_type, a.size] for a in message.attachments]),
+                    _attachments_json(message.attachments),
                     message.message_id,
                     message.in_reply_to,
-                    json.dumps(list(message.references)),
+                    _list_json(message.references),
                     zlib.compress(raw, 1) if raw is not None else None,
-                    json.dumps(list(problems)),
+                    _list_json(problems),
                     source_ref,
                     message.body_pending,
                 ),
@@ -286,44 +270,45 @@ class Store:
                 " created_at = MIN(created_at, :at) WHERE id = :id",
                 {"at": to_epoch(message.date), "id": ticket_id},
             )
-            customer = self._db.execute(
-                "SELECT c.name || ' ' || c.email FROM tickets t JOIN customers c ON c.id = t.customer_id"
-                " WHERE t.id = ?",
-                (ticket_id,),
-            ).fetchone()[0]
-            self._db.execute(
-                "INSERT INTO search(rowid, subject, body, customer, ticket_id) VALUES (?, ?, ?, ?, ?)",
-                (row_id, fts.index_text(message.subject), fts.index_text(message.text), customer, ticket_id),
-            )
+            if not message.body_pending:  # otherwise indexed when its body comes: one write, not two
+                self._index(row_id, ticket_id, message.subject, message.text)
             return row_id
+
+    def _index(self, row_id: int, ticket_id: int, subject: str, text: str) -> None:
+        """Put a message in the full-text index."""
+        customer = self._db.execute(
+            "SELECT c.name || ' ' || c.email FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?",
+            (ticket_id,),
+        ).fetchone()[0]
+        self._db.execute(
+            "INSERT INTO search(rowid, subject, body, customer, ticket_id) VALUES (?, ?, ?, ?, ?)",
+            (row_id, fts.index_text(subject), fts.index_text(text), customer, ticket_id),
+        )
 
     def fill_body(self, source_ref: str, message: Message, *, raw: bytes | None, problems: Sequence[str]) -> bool:
         """Give a message filed from its headers its body (and what a full parse reads better, such as a raw
-        8-bit header's charset); returns False when no message at ``source_ref`` waits for one."""
+        8-bit header's charset), and index it; returns False when no message at ``source_ref`` waits for one."""
         with self.transaction():
             row = self._db.execute(
                 "UPDATE messages SET body_text = ?, body_html = ?, attachments = ?, raw = ?, problems = ?, from_name = ?,"
                 " subject = ?, to_addrs = ?, cc_addrs = ?, body_pending = 0 WHERE source_ref = ? AND body_pending"
-                " RETURNING id",
+                " RETURNING id, ticket_id",
                 (
                     message.text,
                     message.html,
-                    json.dumps([[a.filename, a.content_type, a.size] for a in message.attachments]),
+                    _attachments_json(message.attachments),
                     zlib.compress(raw, 1) if raw is not None else None,
-                    json.dumps(list(problems)),
+                    _list_json(problems),
                     message.sender.name,
                     message.subject,
-                    json.dumps([[a.email, a.name] for a in message.to], ensure_ascii=False),
-                    json.dumps([[a.email, a.name] for a in message.cc], ensure_ascii=False),
+                    _addresses_json(message.to),
+                    _addresses_json(message.cc),
                     source_ref,
                 ),
             ).fetchone()
             if row is None:
                 return False
-            self._db.execute(
-                "UPDATE search SET subject = ?, body = ? WHERE rowid = ?",
-                (fts.index_text(message.subject), fts.index_text(message.text), row[0]),
-            )
+            self._index(row[0], row[1], message.subject, message.text)
             return True
 
     def bodies_pending(self, prefix: str) -> list[str]:
@@ -339,11 +324,14 @@ class Store:
         if not source_refs:
             return
         with self.transaction():
-            self._db.executemany(
-                "UPDATE messages SET body_pending = 0, problems = json_insert(problems, '$[#]', ?)"
-                " WHERE source_ref = ? AND body_pending",
-                [(reason, ref) for ref in source_refs],
-            )
+            for ref in source_refs:
+                row = self._db.execute(
+                    "UPDATE messages SET body_pending = 0, problems = json_insert(problems, '$[#]', ?)"
+                    " WHERE source_ref = ? AND body_pending RETURNING id, ticket_id, subject",
+                    (reason, ref),
+                ).fetchone()
+                if row is not None:
+                    self._index(row[0], row[1], row[2], "")
 
     def move_source_ref(self, message_id: str, source_ref: str) -> None:
         """A stored message was found again in its folder renumbered (a new UIDVALIDITY): follow it there. A
@@ -868,6 +856,67 @@ class Store:
 
     def ticket_count(self) -> int:
         return self._read("SELECT COUNT(*) FROM tickets")[0][0]
+
+
+def _addresses_json(addresses: Sequence[Address]) -> str:
+    return json.dumps([[a.email, a.name] for a in addresses], ensure_ascii=False) if addresses else "[]"
+
+
+def _attachments_json(attachments: Sequence[Attachment]) -> str:
+    return json.dumps([[a.filename, a.content_type, a.size] for a in attachments]) if attachments else "[]"
+
+
+def _list_json(items: Sequence[str]) -> str:
+    return json.dumps(list(items)) if items else "[]"
+
+
+class _Transaction:
+    """What ``Store.transaction`` returns: a class rather than a ``@contextmanager`` generator, because ingest
+    enters about ten a message (nested ones join the outer), and the generator's overhead was 6% of a sync."""
+
+    __slots__ = ("_store", "_outer")
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._outer = False
+
+    def __enter__(self) -> None:
+        store = self._store
+        store._lock.acquire()
+        self._outer = store._depth == 0
+        store._depth += 1
+        if self._outer:
+            try:
+                store._db.execute("BEGIN IMMEDIATE")
+            except BaseException as error:
+                self._leave()
+                if isinstance(error, sqlite3.Error):
+                    raise _store_error(error, store.path) from None
+                raise
+
+    def __exit__(self, kind: type | None, error: BaseException | None, traceback: object) -> None:
+        store = self._store
+        try:
+            if error is None:
+                if not self._outer:
+                    return
+                try:
+                    store._db.execute("COMMIT")
+                    return
+                except BaseException as failure:
+                    error = failure
+            if self._outer and store._db.in_transaction:
+                store._db.execute("ROLLBACK")
+            if isinstance(error, sqlite3.Error):
+                raise _store_error(error, store.path) from None
+            if kind is None:
+                raise error  # COMMIT failed with something other than an SQLite error
+        finally:
+            self._leave()
+
+    def _leave(self) -> None:
+        self._store._depth -= 1
+        self._store._lock.release()
 
 
 def _agent_text(agent: Agent) -> str:
