@@ -181,7 +181,7 @@ class Ingestor:
             self._apply_fields(ticket_id, item)
         store.add_message(ticket_id, message, raw=item.raw, problems=item.problems, source_ref=item.source_ref)
         report.new_messages += 1
-        report.flagged += bool(item.problems)
+        report.flagged += bool(item.problems) and not message.body_pending  # else counted when the body comes
         self._item_touched.add(ticket_id)
         # As help desks do: the customer writing again reopens a waiting or solved ticket; an agent's
         # first reply opens a new one. Only when the message is newer than the last status change.

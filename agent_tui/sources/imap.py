@@ -73,13 +73,26 @@ def parse_batch(folder: str, raws: list[tuple[int, bytes | None]], now: datetime
             for uid, raw in raws]
 
 
-def parse_header_batch(folder: str, blocks: list[tuple[int, bytes]], now: datetime) -> list[Item]:
-    """Fetched header blocks as items whose bodies are still to come (like ``parse_batch``, for the header pass)."""
-    items: list[Item] = []
+def parse_header_batch(folder: str, blocks: list[tuple[int, bytes]], now: datetime) -> list[Item | None]:
+    """Fetched header blocks as items whose bodies are still to come (like ``parse_batch``, for the header
+    pass); None for a message to fetch whole instead: one with no Message-ID (its content is what identifies
+    it) or with raw 8-bit bytes in its headers (their charset may be declared only in its body)."""
+    items: list[Item | None] = []
     for uid, block in blocks:
-        parsed = parse_headers(block, fallback_date=now)
+        origin = f"{folder} UID {uid}"
+        if not block.isascii():
+            items.append(None)
+            continue
+        try:
+            parsed = parse_headers(block, fallback_date=now)
+        except Exception as error:  # parse_headers is built not to raise; one message must never stop the sync
+            items.append(Unreadable(origin, f"could not be parsed as mail ({type(error).__name__})"))
+            continue
+        if parsed.message.message_id.endswith(NO_MESSAGE_ID):
+            items.append(None)
+            continue
         parsed.message.body_pending = True
-        items.append(Incoming(f"{folder} UID {uid}", parsed.message, problems=parsed.problems))
+        items.append(Incoming(origin, parsed.message, problems=parsed.problems))
     return items
 
 
@@ -289,10 +302,11 @@ class ImapSource(Source):
                 yield (folder, [(uid, data[uid].content) for uid in sorted(data)], now), data
 
         for items, data in parsing.run(parse_header_batch, batches(), big=len(uids) >= PARALLEL_FROM):
+            wanted = [uid for uid, item in zip(sorted(data), items, strict=True) if item is None]
+            whole = fetch(client, wanted, WHOLE, modseq=False)
             for uid, item in zip(sorted(data), items, strict=True):
-                if isinstance(item, Incoming) and item.message.message_id.endswith(NO_MESSAGE_ID):
-                    whole = fetch(client, [uid], WHOLE, modseq=False).get(uid)
-                    item = parse_batch(folder, [(uid, whole.content if whole else None)], now)[0]
+                if item is None:
+                    item = parse_batch(folder, [(uid, whole[uid].content if uid in whole else None)], now)[0]
                 if isinstance(item, Incoming):
                     item.source_ref = f"{folder}/{validity}/{uid}"
                     if folder == "INBOX":
@@ -308,9 +322,18 @@ class ImapSource(Source):
         refs = store.bodies_pending(f"{folder}/")
         if not refs:
             return
-        info = client.select_folder(folder, readonly=True)
-        prefix = f"{folder}/{int(info[b'UIDVALIDITY'])}/"
-        store.body_unavailable([r for r in refs if not r.startswith(prefix)], BODY_GONE)  # the folder was renumbered
+        try:
+            info = client.select_folder(folder, readonly=True)
+        except IMAPClientError as error:
+            if not _refusal(error):
+                raise
+            store.body_unavailable(refs, f"its folder {folder} is no longer on the server")
+            return
+        validity = int(info[b"UIDVALIDITY"])
+        if json.loads(store.get_meta(f"imap.{folder}") or "{}").get("uidvalidity") != validity:
+            return  # renumbered since this sync read its headers: the next sync finds its messages again first
+        prefix = f"{folder}/{validity}/"
+        store.body_unavailable([r for r in refs if not r.startswith(prefix)], BODY_GONE)  # not found again on renumbering
         uids = [int(r[len(prefix):]) for r in refs if r.startswith(prefix)]
 
         def batches() -> Iterator[tuple[tuple, list[int]]]:

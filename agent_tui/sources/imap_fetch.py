@@ -22,13 +22,15 @@ _RESPONSE_START = re.compile(rb"\d+ \(")  # "12 (": a new FETCH response, not th
 _UID = re.compile(rb"\bUID (\d+)")
 _FLAGS = re.compile(rb"\bFLAGS \(([^)]*)\)")
 _MODSEQ = re.compile(rb"\bMODSEQ \((\d+)\)")
+_INLINE_SECTION = re.compile(rb'\bBODY\[[^\]]*\] (?:NIL|"((?:[^"\\]|\\.)*)")')
+_QUOTED_ESCAPE = re.compile(rb"\\(.)")
 
 
 @dataclass(slots=True)
 class Fetched:
     flags: tuple[bytes, ...]
     modseq: int
-    content: bytes  # the section asked for
+    content: bytes  # the section asked for (empty when the server answered NIL)
 
 
 def uid_set(uids: Sequence[int]) -> str:
@@ -63,12 +65,18 @@ def fetch(client: IMAPClient, uids: Sequence[int], section: str, *, modseq: bool
     # imaplib gives each response with a literal as (text before it, literal) followed by the text after
     # it, and each response without one (another session's flag change, say) as plain bytes.
     for position, element in enumerate(data):
-        if not isinstance(element, tuple):
-            continue
-        text, content = element
-        after = data[position + 1] if position + 1 < len(data) else b""
-        if isinstance(after, bytes) and not _RESPONSE_START.match(after):
-            text += after
+        if isinstance(element, tuple):
+            text, content = element
+            after = data[position + 1] if position + 1 < len(data) else b""
+            if isinstance(after, bytes) and not _RESPONSE_START.match(after):
+                text += after
+        elif isinstance(element, bytes) and _RESPONSE_START.match(element):
+            section = _INLINE_SECTION.search(element)  # NIL or a quoted string: allowed, if rare
+            if section is None:
+                continue  # no section: another session's flag change, say
+            text, content = element, _QUOTED_ESCAPE.sub(rb"\1", section.group(1) or b"")
+        else:
+            continue  # the rest of a response with a literal, read above
         uid = _UID.search(text)
         if uid is None or int(uid.group(1)) not in wanted:
             continue

@@ -207,10 +207,10 @@ def _date(value: str | None, fallback: datetime, problems: list[str]) -> datetim
         return fallback
     try:
         moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (TypeError, ValueError, IndexError, OverflowError):  # Overflow: "31 Dec 9999 -0100" is past year 9999 in UTC
         problems.append("unreadable Date header")
         return fallback
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _first_id(value: str | None) -> str | None:
