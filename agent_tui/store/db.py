@@ -286,29 +286,24 @@ class Store:
         )
 
     def fill_body(self, source_ref: str, message: Message, *, raw: bytes | None, problems: Sequence[str]) -> bool:
-        """Give a message filed from its headers its body (and what a full parse reads better, such as a raw
-        8-bit header's charset), and index it; returns False when no message at ``source_ref`` waits for one."""
+        """Give a message filed from its headers its body, and index it; returns False when no message at
+        ``source_ref`` waits for one. (Its header fields stay: they read the same from the whole message.)"""
         with self.transaction():
             row = self._db.execute(
-                "UPDATE messages SET body_text = ?, body_html = ?, attachments = ?, raw = ?, problems = ?, from_name = ?,"
-                " subject = ?, to_addrs = ?, cc_addrs = ?, body_pending = 0 WHERE source_ref = ? AND body_pending"
-                " RETURNING id, ticket_id",
+                "UPDATE messages SET body_text = ?, body_html = ?, attachments = ?, raw = ?, problems = ?,"
+                " body_pending = 0 WHERE source_ref = ? AND body_pending RETURNING id, ticket_id, subject",
                 (
                     message.text,
                     message.html,
                     _attachments_json(message.attachments),
                     zlib.compress(raw, 1) if raw is not None else None,
                     _list_json(problems),
-                    message.sender.name,
-                    message.subject,
-                    _addresses_json(message.to),
-                    _addresses_json(message.cc),
                     source_ref,
                 ),
             ).fetchone()
             if row is None:
                 return False
-            self._index(row[0], row[1], message.subject, message.text)
+            self._index(row[0], row[1], row[2], message.text)
             return True
 
     def bodies_pending(self, prefix: str) -> list[str]:
