@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 
 from agent_tui.domain.models import Status
@@ -10,6 +11,8 @@ from agent_tui.services.ingest import Ingestor, IngestReport
 from agent_tui.services.tickets import TEAM_ACTOR, TicketService
 from agent_tui.sources.imap_state import Observed, Pending, SharedState
 from agent_tui.sources.pipe import Item
+
+COUNTS = [f.name for f in dataclasses.fields(IngestReport) if f.name != "errors"]  # every count the report keeps
 
 
 def sync(service: TicketService, on_batch: Callable[[IngestReport], None] = lambda report: None) -> IngestReport:
@@ -26,8 +29,8 @@ def _sync(service: TicketService, source, on_batch: Callable[[IngestReport], Non
 
     def file_items(items: Iterator[Item]) -> None:
         report = ingestor.ingest(items, on_batch=on_batch)
-        for name in ("read", "new_tickets", "new_messages", "status_changes", "duplicates", "failed", "flagged", "team_changes", "bodies"):
-            setattr(total, name, getattr(total, name) + getattr(report, name))
+        for count in COUNTS:
+            setattr(total, count, getattr(total, count) + getattr(report, count))
         total.errors.extend(report.errors)
 
     def shared_states(observed: list[Observed]) -> None:
