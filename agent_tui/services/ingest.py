@@ -60,6 +60,9 @@ class IngestReport:
         )
 
 
+COUNTS = [f.name for f in dataclasses.fields(IngestReport) if f.name != "errors"]  # every count the report keeps
+
+
 class _Redo(Exception):
     """A batch must be filed again, carefully."""
 
@@ -118,7 +121,7 @@ class Ingestor:
         """File one item; returns why it failed, or None. Not careful: a failure raises _Redo instead."""
         if isinstance(item, Unreadable):
             return item.reason
-        counts = (report.new_tickets, report.new_messages, report.status_changes, report.duplicates, report.flagged, report.bodies)
+        counts = [getattr(report, count) for count in COUNTS]
         self._item_touched = set()
         try:
             with self.store.savepoint() if careful else nullcontext():
@@ -140,7 +143,8 @@ class Ingestor:
             self.touched |= self._item_touched
             return None
         # Nothing of the item was kept: its counts go too.
-        report.new_tickets, report.new_messages, report.status_changes, report.duplicates, report.flagged, report.bodies = counts
+        for count, value in zip(COUNTS, counts, strict=True):
+            setattr(report, count, value)
         return reason
 
     def _message(self, item: Incoming, report: IngestReport) -> None:

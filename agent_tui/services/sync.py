@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterator
 
 from agent_tui.domain.models import Status
 from agent_tui.errors import UsageError
-from agent_tui.services.ingest import Ingestor, IngestReport
+from agent_tui.services.ingest import COUNTS, Ingestor, IngestReport
 from agent_tui.services.tickets import TEAM_ACTOR, TicketService
 from agent_tui.sources.imap_state import Observed, Pending, SharedState
 from agent_tui.sources.pipe import Item
-
-COUNTS = [f.name for f in dataclasses.fields(IngestReport) if f.name != "errors"]  # every count the report keeps
 
 
 def sync(service: TicketService, on_batch: Callable[[IngestReport], None] = lambda report: None) -> IngestReport:

@@ -48,7 +48,7 @@ from agent_tui.sources.imap_state import (
     state_from_flags,
     write_state,
 )
-from agent_tui.sources.mail_parse import parse_headers
+from agent_tui.sources.mail_parse import MADE_UP_ID_END, parse_headers
 from agent_tui.sources.pipe import Incoming, Item, Unreadable, mail_item
 from agent_tui.store import Store
 
@@ -56,7 +56,6 @@ FOLDERS = ("INBOX", "Sent")
 BATCH = 1000  # header blocks a FETCH
 BODY_BATCH = 200  # whole messages a FETCH
 BODY_GONE = "deleted from the server before its body was downloaded"
-NO_MESSAGE_ID = "@agent-tui.invalid>"  # the ending of the id parse_mail makes up for mail without one
 PARALLEL_FROM = 2000  # messages in a folder's sync from which a helper process parses: below, starting it costs more
 PRESETS = {
     "gmail": ("imap.gmail.com:993", "smtp.gmail.com:465", "ssl"),
@@ -88,7 +87,7 @@ def parse_header_batch(folder: str, blocks: list[tuple[int, bytes]], now: dateti
         except Exception as error:  # parse_headers is built not to raise; one message must never stop the sync
             items.append(Unreadable(origin, f"could not be parsed as mail ({type(error).__name__})"))
             continue
-        if parsed.message.message_id.endswith(NO_MESSAGE_ID):
+        if parsed.message.message_id.endswith(MADE_UP_ID_END):
             items.append(None)
             continue
         parsed.message.body_pending = True
@@ -292,8 +291,8 @@ class ImapSource(Source):
         self, client: IMAPClient, folder: str, validity: int, uids: list[int], now: datetime, parsing: _Parsing,
         observed: list[Observed],
     ) -> Iterator[Item]:
-        """The folder's messages as items filed from their headers, their bodies to follow. A message
-        without a Message-ID is fetched whole at once: its content is what identifies it."""
+        """The folder's messages as items filed from their headers, their bodies to follow. The ones
+        ``parse_header_batch`` can't file from headers alone are fetched whole at once, in one FETCH a batch."""
         condstore = b"CONDSTORE" in client.capabilities()
 
         def batches() -> Iterator[tuple[tuple, dict[int, Fetched]]]:

@@ -34,6 +34,7 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")  # each line with its li
 _HEADER_LINE = re.compile(r"^(From |[\041-\071\073-\176]*:|[\t ])")
 _FIELD = re.compile(r"([\041-\071\073-\176]+):([^\r\n]*(?:\r\n|\r|\n)?(?:[ \t][^\r\n]*(?:\r\n|\r|\n)?)*)")
 _CHARSET = re.compile(r'charset\s*=\s*"?([^";\s]+)', re.IGNORECASE)
+MADE_UP_ID_END = "@agent-tui.invalid>"  # ends the Message-ID made up for mail that has none
 
 
 @dataclass(slots=True)
@@ -129,7 +130,7 @@ def _parsed(
     message_id = _first_id(header("Message-ID"))
     if message_id is None:
         # Without a Message-ID, the content identifies the message, so ingesting it twice is harmless.
-        message_id = f"<sha256-{hashlib.sha256(raw).hexdigest()[:32]}@agent-tui.invalid>"
+        message_id = f"<sha256-{hashlib.sha256(raw).hexdigest()[:32]}{MADE_UP_ID_END}"
     message = Message(
         author=Author.CUSTOMER,
         sender=sender[0] if sender else Address("unknown@invalid", "Unknown sender"),
