@@ -34,8 +34,9 @@ def keep_live(
             if report.new_messages or report.team_changes:
                 on_change(report)
             service.source.wait_for_changes(service.store, stop, RESYNC_SECONDS)  # type: ignore[union-attr]
-        except AgentTuiError:
-            on_status(f"offline, retrying in {delay} s")
+        except Exception as error:  # noqa: BLE001  # a worker that died quietly would leave "connecting…" forever
+            reason = "offline" if isinstance(error, AgentTuiError) else f"sync failed ({type(error).__name__})"
+            on_status(f"{reason}, retrying in {delay} s")
             stop.wait(delay)
             delay = min(delay * 2, MAX_BACKOFF)
 

@@ -101,6 +101,7 @@ class _Parsing:
 
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
+        self._in_process = (os.cpu_count() or 1) < 2  # no second core to parse on
 
     def __enter__(self) -> _Parsing:
         return self
@@ -111,12 +112,17 @@ class _Parsing:
 
     def run(self, parse: Callable[..., list[Item]], batches: Iterator[tuple[tuple, T]], *, big: bool) -> Iterator[tuple[list[Item], T]]:
         """(parse(*arguments), context) for each (arguments, context) batch, in order."""
-        if not big or (os.cpu_count() or 1) < 2:
+        if big and self._pool is None and not self._in_process:
+            try:
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"))
+            except (OSError, ValueError):
+                # No helper here: under the TUI, multiprocessing can't pass on Textual's stand-in for stderr
+                # ("bad value(s) in fds_to_keep"). Parsing in this process is slower, never wrong.
+                self._in_process = True
+        if not big or self._pool is None:
             for arguments, context in batches:
                 yield parse(*arguments), context
             return
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"))
         waiting: tuple[Future, T] | None = None
         for arguments, context in batches:
             parsing = (self._pool.submit(parse, *arguments), context)

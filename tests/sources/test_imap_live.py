@@ -3,6 +3,7 @@
 import time
 
 from agent_tui.cli import make_app
+from agent_tui.domain.queue import QueueQuery, View
 from agent_tui.ui.widgets.queue_table import QueueTable
 from tests.conftest import NOW
 from tests.sources.test_imap import add_account, mail
@@ -36,3 +37,19 @@ async def test_new_mail_arrives_in_the_open_queue_and_offline_is_shown(home, dov
         dovecot.stop()
         assert await wait_for(pilot, lambda: app.connection_status.startswith("offline, retrying"), seconds=20)
         assert "offline, retrying" in str(app.screen.query_one("#title").render())
+
+
+async def test_a_big_first_sync_in_the_tui_fills_the_queue_and_the_bodies(home, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+    """Under Textual, multiprocessing can't start the parse helper (stderr is Textual's stand-in): the sync
+    parses in-process instead of dying quietly with "connecting…" on screen."""
+    monkeypatch.setattr("agent_tui.sources.imap.PARALLEL_FROM", 3)  # so these few messages take the helper path
+    add_account(home, dovecot, 25, monkeypatch, capsys)
+    for n in range(6):
+        inbox.append("INBOX", mail(f"Big sync {n}", sender=f"b{n}@example.com", body=f"Body {n}").as_bytes())
+    app = make_app(home=home, now=NOW)
+    async with app.run_test(size=(160, 45)) as pilot:
+        assert await wait_for(pilot, lambda: app.connection_status == "online"), app.connection_status
+        table = app.screen.query_one(QueueTable)
+        assert await wait_for(pilot, lambda: sorted(subjects(table)) == [f"Big sync {n}" for n in range(6)])
+        messages = [m for ticket_id in app.service.queue_ids(QueueQuery(view=View.ALL)) for m in app.service.store.messages(ticket_id)]
+        assert sorted(m.text.strip() for m in messages) == [f"Body {n}" for n in range(6)]
