@@ -34,6 +34,7 @@ class IngestReport:
     flagged: int = 0  # stored, but with parts that could not be decoded (the raw message is kept)
     team_changes: int = 0  # tickets whose status, assignee or tags a teammate changed (sync only)
     bodies: int = 0  # bodies given to messages first filed from their headers (sync only)
+    vanished: int = 0  # messages the server no longer has: deleted or moved away by a teammate (sync only)
     errors: list[tuple[str, str]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
@@ -47,6 +48,7 @@ class IngestReport:
             "flagged": self.flagged,
             "team_changes": self.team_changes,
             "bodies": self.bodies,
+            "vanished": self.vanished,
             "errors": [{"input": origin, "error": reason} for origin, reason in self.errors],
         }
 
@@ -57,6 +59,7 @@ class IngestReport:
             + (f" · {self.flagged} stored with undecodable parts" if self.flagged else "")
             + (f" · {self.team_changes} changed by teammates" if self.team_changes else "")
             + (f" · {self.bodies} message bodies downloaded" if self.bodies else "")
+            + (f" · {self.vanished} removed from the server" if self.vanished else "")
         )
 
 

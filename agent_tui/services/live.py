@@ -31,7 +31,7 @@ def keep_live(
             report = sync(service, on_batch=on_change)  # the queue fills while a first sync runs
             on_status("online")
             delay = 1
-            if report.new_messages or report.team_changes:
+            if report.new_messages or report.team_changes or report.vanished:
                 on_change(report)
             service.source.wait_for_changes(service.store, stop, RESYNC_SECONDS)  # type: ignore[union-attr]
         except Exception as error:  # noqa: BLE001  # a worker that died quietly would leave "connecting…" forever

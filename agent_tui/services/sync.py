@@ -8,7 +8,13 @@ from agent_tui.domain.models import Status
 from agent_tui.errors import UsageError
 from agent_tui.services.ingest import COUNTS, Ingestor, IngestReport
 from agent_tui.services.tickets import TEAM_ACTOR, TicketService
-from agent_tui.sources.imap_state import Observed, Pending, SharedState
+from agent_tui.sources.imap_state import (
+    BODY_GONE,
+    Observed,
+    Pending,
+    SharedState,
+    SyncCallbacks,
+)
 from agent_tui.sources.pipe import Item
 
 
@@ -49,9 +55,25 @@ def _sync(service: TicketService, source, on_batch: Callable[[IngestReport], Non
                     total.team_changes += 1
                     total.status_changes += store.ticket_status(ticket_id) is not status_before
 
+    def gone(source_refs: list[str], from_shared_inbox: bool) -> None:
+        """Messages the server no longer has: a teammate deleted them, or moved them out of the shared inbox
+        (archived them, say). They stay here, in the customer's history. A ticket they leave with none of its
+        messages in the shared inbox is solved, by "shared inbox", as the teammate meant (a status set here
+        went out at the start of this sync, to messages no longer there). A customer writing again reopens it."""
+        store, now = service.store, service.now()
+        with store.transaction():
+            forgotten = store.forget_source_refs(source_refs, BODY_GONE)
+            for ticket_id in sorted(forgotten):
+                total.vanished += forgotten[ticket_id]
+                if (from_shared_inbox and store.ticket_status(ticket_id).is_unsolved
+                        and not source.in_shared_inbox(store, ticket_id)):  # type: ignore[attr-defined]
+                    store.set_status(ticket_id, Status.SOLVED, now, TEAM_ACTOR)
+                    service.refresh_sla(ticket_id)
+                    total.status_changes += 1
+
     problems = getattr(source, "share_problems", [])
     problems.clear()
-    source.sync(service.store, service.now(), file_items, shared_states)  # type: ignore[attr-defined]
+    source.sync(service.store, service.now(), SyncCallbacks(file_items, shared_states, gone))  # type: ignore[attr-defined]
     total.errors.extend(problems)
     return total
 

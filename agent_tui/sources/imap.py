@@ -1,8 +1,9 @@
 """A shared IMAP inbox (imapclient) with replies over SMTP (smtplib).
 
-Sync keeps, per folder, UIDVALIDITY and UIDNEXT in the store: the first sync reads every message, later
-ones only new UIDs; a changed UIDVALIDITY reads the folder again, and ingest's Message-ID check keeps
-tickets from doubling. Messages are filed by the same threading rules as piped mail; the Sent folder's
+Sync keeps, per folder, UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ in the store: the first sync reads every
+message, later ones only new UIDs, changed flags and (QRESYNC's VANISHED, or a count without it) removed
+messages; a changed UIDVALIDITY reads the folder again, and ingest's Message-ID check keeps tickets from
+doubling. Messages are filed by the same threading rules as piped mail; the Sent folder's
 messages join their tickets as agent replies. A ticket's id is 1000 + the INBOX UID of its first
 message, so it is the same on every agent's machine (until the server resets UIDVALIDITY).
 
@@ -35,14 +36,23 @@ from agent_tui.domain.models import Agent, Message
 from agent_tui.errors import DeliveryUncertain, SourceError, UsageError
 from agent_tui.services import credentials
 from agent_tui.sources.base import Source
-from agent_tui.sources.imap_fetch import HEADERS, WHOLE, Fetched, fetch
+from agent_tui.sources.imap_fetch import (
+    HEADERS,
+    WHOLE,
+    Changes,
+    Fetched,
+    changes_since,
+    fetch,
+)
 from agent_tui.sources.imap_presence import ImapPresence
 from agent_tui.sources.imap_state import (
     ASSIGNEE_PREFIX,
+    BODY_GONE,
     TAG_PREFIX,
     Observed,
     Pending,
     SharedState,
+    SyncCallbacks,
     agent_key,
     check_fits,
     state_from_flags,
@@ -55,7 +65,6 @@ from agent_tui.store import Store
 FOLDERS = ("INBOX", "Sent")
 BATCH = 1000  # header blocks a FETCH
 BODY_BATCH = 200  # whole messages a FETCH
-BODY_GONE = "deleted from the server before its body was downloaded"
 PARALLEL_FROM = 2000  # messages in a folder's sync from which a helper process parses: below, starting it costs more
 PRESETS = {
     "gmail": ("imap.gmail.com:993", "smtp.gmail.com:465", "ssl"),
@@ -210,8 +219,11 @@ class ImapSource(Source):
                 client.oauth2_login(s.user, credentials.from_command(s.account, s.oauth2_command, "OAuth2 token"))
             else:
                 client.login(s.user, credentials.password(s.account, s.user, s.password_command))
-            if b"CONDSTORE" in client.capabilities():
-                client.enable("CONDSTORE")  # so SELECT reports HIGHESTMODSEQ and flag changes can be asked for
+            capabilities = client.capabilities()
+            if b"QRESYNC" in capabilities:  # CONDSTORE too, and expunged messages are named (VANISHED)
+                client.enable("QRESYNC")
+            elif b"CONDSTORE" in capabilities:  # so SELECT reports HIGHESTMODSEQ and flag changes can be asked for
+                client.enable("CONDSTORE")
             return client
         except LoginError:
             secret = "the OAuth2 token command" if s.oauth2_command else "password"
@@ -232,42 +244,30 @@ class ImapSource(Source):
 
     # -- sync ----------------------------------------------------------------------------------
 
-    def sync(
-        self,
-        store: Store,
-        now: datetime,
-        file_items: Callable[[Iterator[Item]], None],
-        shared_states: Callable[[list[Observed]], None],
-    ) -> None:
-        """Hand every new message of every folder to ``file_items``, then the ticket states other agents set
-        (``shared_states``: what each new or changed INBOX message's keywords say). A folder's position is saved only after its messages
-        are filed, so an interrupted sync resumes where it stopped."""
+    def sync(self, store: Store, now: datetime, callbacks: SyncCallbacks) -> None:
+        """Hand every new message of every folder to ``callbacks.file_items``, the messages the server no
+        longer has to ``callbacks.gone``, then the ticket states other agents set to ``callbacks.shared_states``
+        (what each new or changed INBOX message's keywords say). A folder's position is saved only after its
+        messages are filed, so an interrupted sync resumes where it stopped."""
         with self._session() as client:
-            self._sync_folders(client, store, now, file_items, shared_states)
+            self._sync_folders(client, store, now, callbacks)
 
-    def _sync_folders(
-        self,
-        client: IMAPClient,
-        store: Store,
-        now: datetime,
-        file_items: Callable[[Iterator[Item]], None],
-        shared_states: Callable[[list[Observed]], None],
-    ) -> None:
+    def _sync_folders(self, client: IMAPClient, store: Store, now: datetime, callbacks: SyncCallbacks) -> None:
         try:
             self._push_pending(client, store)
             with _Parsing() as parsing:
                 for folder in FOLDERS:
-                    self._sync_headers(client, store, now, folder, parsing, file_items, shared_states)
+                    self._sync_headers(client, store, now, folder, parsing, callbacks)
                 for folder in FOLDERS:  # every queue is usable by now: the bodies follow, newest first
-                    file_items(self._bodies(client, store, now, folder, parsing))
+                    callbacks.file_items(self._bodies(client, store, now, folder, parsing))
         except (OSError, IMAPClientError) as error:
             raise SourceError(f"The connection to {self.settings.imap_host} broke during sync ({error}); run sync again.") from None
 
     def _sync_headers(
-        self, client: IMAPClient, store: Store, now: datetime, folder: str, parsing: _Parsing,
-        file_items: Callable[[Iterator[Item]], None], shared_states: Callable[[list[Observed]], None],
+        self, client: IMAPClient, store: Store, now: datetime, folder: str, parsing: _Parsing, callbacks: SyncCallbacks,
     ) -> None:
-        """File the folder's new messages from their headers, and read the ticket states on changed ones."""
+        """File the folder's new messages from their headers, forget the ones the server no longer has, and
+        read the ticket states on changed ones."""
         try:
             info = client.select_folder(folder, readonly=True)
         except IMAPClientError:
@@ -276,22 +276,44 @@ class ImapSource(Source):
         modseq = int(info.get(b"HIGHESTMODSEQ", 0))
         state = json.loads(store.get_meta(f"imap.{folder}") or "{}")
         same = state.get("uidvalidity") == validity
+        observed: list[Observed] = []
+        prefix, inbox = f"{folder}/{validity}/", folder == "INBOX"
         if same:
             # imapclient can't fetch "n:*" ranges; search them and pass the UIDs.
             uids = [u for u in client.search(["UID", f"{state['uidnext']}:*"]) if u >= state["uidnext"]]
+            qresync = self._qresync(client)
+            changes = Changes({}, [])
+            if state.get("modseq") and modseq > state["modseq"] and (inbox or qresync):  # flags, or an expunge
+                changes = changes_since(client, state["uidnext"] - 1, state["modseq"], qresync=qresync)
+            vanished = changes.vanished if qresync else self._vanished(client, store, prefix, info, uids)
+            callbacks.gone([prefix + str(uid) for uid in vanished], inbox)  # first: one put back among the new follows
+            for uid, seen in sorted(changes.flags.items()) if inbox else ():
+                shared = state_from_flags(seen.flags)
+                if shared is not None:
+                    observed.append(Observed(prefix + str(uid), shared, seen.modseq))
         else:
             uids = client.search(["ALL"])  # first sync, or the server renumbered the folder
-        observed: list[Observed] = []
-        file_items(self._headers(client, folder, validity, sorted(uids), now, parsing, observed))
-        if folder == "INBOX" and same and state.get("modseq") and modseq > state["modseq"]:
-            changed = sorted(set(client.search(["MODSEQ", str(state["modseq"] + 1)])) - set(uids))
-            for uid, data in client.fetch(changed, ["FLAGS", "MODSEQ"]).items() if changed else ():
-                shared = state_from_flags(data.get(b"FLAGS", ()))
-                if shared is not None:
-                    observed.append(Observed(f"INBOX/{validity}/{uid}", shared, _modseq(data)))
-        shared_states(observed)
+        callbacks.file_items(self._headers(client, folder, validity, sorted(uids), now, parsing, observed))
+        if not same and state:  # renumbered: the messages found again follow it, so the rest are gone
+            callbacks.gone([r for r in store.source_refs_under(f"{folder}/") if not r.startswith(prefix)], inbox)
+        callbacks.shared_states(observed)
         next_uid = max([uidnext, *[u + 1 for u in uids]])
         store.set_meta(f"imap.{folder}", json.dumps({"uidvalidity": validity, "uidnext": next_uid, "modseq": modseq}))
+
+    def _qresync(self, client: IMAPClient) -> bool:
+        return b"QRESYNC" in client.capabilities()  # enabled at connect whenever the server has it
+
+    def _vanished(self, client: IMAPClient, store: Store, prefix: str, info: dict, new_uids: list[int]) -> list[int]:
+        """Without QRESYNC, expunged messages are found by counting: only when the server holds a different
+        number of the messages this store knows than the store does is the folder's UID list read and compared."""
+        known = store.count_source_refs(prefix)
+        if known == int(info.get(b"EXISTS", 0)) - len(new_uids):
+            return []
+        status, data = client._imap.uid("SEARCH", "ALL")  # through imaplib: imapclient parses 100,000 UIDs slowly
+        if status != "OK":
+            raise IMAPClientError(f"SEARCH failed: {data[-1] if data else status}")
+        there = {int(uid) for line in data if line for uid in line.split()}
+        return [uid for uid in (int(ref[len(prefix):]) for ref in store.source_refs_under(prefix)) if uid not in there]
 
     def _headers(
         self, client: IMAPClient, folder: str, validity: int, uids: list[int], now: datetime, parsing: _Parsing,
@@ -404,6 +426,10 @@ class ImapSource(Source):
 
     def _inbox_uids(self, store: Store, ticket_id: int, prefix: str) -> list[int]:
         return [int(ref[len(prefix):]) for ref in store.source_refs(ticket_id, prefix)]
+
+    def in_shared_inbox(self, store: Store, ticket_id: int) -> bool:
+        """Whether any of the ticket's messages is still in the shared INBOX (as this store last saw it)."""
+        return bool(store.source_refs(ticket_id, "INBOX/"))
 
     def _local_state(self, store: Store, ticket_id: int) -> SharedState:
         ticket = store.ticket(ticket_id)

@@ -3,7 +3,8 @@
 imapclient parses every FETCH response with its own tokenizer, in Python: for the header blocks of 20,000
 messages that took 1.7 s, against 0.19 s for imaplib to read the same bytes (and 1.23 s against 0.35 s for
 whole messages). A sync asks for three things a message (UID, FLAGS, MODSEQ) and one section, so it reads
-those with three regular expressions; every other command still goes through imapclient.
+those with three regular expressions; every other command still goes through imapclient. ``changes_since``
+is here too, because imapclient has no way to ask for (or read) QRESYNC's VANISHED responses.
 """
 
 from __future__ import annotations
@@ -46,6 +47,52 @@ def uid_set(uids: Sequence[int]) -> str:
     if ordered:
         runs.append(f"{start}:{previous}" if previous != start else str(start))
     return ",".join(runs)
+
+
+def uids_in(text: bytes) -> list[int]:
+    """The UIDs of an IMAP sequence set such as ``1:3,7`` (as a VANISHED response gives them)."""
+    uids: list[int] = []
+    for run in text.split(b","):
+        first, _, last = run.strip().partition(b":")
+        if first.isdigit() and (not last or last.isdigit()):
+            low, high = sorted((int(first), int(last or first)))
+            uids.extend(range(low, high + 1))
+    return uids
+
+
+@dataclass(slots=True)
+class Changes:
+    flags: dict[int, Fetched]  # UID -> its flags and MODSEQ, for each message changed since
+    vanished: list[int]  # UIDs expunged since (a server may name some it never had, or already named)
+
+
+def changes_since(client: IMAPClient, last_uid: int, modseq: int, *, qresync: bool) -> Changes:
+    """What changed in the selected folder after ``modseq`` among UIDs 1 to ``last_uid``: flags (CONDSTORE's
+    CHANGEDSINCE), and with ``qresync`` (QRESYNC enabled) which messages were expunged, in the same command.
+
+    Raises:
+        IMAPClientError: the server refused the FETCH (IMAPClientAbortError: the connection broke).
+    """
+    if last_uid < 1:
+        return Changes({}, [])
+    imap = client._imap
+    imap.untagged_responses.pop("VANISHED", None)  # left from an earlier command: not about this range
+    status, data = imap.uid("FETCH", f"1:{last_uid}", f"(UID FLAGS) (CHANGEDSINCE {modseq}{' VANISHED' if qresync else ''})")
+    if status != "OK":
+        raise IMAPClientError(f"FETCH failed: {data[-1] if data else status}")
+    flags: dict[int, Fetched] = {}
+    for element in data:
+        text = element[0] if isinstance(element, tuple) else element
+        if not isinstance(text, bytes) or (uid := _UID.search(text)) is None:
+            continue
+        found, sequence = _FLAGS.search(text), _MODSEQ.search(text)
+        flags[int(uid.group(1))] = Fetched(
+            tuple(found.group(1).split()) if found else (), int(sequence.group(1)) if sequence else 0, b"",
+        )
+    vanished: list[int] = []
+    for response in imap.untagged_responses.pop("VANISHED", []):  # "(EARLIER) 3:5,9", or "12" while selected
+        vanished.extend(uids_in(response.removeprefix(b"(EARLIER)")))
+    return Changes(flags, sorted(set(vanished)))
 
 
 def fetch(client: IMAPClient, uids: Sequence[int], section: str, *, modseq: bool) -> dict[int, Fetched]:

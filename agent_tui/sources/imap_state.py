@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -35,6 +35,9 @@ from imapclient import IMAPClient
 
 from agent_tui.domain.models import Agent, Status
 from agent_tui.errors import SourceError, UsageError
+from agent_tui.sources.pipe import Item
+
+BODY_GONE = "removed from the server before its body was downloaded"
 
 STATUS_KEYWORDS = {
     Status.NEW: "$TuiNew",
@@ -110,6 +113,15 @@ class Observed(NamedTuple):
     source_ref: str
     state: SharedState
     modseq: int
+
+
+@dataclass(frozen=True, slots=True)
+class SyncCallbacks:
+    """Where an IMAP sync hands what it finds: the service files and applies it, the source never decides."""
+
+    file_items: Callable[[Iterator[Item]], None]  # new messages (and bodies), to file into tickets
+    shared_states: Callable[[list[Observed]], None]  # ticket states read from new or changed INBOX messages
+    gone: Callable[[list[str], bool], None]  # source refs of messages the server no longer has; from INBOX?
 
 
 def state_from_flags(flags: tuple) -> SharedState | None:

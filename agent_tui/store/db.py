@@ -328,14 +328,42 @@ class Store:
                 if row is not None:
                     self._index(row[0], row[1], row[2], "")
 
+    def source_refs_under(self, prefix: str) -> list[str]:
+        """Every stored source ref that starts with ``prefix`` (a folder under one numbering, say)."""
+        return [r[0] for r in self._read(
+            "SELECT source_ref FROM messages WHERE source_ref >= ? AND source_ref < ?", (prefix, prefix + "\uffff"),
+        )]
+
+    def count_source_refs(self, prefix: str) -> int:
+        return self._read(
+            "SELECT count(*) FROM messages WHERE source_ref >= ? AND source_ref < ?", (prefix, prefix + "\uffff"),
+        )[0][0]
+
+    def forget_source_refs(self, source_refs: Sequence[str], reason: str) -> dict[int, int]:
+        """The source no longer has these messages: they stay here (a customer's history is kept), no longer
+        tied to the source; one still waiting for its body keeps what its headers said, and ``reason`` says
+        why there is no body. Returns how many were forgotten, by ticket."""
+        forgotten: dict[int, int] = {}
+        if not source_refs:
+            return forgotten
+        with self.transaction():
+            self.body_unavailable(source_refs, reason)
+            for ref in source_refs:
+                for (ticket_id,) in self._db.execute(
+                    "UPDATE messages SET source_ref = NULL WHERE source_ref = ? RETURNING ticket_id", (ref,),
+                ).fetchall():
+                    forgotten[ticket_id] = forgotten.get(ticket_id, 0) + 1
+        return forgotten
+
     def move_source_ref(self, message_id: str, source_ref: str) -> None:
-        """A stored message was found again in its folder renumbered (a new UIDVALIDITY): follow it there. A
+        """A stored message was found again in its folder renumbered (a new UIDVALIDITY), or found on the
+        source at all when it had no place there (sent from here, or gone and put back): follow it there. A
         copy in another folder (a reply in Sent and in INBOX), or a second one in the same, leaves it alone."""
         folder, numbering = source_ref.split("/", 1)[0] + "/", source_ref.rsplit("/", 1)[0] + "/"
         with self.transaction():
             self._db.execute(
-                "UPDATE messages SET source_ref = ? WHERE message_id = ? AND substr(source_ref, 1, ?) = ?"
-                " AND substr(source_ref, 1, ?) != ?",
+                "UPDATE messages SET source_ref = ? WHERE message_id = ? AND (source_ref IS NULL OR"
+                " (substr(source_ref, 1, ?) = ? AND substr(source_ref, 1, ?) != ?))",
                 (source_ref, message_id, len(folder), folder, len(numbering), numbering),
             )
 

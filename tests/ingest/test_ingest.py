@@ -63,7 +63,7 @@ def test_eml_files_thread_by_headers_and_keep_attachments(shop, tmp_path, capsys
     code, out, _ = cli(shop, "ingest", "--json", str(first), str(reply), capsys=capsys)
     assert code == 0
     assert json.loads(out) | {"errors": []} == {"read": 2, "new_tickets": 1, "new_messages": 2, "status_changes": 0,
-                                                "duplicates": 0, "failed": 0, "flagged": 0, "team_changes": 0, "bodies": 0, "errors": []}
+                                                "duplicates": 0, "failed": 0, "flagged": 0, "team_changes": 0, "bodies": 0, "vanished": 0, "errors": []}
     ticket = tickets(shop, capsys)["Parcel crushed"]
     assert ticket["status"] == "open" and ticket["customer"] == {"email": "ann@example.com", "name": "Ann Lee"}
     code, out, _ = cli(shop, "show", str(ticket["id"]), "--json", capsys=capsys)

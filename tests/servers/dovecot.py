@@ -81,7 +81,8 @@ class Dovecot:
     port: int
 
     @classmethod
-    def start(cls, folder: Path) -> Dovecot:
+    def start(cls, folder: Path, config: str = CONFIG) -> Dovecot:
+        """Start one in ``folder``; ``config`` is CONFIG, or a variant of it (a server without QRESYNC, say)."""
         folder.mkdir(parents=True, exist_ok=True)
         for sub in ("run", "state", "mail", "home"):
             (folder / sub).mkdir(exist_ok=True)
@@ -94,7 +95,7 @@ class Dovecot:
             parent.chmod(parent.stat().st_mode | 0o011)
         (folder / "users").write_text("support:{PLAIN}secret\nagent1:{PLAIN}secret\n")
         port = free_port()
-        (folder / "dovecot.conf").write_text(CONFIG.format(dir=folder, port=port))
+        (folder / "dovecot.conf").write_text(config.format(dir=folder, port=port))
         _run_dovecot(folder)
         server = cls(folder, port)
         server.wait_until_up()

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
-from tests.servers.dovecot import Dovecot, available, free_port
+from tests.servers.dovecot import CONFIG, Dovecot, available, free_port
 
 
 class MemoryKeyring(KeyringBackend):
@@ -39,15 +41,24 @@ def memory_keyring():
     keyring.set_keyring(previous)
 
 
-@pytest.fixture
-def dovecot():
+@contextmanager
+def running_dovecot(config: str = CONFIG) -> Iterator[Dovecot]:
+    """A Dovecot of its own for one test, under /tmp (its mail processes must reach the folder)."""
     if not available():
         pytest.skip("Dovecot is not installed (./dev test installs dovecot-imapd) or we are not root")
     folder = Path(tempfile.mkdtemp(prefix="agent-tui-dovecot-", dir="/tmp"))
-    server = Dovecot.start(folder)
-    yield server
-    server.stop()
-    shutil.rmtree(folder, ignore_errors=True)
+    server = Dovecot.start(folder, config)
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def dovecot():
+    with running_dovecot() as server:
+        yield server
 
 
 class Inbox:

@@ -148,7 +148,7 @@ def test_a_first_sync_files_every_message_from_its_headers_before_any_body(home,
     assert [(m["subject"], m["body_pending"]) for m in kept] == [("Wrong size", False)]
     with closing(sqlite3.connect(home / "data" / "accounts" / "shop" / "store.sqlite3")) as db:
         problems = json.loads(db.execute("SELECT problems FROM messages WHERE subject = 'Wrong size'").fetchone()[0])
-    assert problems == ["deleted from the server before its body was downloaded"]
+    assert problems == ["removed from the server before its body was downloaded"]
     found = json.loads(run(home, "list", "--search", "size", "--json", capsys=capsys)[1])
     assert [t["id"] for t in found] == [1000 + gone]  # its subject is searchable all the same
     assert json.loads(run(home, "sync", "--json", capsys=capsys)[1])["bodies"] == 0  # nothing left waiting

@@ -2,13 +2,10 @@
 and, for FETCH answers Dovecot never gives, a scripted server on loopback."""
 
 import json
-import shutil
 import socket
 import sqlite3
-import tempfile
 import threading
 from contextlib import closing
-from pathlib import Path
 
 import pytest
 from imapclient import IMAPClient
@@ -17,7 +14,7 @@ import tests.servers.dovecot as dovecot_server
 from agent_tui.errors import SourceError
 from agent_tui.sources.imap import ImapSource
 from agent_tui.sources.imap_fetch import WHOLE, fetch
-from tests.sources.conftest import Inbox
+from tests.sources.conftest import Inbox, running_dovecot
 from tests.sources.test_imap import add_account, mail, run
 
 
@@ -83,15 +80,9 @@ def test_bodies_still_come_when_the_folder_is_renumbered_between_the_two_passes(
 
 
 @pytest.fixture
-def dovecot_without_auto_sent(monkeypatch):
-    monkeypatch.setattr(dovecot_server, "CONFIG", dovecot_server.CONFIG.replace("auto = subscribe", "auto = no"))
-    if not dovecot_server.available():
-        pytest.skip("Dovecot is not installed (./dev test installs dovecot-imapd) or we are not root")
-    folder = Path(tempfile.mkdtemp(prefix="agent-tui-dovecot-", dir="/tmp"))
-    server = dovecot_server.Dovecot.start(folder)
-    yield server
-    server.stop()
-    shutil.rmtree(folder, ignore_errors=True)
+def dovecot_without_auto_sent():
+    with running_dovecot(dovecot_server.CONFIG.replace("auto = subscribe", "auto = no")) as server:
+        yield server
 
 
 def test_a_folder_renamed_while_its_bodies_are_pending_does_not_stop_later_syncs(

@@ -53,3 +53,19 @@ async def test_a_big_first_sync_in_the_tui_fills_the_queue_and_the_bodies(home, 
         assert await wait_for(pilot, lambda: sorted(subjects(table)) == [f"Big sync {n}" for n in range(6)])
         messages = [m for ticket_id in app.service.queue_ids(QueueQuery(view=View.ALL)) for m in app.service.store.messages(ticket_id)]
         assert sorted(m.text.strip() for m in messages) == [f"Body {n}" for n in range(6)]
+
+
+async def test_a_message_a_teammate_deletes_leaves_the_open_queue_within_seconds(home, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+    add_account(home, dovecot, 25, monkeypatch, capsys)
+    inbox.append("INBOX", mail("Keep me").as_bytes())
+    spam = inbox.append("INBOX", mail("Cheap watches", sender="spam@example.net").as_bytes())
+    app = make_app(home=home, now=NOW)
+    async with app.run_test(size=(160, 45)) as pilot:
+        table = app.screen.query_one(QueueTable)
+        assert await wait_for(pilot, lambda: sorted(subjects(table)) == ["Cheap watches", "Keep me"])
+        assert await wait_for(pilot, lambda: app.connection_status == "online")
+        inbox.client.select_folder("INBOX")
+        inbox.client.delete_messages([spam])  # another mail client deletes it, as IDLE hears
+        inbox.client.expunge()
+        assert await wait_for(pilot, lambda: subjects(table) == ["Keep me"], seconds=10)
+        assert app.service.store.ticket_status(1000 + spam).value == "solved"  # kept, with its history

@@ -1,0 +1,122 @@
+"""Messages a teammate deletes, or moves out of the shared inbox, on the server: found by QRESYNC's VANISHED,
+or without QRESYNC by counting, against a real Dovecot (one with QRESYNC and one that only offers CONDSTORE)."""
+
+import json
+import sqlite3
+from contextlib import closing
+
+import pytest
+
+from tests.servers.dovecot import CONFIG
+from tests.sources.conftest import Inbox, running_dovecot
+from tests.sources.test_imap import add_account, mail, run
+
+# Dovecot with CONDSTORE and without QRESYNC, as Gmail is: what it advertises after login is all a client uses.
+CONDSTORE_ONLY = CONFIG.replace(
+    "protocol imap {{\n", "protocol imap {{\n  imap_capability = IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE UIDPLUS CONDSTORE\n",
+)
+
+
+@pytest.fixture(params=["qresync", "condstore only"])
+def server(request):
+    with running_dovecot(CONFIG if request.param == "qresync" else CONDSTORE_ONLY) as dovecot:
+        inbox = Inbox(dovecot.port)
+        yield dovecot, inbox, request.param
+        inbox.client.logout()
+
+
+def expunge(inbox, folder, uids):
+    """Another mail client deletes these messages for good (or moves them away: the same to this folder)."""
+    inbox.client.select_folder(folder)
+    inbox.client.delete_messages(uids)
+    inbox.client.expunge()
+
+
+def shown(home, ticket_id, capsys):
+    code, out, err = run(home, "show", str(ticket_id), "--json", capsys=capsys)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_messages_removed_on_the_server_are_reported_kept_here_and_a_ticket_left_with_none_is_solved(
+    home, server, memory_keyring, monkeypatch, capsys,
+):
+    dovecot, inbox, kind = server
+    add_account(home, dovecot, 25, monkeypatch, capsys)
+    assert (b"QRESYNC" in inbox.client.capabilities()) is (kind == "qresync")
+    alone = inbox.append("INBOX", mail("Spam offer", sender="spam@example.net", message_id="<spam@x>").as_bytes())
+    first = inbox.append("INBOX", mail("Broken zip", message_id="<zip@x>").as_bytes())
+    follow_up = inbox.append("INBOX", mail("Re: Broken zip", minutes=5, in_reply_to="<zip@x>", message_id="<zip2@x>").as_bytes())
+    asked = inbox.append("INBOX", mail("Invoice", sender="cy@example.com", message_id="<inv@x>").as_bytes())
+    answered = inbox.append("Sent", mail("Re: Invoice", sender="support@shop.example", to="cy@example.com", minutes=9,
+                                         in_reply_to="<inv@x>").as_bytes())
+    run(home, "sync", capsys=capsys)
+    assert shown(home, 1000 + asked, capsys)["status"] == "open"  # the agent's answer in Sent opened it
+
+    expunge(inbox, "INBOX", [alone, follow_up])
+    expunge(inbox, "Sent", [answered])
+    code, out, err = run(home, "sync", "--json", capsys=capsys)
+    report = json.loads(out)
+    assert code == 0, err
+    assert (report["vanished"], report["status_changes"], report["read"]) == (3, 1, 0)
+
+    spam = shown(home, 1000 + alone, capsys)
+    assert spam["status"] == "solved"  # nothing of it is left in the shared inbox: the teammate dealt with it
+    assert [m["subject"] for m in spam["messages"]] == ["Spam offer"]  # ...and its history stays here
+    zip_ticket = shown(home, 1000 + first, capsys)
+    assert zip_ticket["status"] == "new" and len(zip_ticket["messages"]) == 2  # its first message is still there
+    assert shown(home, 1000 + asked, capsys)["status"] == "open"  # a reply gone from Sent solves nothing
+    code, out, _ = run(home, "sync", "--json", capsys=capsys)
+    assert (json.loads(out)["vanished"], json.loads(out)["status_changes"]) == (0, 0)  # told once
+
+    # Someone puts the message back: it is the same message, and shared state reaches it in its new place.
+    back = inbox.append("INBOX", mail("Spam offer", sender="spam@example.net", message_id="<spam@x>").as_bytes())
+    code, out, _ = run(home, "sync", "--json", capsys=capsys)
+    assert (json.loads(out)["duplicates"], json.loads(out)["new_tickets"]) == (1, 0)
+    code, _, err = run(home, "set", str(1000 + alone), "--status", "open", capsys=capsys)
+    assert code == 0 and "could not be told" not in err
+    inbox.client.select_folder("INBOX")
+    assert b"$TuiOpen" in inbox.client.get_flags([back])[back]
+
+    # The customer writing again reopens a ticket solved this way, as any solved ticket.
+    expunge(inbox, "INBOX", [first])
+    run(home, "sync", capsys=capsys)
+    assert shown(home, 1000 + first, capsys)["status"] == "solved"
+    inbox.append("INBOX", mail("Re: Broken zip", minutes=6 * 60, in_reply_to="<zip2@x>").as_bytes())  # after --now
+    run(home, "sync", capsys=capsys)
+    assert shown(home, 1000 + first, capsys)["status"] == "open"
+
+
+def test_a_message_removed_before_its_body_came_keeps_its_headers_and_says_why(home, server, memory_keyring, monkeypatch, capsys):
+    dovecot, inbox, _ = server
+    add_account(home, dovecot, 25, monkeypatch, capsys)
+    monkeypatch.setattr("agent_tui.sources.imap.ImapSource._bodies", lambda self, *args: iter(()))  # stopped after the headers
+    uid = inbox.append("INBOX", mail("Wrong size", message_id="<ws@x>").as_bytes())
+    run(home, "sync", capsys=capsys)
+    monkeypatch.undo()
+    inbox.append("INBOX", mail("Newer").as_bytes())  # something is new, as it usually is
+    expunge(inbox, "INBOX", [uid])
+    code, out, err = run(home, "sync", "--json", capsys=capsys)
+    assert code == 0 and json.loads(out)["vanished"] == 1, err
+    with closing(sqlite3.connect(home / "data" / "accounts" / "shop" / "store.sqlite3")) as db:
+        assert db.execute("SELECT body_pending, source_ref, problems FROM messages WHERE message_id = '<ws@x>'").fetchone() == (
+            0, None, '["removed from the server before its body was downloaded"]')
+    code, out, _ = run(home, "list", "--search", "wrong size", "--json", capsys=capsys)
+    assert [t["id"] for t in json.loads(out)] == [1000 + uid]  # its subject is still found
+
+
+def test_messages_not_found_again_in_a_renumbered_folder_are_gone(home, server, memory_keyring, monkeypatch, capsys):
+    dovecot, inbox, _ = server
+    add_account(home, dovecot, 25, monkeypatch, capsys)
+    inbox.append("INBOX", mail("Question", message_id="<q@x>").as_bytes())
+    kept = mail("Re: Question", sender="support@shop.example", to="ann@example.com", minutes=5, in_reply_to="<q@x>")
+    inbox.append("Sent", kept.as_bytes())
+    inbox.append("Sent", mail("Re: Question", sender="support@shop.example", to="ann@example.com", minutes=9,
+                              in_reply_to="<q@x>").as_bytes())
+    run(home, "sync", capsys=capsys)
+    inbox.client.delete_folder("Sent")  # another client recreates Sent (a new UIDVALIDITY) with one of the two
+    inbox.client.create_folder("Sent")
+    inbox.append("Sent", kept.as_bytes())
+    code, out, err = run(home, "sync", "--json", capsys=capsys)
+    report = json.loads(out)
+    assert code == 0 and (report["duplicates"], report["vanished"], report["status_changes"]) == (1, 1, 0), err
