@@ -254,6 +254,10 @@ def make_app(
     settings = load_settings(paths)
     keys = load_keymap(paths, keymap or settings.keymap)
     service = open_account(paths, settings, account, now, policy_later=True)
+    if service.source is not None and service.source.kind == "imap":
+        from agent_tui.sources.imap import prepare_parse_helper
+
+        prepare_parse_helper()  # before Textual replaces stderr, so a big first sync can parse on a second core
     return AgentTuiApp(service, keys, Replies(service, paths, settings))
 
 
@@ -346,7 +350,7 @@ def _cmd_ingest(service: TicketService, args: argparse.Namespace) -> int:
     items = read_inputs(args.paths, args.format, sys.stdin.buffer, service.now())
     if args.deliver:
         return _deliver(service, items, args, report_error)
-    report = Ingestor(service, service.team_addresses()).ingest(items, strict=args.strict, on_error=report_error)
+    report = Ingestor(service).ingest(items, strict=args.strict, on_error=report_error)
     print(dumps(report.to_json()) if args.json else report.summary())
     return 2 if report.failed else 0
 

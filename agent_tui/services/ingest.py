@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import islice
 
 from agent_tui.domain.models import Author, Customer, Priority, Status
@@ -71,12 +72,17 @@ class _Redo(Exception):
 
 
 class Ingestor:
-    def __init__(self, service: TicketService, own_addresses: Iterable[str]) -> None:
+    def __init__(self, service: TicketService) -> None:
         self.service = service
         self.store = service.store
-        self.own = {a.lower() for a in own_addresses if a}
         self.touched: set[int] = set()  # tickets of the current batch whose SLA deadline needs refreshing
         self._item_touched: set[int] = set()  # ...and of the current item, until it is known to be kept
+
+    @cached_property
+    def own(self) -> set[str]:
+        """The team's addresses: mail from them is an agent's. Read once, and only when a message needs it
+        (it scans every agent message: a sync with nothing new should not pay for it)."""
+        return self.service.team_addresses()
 
     def ingest(
         self,

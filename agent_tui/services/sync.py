@@ -27,7 +27,7 @@ def sync(service: TicketService, on_batch: Callable[[IngestReport], None] = lamb
 
 
 def _sync(service: TicketService, source, on_batch: Callable[[IngestReport], None]) -> IngestReport:
-    ingestor = Ingestor(service, service.team_addresses())
+    ingestor = Ingestor(service)
     total = IngestReport()
 
     def file_items(items: Iterator[Item]) -> None:

@@ -14,20 +14,18 @@ Sent folder is searched for that Message-ID, so a retry after a crash never send
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import smtplib
 import socket
 import ssl
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
@@ -61,6 +59,9 @@ from agent_tui.sources.imap_state import (
 from agent_tui.sources.mail_parse import MADE_UP_ID_END, parse_headers
 from agent_tui.sources.pipe import Incoming, Item, Unreadable, mail_item
 from agent_tui.store import Store
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 FOLDERS = ("INBOX", "Sent")
 BATCH = 1000  # header blocks a FETCH
@@ -104,6 +105,20 @@ def parse_header_batch(folder: str, blocks: list[tuple[int, bytes]], now: dateti
     return items
 
 
+def prepare_parse_helper() -> None:
+    """Start multiprocessing's resource tracker while ``sys.stderr`` is still this process's own: call it before
+    the TUI starts. Under Textual, ``sys.stderr`` is a stand-in whose file descriptor is -1, so a tracker
+    started later fails ("bad value(s) in fds_to_keep") and the first sync of a big mailbox parses on one core."""
+    if (os.cpu_count() or 1) < 2:
+        return
+    from multiprocessing import resource_tracker
+
+    try:
+        resource_tracker.ensure_running()
+    except (OSError, ValueError):
+        pass  # no helper, then: parsing stays in this process, slower but the same
+
+
 class _Parsing:
     """Parses a sync's batches, in one helper process (``forkserver``) once a folder is big enough to pay for
     starting it, while this process fetches the next batch and files the last: parsing is the larger part."""
@@ -122,6 +137,9 @@ class _Parsing:
     def run(self, parse: Callable[..., list[Item]], batches: Iterator[tuple[tuple, T]], *, big: bool) -> Iterator[tuple[list[Item], T]]:
         """(parse(*arguments), context) for each (arguments, context) batch, in order."""
         if big and self._pool is None and not self._in_process:
+            import multiprocessing  # here: a sync with little to parse never needs it (10 ms of start-up)
+            from concurrent.futures import ProcessPoolExecutor
+
             try:
                 self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"))
             except (OSError, ValueError):

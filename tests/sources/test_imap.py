@@ -418,7 +418,7 @@ def test_a_big_first_sync_parses_in_a_helper_process_with_the_same_result(home, 
             submitted.append((fn.__name__, len(args[1])))
             return super().submit(fn, *args, **kwargs)
 
-    monkeypatch.setattr("agent_tui.sources.imap.ProcessPoolExecutor", CountingPool)
+    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", CountingPool)  # imported where it is used
     add_account(home, dovecot, 25, monkeypatch, capsys)
     for n in range(10):
         inbox.append("INBOX", mail(f"Order {n}", sender=f"c{n}@example.com", message_id=f"<p{n}@example.com>").as_bytes())

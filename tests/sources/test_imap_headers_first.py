@@ -155,3 +155,20 @@ def test_fetch_reads_nil_and_quoted_sections_and_items_after_the_literal_from_a_
         14: (b"", ()),
         15: (b'Subject: "q"', ()),
     }
+
+
+def test_parsing_falls_back_to_this_process_when_no_helper_can_start(monkeypatch):
+    from datetime import UTC, datetime
+
+    from agent_tui.sources.imap import _Parsing, parse_header_batch
+
+    def refuse(*args, **kwargs):
+        raise ValueError("bad value(s) in fds_to_keep")  # what multiprocessing says under Textual's stderr
+
+    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", refuse)
+    block = mail("Fallback", message_id="<fb@x>").as_bytes().split(b"\n\n")[0] + b"\n\n"
+    now = datetime(2026, 11, 24, tzinfo=UTC)
+    with _Parsing() as parsing:
+        done = list(parsing.run(parse_header_batch, iter([(("INBOX", [(7, block)], now), "context")]), big=True))
+    [(items, context)] = done
+    assert context == "context" and [(i.origin, i.message.subject, i.message.body_pending) for i in items] == [("INBOX UID 7", "Fallback", True)]

@@ -39,10 +39,22 @@ async def test_new_mail_arrives_in_the_open_queue_and_offline_is_shown(home, dov
         assert "offline, retrying" in str(app.screen.query_one("#title").render())
 
 
-async def test_a_big_first_sync_in_the_tui_fills_the_queue_and_the_bodies(home, dovecot, inbox, memory_keyring, monkeypatch, capsys):
-    """Under Textual, multiprocessing can't start the parse helper (stderr is Textual's stand-in): the sync
-    parses in-process instead of dying quietly with "connecting…" on screen."""
+async def test_a_big_first_sync_in_the_tui_parses_on_a_second_core_and_fills_the_queue_and_the_bodies(
+    home, dovecot, inbox, memory_keyring, monkeypatch, capsys,
+):
+    """Under Textual, stderr is a stand-in with no file descriptor, and multiprocessing could not start the
+    parse helper: make_app prepares it first. (This sync once died quietly with "connecting…" on screen.)"""
     monkeypatch.setattr("agent_tui.sources.imap.PARALLEL_FROM", 3)  # so these few messages take the helper path
+    from concurrent.futures import ProcessPoolExecutor
+
+    helpers = []
+
+    class CountingPool(ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            helpers.append(self)
+
+    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", CountingPool)
     add_account(home, dovecot, 25, monkeypatch, capsys)
     for n in range(6):
         inbox.append("INBOX", mail(f"Big sync {n}", sender=f"b{n}@example.com", body=f"Body {n}").as_bytes())
@@ -53,6 +65,7 @@ async def test_a_big_first_sync_in_the_tui_fills_the_queue_and_the_bodies(home, 
         assert await wait_for(pilot, lambda: sorted(subjects(table)) == [f"Big sync {n}" for n in range(6)])
         messages = [m for ticket_id in app.service.queue_ids(QueueQuery(view=View.ALL)) for m in app.service.store.messages(ticket_id)]
         assert sorted(m.text.strip() for m in messages) == [f"Body {n}" for n in range(6)]
+    assert len(helpers) == 1  # one helper process, started from under Textual
 
 
 async def test_a_message_a_teammate_deletes_leaves_the_open_queue_within_seconds(home, dovecot, inbox, memory_keyring, monkeypatch, capsys):
