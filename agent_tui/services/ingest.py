@@ -174,6 +174,7 @@ class Ingestor:
         party = message.sender if message.author is Author.CUSTOMER or not message.to else message.to[0]
         ticket_id = self._find_ticket(item, party.email)
         store, at = self.store, message.date
+        status: Status | None = None  # read below, unless this message starts the ticket
         if ticket_id is None:
             subject = message.subject
             if item.ticket_key is not None and (previous := store.ticket_by_external_key(item.ticket_key)):
@@ -190,6 +191,7 @@ class Ingestor:
                 ticket_id=item.ticket_id_hint if item.ticket_id_hint and not store.ticket_exists(item.ticket_id_hint) else None,
             )
             report.new_tickets += 1
+            status = Status.NEW
         else:
             self._apply_fields(ticket_id, item)
         store.add_message(ticket_id, message, raw=item.raw, problems=item.problems, source_ref=item.source_ref)
@@ -198,7 +200,7 @@ class Ingestor:
         self._item_touched.add(ticket_id)
         # As help desks do: the customer writing again reopens a waiting or solved ticket; an agent's
         # first reply opens a new one. Only when the message is newer than the last status change.
-        status = store.ticket_status(ticket_id)
+        status = status or store.ticket_status(ticket_id)
         reopens = message.author is Author.CUSTOMER and status in _REOPENED_BY_CUSTOMER
         opens = message.author is Author.AGENT and status is Status.NEW
         if reopens or opens:

@@ -8,6 +8,7 @@ busy timeout.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import threading
@@ -174,7 +175,7 @@ class Store:
                 " name = CASE WHEN excluded.name != '' THEN excluded.name ELSE name END"
                 + (", extra = json_patch(extra, excluded.extra)" if customer.extra else "")  # mail brings none
                 + " RETURNING id",
-                (customer.email, customer.name, json.dumps(customer.extra, ensure_ascii=False)),
+                (customer.email, customer.name, json.dumps(customer.extra, ensure_ascii=False) if customer.extra else "{}"),
             ).fetchone()[0]
 
     def create_ticket(
@@ -882,7 +883,12 @@ class Store:
 
 
 def _addresses_json(addresses: Sequence[Address]) -> str:
-    return json.dumps([[a.email, a.name] for a in addresses], ensure_ascii=False) if addresses else "[]"
+    return _addresses_json_of(tuple(addresses)) if addresses else "[]"
+
+
+@functools.lru_cache(maxsize=4096)  # the same few To: lines (the shop's own address) come again and again
+def _addresses_json_of(addresses: tuple[Address, ...]) -> str:
+    return json.dumps([[a.email, a.name] for a in addresses], ensure_ascii=False)
 
 
 def _attachments_json(attachments: Sequence[Attachment]) -> str:
