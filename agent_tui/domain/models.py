@@ -134,6 +134,7 @@ class Message:
     references: tuple[str, ...] = ()
     id: int | None = None  # the store's row id once saved
     body_pending: bool = False  # filed from its headers; text, html and attachments are still to come
+    problems: tuple[str, ...] = ()  # as stored: what could not be read of it (its raw form is kept)
 
 
 @dataclass(slots=True)

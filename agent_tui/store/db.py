@@ -552,7 +552,8 @@ class Store:
     def messages(self, ticket_id: int) -> list[Message]:
         rows = self._read(
             "SELECT id, author, from_email, from_name, to_addrs, cc_addrs, date, subject, body_text, body_html,"
-            " attachments, message_id, in_reply_to, refs, body_pending FROM messages WHERE ticket_id = ? ORDER BY date, id",
+            " attachments, message_id, in_reply_to, refs, body_pending, problems FROM messages WHERE ticket_id = ?"
+            " ORDER BY date, id",
             (ticket_id,),
         )
         return [
@@ -571,6 +572,7 @@ class Store:
                 in_reply_to=r[12],
                 references=tuple(json.loads(r[13])),
                 body_pending=bool(r[14]),
+                problems=tuple(json.loads(r[15])),
             )
             for r in rows
         ]

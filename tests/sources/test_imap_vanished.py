@@ -103,6 +103,8 @@ def test_a_message_removed_before_its_body_came_keeps_its_headers_and_says_why(h
             0, None, '["removed from the server before its body was downloaded"]')
     code, out, _ = run(home, "list", "--search", "wrong size", "--json", capsys=capsys)
     assert [t["id"] for t in json.loads(out)] == [1000 + uid]  # its subject is still found
+    [message] = shown(home, 1000 + uid, capsys)["messages"]
+    assert (message["body_pending"], message["problems"]) == (False, ["removed from the server before its body was downloaded"])
 
 
 def test_messages_not_found_again_in_a_renumbered_folder_are_gone(home, server, memory_keyring, monkeypatch, capsys):

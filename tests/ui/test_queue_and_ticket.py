@@ -263,3 +263,21 @@ async def test_a_changed_policy_is_applied_after_the_first_paint(home):
         normal = [table.row_at(i) for i in range(table.total) if table.row_at(i).priority.label == "normal"]
         clocks = [app.service.queue_clock(row) for row in normal]
         assert any(clock and clock[1].value == "breached" for clock in clocks)
+
+
+async def test_what_could_not_be_read_of_a_message_is_said_above_it_and_made_safe(home):
+    service = service_for(home)
+    ticket_id = service.store.create_ticket(subject="Odd parts", customer=Customer("op@example.com"), created_at=NOW)
+    odd = Message(Author.CUSTOMER, Address("op@example.com"), NOW, "Readable part", subject="Odd parts")
+    service.store.add_message(ticket_id, odd, problems=["charset 'x-[b]evil[/b]\x1b[31m' unknown, read as Latin-1"])
+    service.close()
+    app = make_app(home=home, account="demo", now=NOW)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"op@example", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = str(app.screen.query_one("MessageView").render())
+        assert "⚠ charset 'x-[b]evil[/b]␛[31m' unknown, read as Latin-1" in shown and "Readable part" in shown
+        assert "\x1b" not in shown

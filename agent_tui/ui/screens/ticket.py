@@ -179,6 +179,8 @@ class TicketScreen(Screen[int]):
         )
         if message.attachments:
             head.append("  ·  📎 " + ", ".join(safe_line(a.filename) for a in message.attachments), "dim")
+        if message.problems:  # from the mail, so made safe like the rest of it
+            head.append("\n⚠ " + "; ".join(safe_line(problem) for problem in message.problems), "yellow")
         if message.body_pending:  # a first sync files headers first: the body follows within the sync
             body = Text("Downloading this message… it appears here as soon as it is in.", "dim italic")
         else:
