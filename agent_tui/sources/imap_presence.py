@@ -123,7 +123,7 @@ class ImapPresence:
                     if live != reported:
                         on_update(live)
                         reported = live
-                    if any(r[1] in (b"EXISTS", b"EXPUNGE") for r in client.idle_check(timeout=_POLL) if len(r) > 1):
+                    if any(_notes_changed(r) for r in client.idle_check(timeout=_POLL)):
                         client.idle_done()
                         self._notes = self._read(client)
                         client.idle()
@@ -222,3 +222,8 @@ def _parse(data: dict) -> tuple[str, Agent, Presence | None] | None:
         return client_id, agent, presence
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, UsageError, ArithmeticError):
         return None
+
+
+def _notes_changed(response: tuple) -> bool:
+    """A note came or went: EXISTS, EXPUNGE, or (on a connection with QRESYNC enabled) VANISHED."""
+    return response[:1] == (b"VANISHED",) or (len(response) > 1 and response[1] in (b"EXISTS", b"EXPUNGE"))

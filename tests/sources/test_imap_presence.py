@@ -7,10 +7,15 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
+from datetime import timedelta
 
 from agent_tui.cli import make_app
+from agent_tui.domain.models import Agent
 from agent_tui.domain.presence import Activity
+from agent_tui.sources.imap import ImapSettings, ImapSource
+from agent_tui.sources.imap_presence import ImapPresence
 from agent_tui.ui.screens.compose import ComposeScreen
 from agent_tui.ui.screens.ticket import TicketScreen
 from agent_tui.ui.widgets.queue_table import QueueTable
@@ -179,3 +184,35 @@ def test_hostile_or_stale_notes_in_the_presence_folder_are_ignored_and_cleared(t
     inbox.client.select_folder("agent-tui-presence")
     left = [data[b"BODY[]"] for data in inbox.client.fetch(inbox.client.search(["ALL"]), ["BODY.PEEK[]"]).values()]
     assert not any(b"Long Gone" in body for body in left)  # ten leases old: deleted by whoever saw it
+
+
+def test_an_agent_who_quits_cleanly_is_gone_for_the_others_at_once_not_at_the_next_renewal(dovecot):
+    """Her note is deleted on quitting; the others' IDLE hears it (as VANISHED, since QRESYNC is enabled)."""
+    source = ImapSource(ImapSettings("shop", "127.0.0.1", dovecot.port, "127.0.0.1", 25, "support", "support@shop.example",
+                                     "", "none", "echo secret"))
+    lease = timedelta(seconds=60)  # the next renewal is 20 s away: only hearing the deletion is quick
+    sam, dana = ImapPresence(source, Agent("Sam", "sam@shop.example"), lease), ImapPresence(source, Agent("Dana", "dana@shop.example"), lease)
+    dana.announce(1001, Activity.VIEWING)
+    seen: list[list[str]] = []
+    sam_stop, dana_stop = threading.Event(), threading.Event()
+    sam_thread = threading.Thread(target=sam.run, args=(sam_stop, lambda live: seen.append([p.agent.name for p in live])))
+    dana_thread = threading.Thread(target=dana.run, args=(dana_stop, lambda live: None))
+    sam_thread.start()
+    time.sleep(1)  # Sam is listening first
+    dana_thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while "Dana" not in (seen[-1] if seen else []) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert seen and "Dana" in seen[-1]
+        dana_stop.set()
+        dana_thread.join()
+        left = time.monotonic()
+        while "Dana" in seen[-1] and time.monotonic() < left + 8:
+            time.sleep(0.1)
+        assert "Dana" not in seen[-1]
+    finally:
+        dana_stop.set()
+        sam_stop.set()
+        dana_thread.join()
+        sam_thread.join()
