@@ -57,15 +57,16 @@ def _sync(service: TicketService, source, on_batch: Callable[[IngestReport], Non
 
     def gone(source_refs: list[str], from_shared_inbox: bool) -> None:
         """Messages the server no longer has: a teammate deleted them, or moved them out of the shared inbox
-        (archived them, say). They stay here, in the customer's history. A ticket they leave with none of its
-        messages in the shared inbox is solved, by "shared inbox", as the teammate meant (a status set here
-        went out at the start of this sync, to messages no longer there). A customer writing again reopens it."""
+        (archived them, say). They stay here, in the customer's history. A new or open ticket they leave with
+        none of its messages in the shared inbox is solved, by "shared inbox", as the teammate meant; one
+        waiting (pending, on hold) stays as it is, as the team may archive what it waits on. A status set here
+        went out at the start of this sync. A customer writing again reopens the ticket."""
         store, now = service.store, service.now()
         with store.transaction():
             forgotten = store.forget_source_refs(source_refs, BODY_GONE)
             for ticket_id in sorted(forgotten):
                 total.vanished += forgotten[ticket_id]
-                if (from_shared_inbox and store.ticket_status(ticket_id).is_unsolved
+                if (from_shared_inbox and store.ticket_status(ticket_id) in (Status.NEW, Status.OPEN)
                         and not source.in_shared_inbox(store, ticket_id)):  # type: ignore[attr-defined]
                     store.set_status(ticket_id, Status.SOLVED, now, TEAM_ACTOR)
                     service.refresh_sla(ticket_id)

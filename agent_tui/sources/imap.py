@@ -39,6 +39,7 @@ from agent_tui.sources.imap_fetch import (
     WHOLE,
     Changes,
     Fetched,
+    all_uids,
     changes_since,
     fetch,
 )
@@ -66,6 +67,7 @@ if TYPE_CHECKING:
 FOLDERS = ("INBOX", "Sent")
 BATCH = 1000  # header blocks a FETCH
 BODY_BATCH = 200  # whole messages a FETCH
+COPY_SEARCHES = 20  # messages gone in one sync up to which the server is searched for another copy of each
 PARALLEL_FROM = 2000  # messages in a folder's sync from which a helper process parses: below, starting it costs more
 PRESETS = {
     "gmail": ("imap.gmail.com:993", "smtp.gmail.com:465", "ssl"),
@@ -284,61 +286,84 @@ class ImapSource(Source):
     def _sync_headers(
         self, client: IMAPClient, store: Store, now: datetime, folder: str, parsing: _Parsing, callbacks: SyncCallbacks,
     ) -> None:
-        """File the folder's new messages from their headers, forget the ones the server no longer has, and
-        read the ticket states on changed ones."""
+        """File the folder's new messages from their headers, then hand over the ones the server no longer has
+        (after: a customer's new message keeps its ticket in INBOX, and a message put back is its old self),
+        and read the ticket states on changed ones."""
         try:
             info = client.select_folder(folder, readonly=True)
         except IMAPClientError:
             return  # no such folder on this server
         validity, uidnext = int(info[b"UIDVALIDITY"]), int(info.get(b"UIDNEXT", 0))
-        modseq = int(info.get(b"HIGHESTMODSEQ", 0))
+        modseq, exists = int(info.get(b"HIGHESTMODSEQ", 0)), int(info.get(b"EXISTS", 0))
         state = json.loads(store.get_meta(f"imap.{folder}") or "{}")
         same = state.get("uidvalidity") == validity
         observed: list[Observed] = []
         prefix, inbox = f"{folder}/{validity}/", folder == "INBOX"
+        changes = Changes({}, [])
         if same:
             # imapclient can't fetch "n:*" ranges; search them and pass the UIDs.
             uids = [u for u in client.search(["UID", f"{state['uidnext']}:*"]) if u >= state["uidnext"]]
-            qresync = self._qresync(client)
-            changes = Changes({}, [])
+            qresync = self._qresync(client) and bool(modseq)  # a folder without MODSEQs (NOMODSEQ) is counted
             if state.get("modseq") and modseq > state["modseq"] and (inbox or qresync):  # flags, or an expunge
                 changes = changes_since(client, state["uidnext"] - 1, state["modseq"], qresync=qresync)
-            vanished = changes.vanished if qresync else self._vanished(client, store, prefix, info, uids)
-            callbacks.gone([prefix + str(uid) for uid in vanished], inbox)  # first: one put back among the new follows
             for uid, seen in sorted(changes.flags.items()) if inbox else ():
                 shared = state_from_flags(seen.flags)
                 if shared is not None:
                     observed.append(Observed(prefix + str(uid), shared, seen.modseq))
         else:
-            uids = client.search(["ALL"])  # first sync, or the server renumbered the folder
-        callbacks.file_items(self._headers(client, folder, validity, sorted(uids), now, parsing, observed))
-        if not same and state:  # renumbered: the messages found again follow it, so the rest are gone
+            uids = all_uids(client)  # first sync, or the server renumbered the folder
+        copies: dict[str, str] = {}  # Message-ID -> source ref, of this sync's new messages
+        callbacks.file_items(self._headers(client, folder, validity, sorted(uids), now, parsing, observed, copies))
+        if same:
+            counted = "exists" not in state or not (qresync and state.get("modseq"))  # (older stores: once)
+            vanished = self._counted_vanished(client, store, prefix, exists - len(uids), state) if counted else changes.vanished
+            self._hand_over_gone(client, store, [prefix + str(uid) for uid in vanished], copies, callbacks, inbox)
+        elif state:  # renumbered: the messages found again followed it, so the rest are gone
             callbacks.gone([r for r in store.source_refs_under(f"{folder}/") if not r.startswith(prefix)], inbox)
         callbacks.shared_states(observed)
         next_uid = max([uidnext, *[u + 1 for u in uids]])
-        store.set_meta(f"imap.{folder}", json.dumps({"uidvalidity": validity, "uidnext": next_uid, "modseq": modseq}))
+        store.set_meta(f"imap.{folder}", json.dumps({"uidvalidity": validity, "uidnext": next_uid, "modseq": modseq, "exists": exists}))
 
     def _qresync(self, client: IMAPClient) -> bool:
         return b"QRESYNC" in client.capabilities()  # enabled at connect whenever the server has it
 
-    def _vanished(self, client: IMAPClient, store: Store, prefix: str, info: dict, new_uids: list[int]) -> list[int]:
-        """Without QRESYNC, expunged messages are found by counting: only when the server holds a different
-        number of the messages this store knows than the store does is the folder's UID list read and compared."""
-        known = store.count_source_refs(prefix)
-        if known == int(info.get(b"EXISTS", 0)) - len(new_uids):
+    def _counted_vanished(self, client: IMAPClient, store: Store, prefix: str, old_exists: int, state: dict) -> list[int]:
+        """Without QRESYNC, expunged messages are found by counting: the folder's UID list is read (and compared
+        with the store's) only when it holds fewer of its older messages than at the last sync. Server against
+        server: a message stored once but there twice, or one that could not be read, never skews it."""
+        if state.get("exists") == old_exists:
             return []
-        status, data = client._imap.uid("SEARCH", "ALL")  # through imaplib: imapclient parses 100,000 UIDs slowly
-        if status != "OK":
-            raise IMAPClientError(f"SEARCH failed: {data[-1] if data else status}")
-        there = {int(uid) for line in data if line for uid in line.split()}
+        there = set(all_uids(client))
         return [uid for uid in (int(ref[len(prefix):]) for ref in store.source_refs_under(prefix)) if uid not in there]
+
+    def _hand_over_gone(
+        self, client: IMAPClient, store: Store, refs: list[str], copies: dict[str, str], callbacks: SyncCallbacks, inbox: bool,
+    ) -> None:
+        """Messages the server no longer has at these refs, to ``callbacks.gone``: except those it still has
+        another copy of in the folder (put back, or delivered twice), which follow that copy instead. Copies
+        among this sync's new messages are known; others are searched for, when only a few messages went (a
+        teammate deleting one; a mass archive has no copies left to find)."""
+        if not refs:
+            return
+        message_ids = store.message_ids_at(refs)
+        gone: list[str] = []
+        for ref in refs:
+            message_id = message_ids.get(ref)
+            copy = copies.get(message_id) if message_id else None
+            if copy is None and message_id and len(refs) <= COPY_SEARCHES:
+                found = client.search(["HEADER", "Message-ID", message_id])  # its own UID is gone: another copy
+                copy = f"{ref.rsplit('/', 1)[0]}/{min(found)}" if found else None
+            if copy is None or not store.move_source_ref_from(ref, copy):
+                gone.append(ref)
+        callbacks.gone(gone, inbox)
 
     def _headers(
         self, client: IMAPClient, folder: str, validity: int, uids: list[int], now: datetime, parsing: _Parsing,
-        observed: list[Observed],
+        observed: list[Observed], copies: dict[str, str],
     ) -> Iterator[Item]:
-        """The folder's messages as items filed from their headers, their bodies to follow. The ones
-        ``parse_header_batch`` can't file from headers alone are fetched whole at once, in one FETCH a batch."""
+        """The folder's messages as items filed from their headers, their bodies to follow (and in ``copies``,
+        each Message-ID's ref). The ones ``parse_header_batch`` can't file from headers alone are fetched whole
+        at once, in one FETCH a batch."""
         condstore = b"CONDSTORE" in client.capabilities()
 
         def batches() -> Iterator[tuple[tuple, dict[int, Fetched]]]:
@@ -354,6 +379,8 @@ class ImapSource(Source):
                     item = parse_batch(folder, [(uid, whole[uid].content if uid in whole else None)], now)[0]
                 if isinstance(item, Incoming):
                     item.source_ref = f"{folder}/{validity}/{uid}"
+                    if item.message.message_id:
+                        copies.setdefault(item.message.message_id, item.source_ref)
                     if folder == "INBOX":
                         item.ticket_id_hint = TICKET_ID_BASE + uid
                         shared = state_from_flags(data[uid].flags)

@@ -340,6 +340,24 @@ class Store:
             "SELECT count(*) FROM messages WHERE source_ref >= ? AND source_ref < ?", (prefix, prefix + "\uffff"),
         )[0][0]
 
+    def message_ids_at(self, source_refs: Sequence[str]) -> dict[str, str]:
+        """The Message-ID of the message stored at each of these refs (where it has one)."""
+        found: dict[str, str] = {}
+        for ref in source_refs:
+            rows = self._read("SELECT message_id FROM messages WHERE source_ref = ? AND message_id IS NOT NULL", (ref,))
+            if rows:
+                found[ref] = rows[0][0]
+        return found
+
+    def move_source_ref_from(self, old: str, new: str) -> bool:
+        """The message at ``old`` is now at ``new`` (another copy of it); False when none is at ``old``, or
+        another message is at ``new`` already."""
+        with self.transaction():
+            return self._db.execute(
+                "UPDATE messages SET source_ref = ? WHERE source_ref = ?"
+                " AND NOT EXISTS (SELECT 1 FROM messages WHERE source_ref = ?)", (new, old, new),
+            ).rowcount > 0
+
     def forget_source_refs(self, source_refs: Sequence[str], reason: str) -> dict[int, int]:
         """The source no longer has these messages: they stay here (a customer's history is kept), no longer
         tied to the source; one still waiting for its body keeps what its headers said, and ``reason`` says
