@@ -536,7 +536,8 @@ class ImapSource(Source):
         try:
             info = client.select_folder("INBOX", readonly=True)
             synced = json.loads(store.get_meta("imap.INBOX") or "{}")
-            if int(info.get(b"UIDNEXT", 0)) > synced.get("uidnext", 0) or int(info.get(b"HIGHESTMODSEQ", 0)) > synced.get("modseq", 0):
+            if (int(info.get(b"UIDNEXT", 0)) > synced.get("uidnext", 0) or int(info.get(b"HIGHESTMODSEQ", 0)) > synced.get("modseq", 0)
+                    or int(info.get(b"EXISTS", 0)) != synced.get("exists", info.get(b"EXISTS", 0))):  # a removal, without CONDSTORE
                 return
             client.idle()
             waited = 0.0

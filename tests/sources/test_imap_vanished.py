@@ -3,10 +3,15 @@ or without QRESYNC by counting, against a real Dovecot (one with QRESYNC and one
 
 import json
 import sqlite3
+import threading
 from contextlib import closing
 
 import pytest
+from imapclient import IMAPClient
 
+from agent_tui.config.paths import AppPaths
+from agent_tui.config.settings import load_settings
+from agent_tui.services.accounts import open_account
 from tests.servers.dovecot import CONFIG
 from tests.sources.conftest import Inbox, running_dovecot
 from tests.sources.test_imap import add_account, mail, run
@@ -186,3 +191,25 @@ def test_removals_from_before_an_upgrade_are_found_once(home, server, memory_key
     assert json.loads(out)["vanished"] == 1
     code, out, _ = run(home, "sync", "--json", capsys=capsys)
     assert json.loads(out)["vanished"] == 0
+
+
+def test_without_condstore_a_removal_since_the_last_sync_wakes_the_live_sync_at_once(home, memory_keyring, monkeypatch, capsys):
+    """IDLE only hears what happens while it waits; a server without MODSEQs shows an earlier removal in EXISTS."""
+    plain = CONFIG.replace("protocol imap {{\n", "protocol imap {{\n  imap_capability = IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE UIDPLUS\n")
+    with running_dovecot(plain) as dovecot:
+        inbox = Inbox(dovecot.port)
+        add_account(home, dovecot, 25, monkeypatch, capsys)
+        spam = inbox.append("INBOX", mail("Spam", sender="spam@example.net").as_bytes())
+        inbox.append("INBOX", mail("Keep").as_bytes())
+        run(home, "sync", capsys=capsys)
+        expunge(inbox, "INBOX", [spam])
+        idled = []
+        monkeypatch.setattr(IMAPClient, "idle", lambda self: idled.append(True))
+        paths = AppPaths.resolve(home)
+        service = open_account(paths, load_settings(paths), None, None)
+        try:
+            service.source.wait_for_changes(service.store, threading.Event(), seconds=1)
+        finally:
+            service.close()
+        assert idled == []  # it returned before waiting: the live worker syncs now
+        inbox.client.logout()
