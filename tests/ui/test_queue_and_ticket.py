@@ -178,6 +178,14 @@ async def test_hostile_subject_is_shown_literally(home):
         assert "body [b]x[/b] ␛[5m" in thread_text
 
 
+async def open_the_ticket_found_by(pilot, words):
+    await settle(pilot)
+    await pilot.press("slash", *words, "enter")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 async def test_a_message_filed_from_its_headers_says_its_body_is_coming_then_shows_it(home):
     service = service_for(home)
     ticket_id = service.store.create_ticket(subject="Headers first", customer=Customer("hf@example.com"), created_at=NOW)
@@ -186,11 +194,7 @@ async def test_a_message_filed_from_its_headers_says_its_body_is_coming_then_sho
     service.close()
     app = make_app(home=home, account="demo", now=NOW)
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"hf@example", "enter")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_the_ticket_found_by(pilot, "hf@example")
         assert "Downloading this message" in str(app.screen.query_one("MessageView").render())
         whole = Message(Author.CUSTOMER, Address("hf@example.com"), NOW, "The parcel is [b]late[/b]", subject="Headers first")
         assert app.service.store.fill_body("INBOX/7/1", whole, raw=b"...", problems=[])
@@ -273,11 +277,7 @@ async def test_what_could_not_be_read_of_a_message_is_said_above_it_and_made_saf
     service.close()
     app = make_app(home=home, account="demo", now=NOW)
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"op@example", "enter")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_the_ticket_found_by(pilot, "op@example")
         shown = str(app.screen.query_one("MessageView").render())
         assert "⚠ charset 'x-[b]evil[/b]␛[31m' unknown, read as Latin-1" in shown and "Readable part" in shown
         assert "\x1b" not in shown
