@@ -39,17 +39,8 @@ class IngestReport:
     errors: list[tuple[str, str]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
-        return {
-            "read": self.read,
-            "new_tickets": self.new_tickets,
-            "new_messages": self.new_messages,
-            "status_changes": self.status_changes,
-            "duplicates": self.duplicates,
-            "failed": self.failed,
-            "flagged": self.flagged,
-            "team_changes": self.team_changes,
-            "bodies": self.bodies,
-            "vanished": self.vanished,
+        """Every count, by its field name and in field order (scripts read these keys), then the errors."""
+        return {count: getattr(self, count) for count in COUNTS} | {
             "errors": [{"input": origin, "error": reason} for origin, reason in self.errors],
         }
 

@@ -162,9 +162,9 @@ class _Parsing:
             yield waiting[0].result(), waiting[1]
 
 
-def _modseq(data: dict) -> int:
-    value = data.get(b"MODSEQ")
-    return int(value[0]) if value else 0
+def _folder_state(store: Store, folder: str) -> dict:
+    """What the last sync saved of a folder: uidvalidity, uidnext, modseq, exists ({} before the first)."""
+    return json.loads(store.get_meta(f"imap.{folder}") or "{}")
 
 
 def _refusal(error: IMAPClientError) -> bool:
@@ -295,7 +295,7 @@ class ImapSource(Source):
             return  # no such folder on this server
         validity, uidnext = int(info[b"UIDVALIDITY"]), int(info.get(b"UIDNEXT", 0))
         modseq, exists = int(info.get(b"HIGHESTMODSEQ", 0)), int(info.get(b"EXISTS", 0))
-        state = json.loads(store.get_meta(f"imap.{folder}") or "{}")
+        state = _folder_state(store, folder)
         same = state.get("uidvalidity") == validity
         observed: list[Observed] = []
         prefix, inbox = f"{folder}/{validity}/", folder == "INBOX"
@@ -317,7 +317,7 @@ class ImapSource(Source):
         if same:
             counted = "exists" not in state or not (qresync and state.get("modseq"))  # (older stores: once)
             vanished = self._counted_vanished(client, store, prefix, exists - len(uids), state) if counted else changes.vanished
-            self._hand_over_gone(client, store, [prefix + str(uid) for uid in vanished], copies, callbacks, inbox)
+            self._hand_over_gone(client, store, prefix, vanished, copies, callbacks, inbox)
         elif state:  # renumbered: the messages found again followed it, so the rest are gone
             callbacks.gone([r for r in store.source_refs_under(f"{folder}/") if not r.startswith(prefix)], inbox)
         callbacks.shared_states(observed)
@@ -337,14 +337,17 @@ class ImapSource(Source):
         return [uid for uid in (int(ref[len(prefix):]) for ref in store.source_refs_under(prefix)) if uid not in there]
 
     def _hand_over_gone(
-        self, client: IMAPClient, store: Store, refs: list[str], copies: dict[str, str], callbacks: SyncCallbacks, inbox: bool,
+        self, client: IMAPClient, store: Store, prefix: str, uids: list[int], copies: dict[str, str],
+        callbacks: SyncCallbacks, inbox: bool,
     ) -> None:
-        """Messages the server no longer has at these refs, to ``callbacks.gone``: except those it still has
-        another copy of in the folder (put back, or delivered twice), which follow that copy instead. Copies
-        among this sync's new messages are known; others are searched for, when only a few messages went (a
-        teammate deleting one; a mass archive has no copies left to find)."""
-        if not refs:
+        """The messages at these UIDs of the folder (``prefix``), which the server no longer has, to
+        ``callbacks.gone``: except those it still has another copy of in the folder (put back, or delivered
+        twice), which follow that copy instead. Copies among this sync's new messages are known; others are
+        searched for, when only a few messages went (a teammate deleting one; a mass archive has no copies
+        left to find)."""
+        if not uids:
             return
+        refs = [prefix + str(uid) for uid in uids]
         message_ids = store.message_ids_at(refs)
         gone: list[str] = []
         for ref in refs:
@@ -352,7 +355,7 @@ class ImapSource(Source):
             copy = copies.get(message_id) if message_id else None
             if copy is None and message_id and len(refs) <= COPY_SEARCHES:
                 found = client.search(["HEADER", "Message-ID", message_id])  # its own UID is gone: another copy
-                copy = f"{ref.rsplit('/', 1)[0]}/{min(found)}" if found else None
+                copy = f"{prefix}{min(found)}" if found else None
             if copy is None or not store.move_source_ref_from(ref, copy):
                 gone.append(ref)
         callbacks.gone(gone, inbox)
@@ -402,7 +405,7 @@ class ImapSource(Source):
             store.body_unavailable(refs, f"its folder {folder} is no longer on the server")
             return
         validity = int(info[b"UIDVALIDITY"])
-        if json.loads(store.get_meta(f"imap.{folder}") or "{}").get("uidvalidity") != validity:
+        if _folder_state(store, folder).get("uidvalidity") != validity:
             return  # renumbered since this sync read its headers: the next sync finds its messages again first
         prefix = f"{folder}/{validity}/"
         store.body_unavailable([r for r in refs if not r.startswith(prefix)], BODY_GONE)  # not found again on renumbering
@@ -535,7 +538,7 @@ class ImapSource(Source):
     def _idle(self, client: IMAPClient, store: Store, stop: threading.Event, seconds: float) -> None:
         try:
             info = client.select_folder("INBOX", readonly=True)
-            synced = json.loads(store.get_meta("imap.INBOX") or "{}")
+            synced = _folder_state(store, "INBOX")
             if (int(info.get(b"UIDNEXT", 0)) > synced.get("uidnext", 0) or int(info.get(b"HIGHESTMODSEQ", 0)) > synced.get("modseq", 0)
                     or int(info.get(b"EXISTS", 0)) != synced.get("exists", info.get(b"EXISTS", 0))):  # a removal, without CONDSTORE
                 return

@@ -81,13 +81,11 @@ def all_uids(client: IMAPClient) -> list[int]:
     if b"ESEARCH" in client.capabilities():
         imap.untagged_responses.pop("ESEARCH", None)
         status, data = imap.uid("SEARCH", "RETURN (ALL) ALL")
-        if status != "OK":
-            raise IMAPClientError(f"SEARCH failed: {data[-1] if data else status}")
+        _check(status, data, "SEARCH")
         runs = [m.group(1) for line in imap.untagged_responses.pop("ESEARCH", []) if (m := _ESEARCH_ALL.search(line))]
         return sorted({uid for run in runs for uid in uids_in(run)})
     status, data = imap.uid("SEARCH", "ALL")
-    if status != "OK":
-        raise IMAPClientError(f"SEARCH failed: {data[-1] if data else status}")
+    _check(status, data, "SEARCH")
     return sorted({int(uid) for line in data if line for uid in line.split()})
 
 
@@ -103,17 +101,13 @@ def changes_since(client: IMAPClient, last_uid: int, modseq: int, *, qresync: bo
     imap = client._imap
     imap.untagged_responses.pop("VANISHED", None)  # left from an earlier command: not about this range
     status, data = imap.uid("FETCH", f"1:{last_uid}", f"(UID FLAGS) (CHANGEDSINCE {modseq}{' VANISHED' if qresync else ''})")
-    if status != "OK":
-        raise IMAPClientError(f"FETCH failed: {data[-1] if data else status}")
+    _check(status, data, "FETCH")
     flags: dict[int, Fetched] = {}
     for element in data:
         text = element[0] if isinstance(element, tuple) else element
         if not isinstance(text, bytes) or (uid := _UID.search(text)) is None:
             continue
-        found, sequence = _FLAGS.search(text), _MODSEQ.search(text)
-        flags[int(uid.group(1))] = Fetched(
-            tuple(found.group(1).split()) if found else (), int(sequence.group(1)) if sequence else 0, b"",
-        )
+        flags[int(uid.group(1))] = _fetched(text, b"")
     vanished: list[int] = []
     for response in imap.untagged_responses.pop("VANISHED", []):  # "(EARLIER) 3:5,9", or "12" while selected
         vanished.extend(uids_in(_EARLIER.sub(b"", response)))
@@ -130,8 +124,7 @@ def fetch(client: IMAPClient, uids: Sequence[int], section: str, *, modseq: bool
         return {}
     imap = client._imap  # imaplib.IMAP4, in the folder imapclient selected
     status, data = imap.uid("FETCH", uid_set(uids), f"(UID FLAGS{' MODSEQ' if modseq else ''} {section})")
-    if status != "OK":
-        raise IMAPClientError(f"FETCH failed: {data[-1] if data else status}")
+    _check(status, data, "FETCH")
     found: dict[int, Fetched] = {}
     wanted = set(uids)
     # imaplib gives each response with a literal as (text before it, literal) followed by the text after
@@ -152,9 +145,16 @@ def fetch(client: IMAPClient, uids: Sequence[int], section: str, *, modseq: bool
         uid = _UID.search(text)
         if uid is None or int(uid.group(1)) not in wanted:
             continue
-        flags = _FLAGS.search(text)
-        sequence = _MODSEQ.search(text)
-        found[int(uid.group(1))] = Fetched(
-            tuple(flags.group(1).split()) if flags else (), int(sequence.group(1)) if sequence else 0, content,
-        )
+        found[int(uid.group(1))] = _fetched(text, content)
     return found
+
+
+def _fetched(text: bytes, content: bytes) -> Fetched:
+    """A FETCH response's flags and MODSEQ (read from its text), with the section it brought."""
+    flags, sequence = _FLAGS.search(text), _MODSEQ.search(text)
+    return Fetched(tuple(flags.group(1).split()) if flags else (), int(sequence.group(1)) if sequence else 0, content)
+
+
+def _check(status: str, data: list, command: str) -> None:
+    if status != "OK":
+        raise IMAPClientError(f"{command} failed: {data[-1] if data else status}")

@@ -335,11 +335,6 @@ class Store:
             "SELECT source_ref FROM messages WHERE source_ref >= ? AND source_ref < ?", (prefix, prefix + "\uffff"),
         )]
 
-    def count_source_refs(self, prefix: str) -> int:
-        return self._read(
-            "SELECT count(*) FROM messages WHERE source_ref >= ? AND source_ref < ?", (prefix, prefix + "\uffff"),
-        )[0][0]
-
     def message_ids_at(self, source_refs: Sequence[str]) -> dict[str, str]:
         """The Message-ID of the message stored at each of these refs (where it has one)."""
         found: dict[str, str] = {}

@@ -16,10 +16,14 @@ from tests.servers.dovecot import CONFIG
 from tests.sources.conftest import Inbox, running_dovecot
 from tests.sources.test_imap import add_account, mail, run
 
-# Dovecot with CONDSTORE and without QRESYNC, as Gmail is: what it advertises after login is all a client uses.
-CONDSTORE_ONLY = CONFIG.replace(
-    "protocol imap {{\n", "protocol imap {{\n  imap_capability = IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE UIDPLUS CONDSTORE\n",
-)
+
+def offering(*extensions: str) -> str:
+    """A Dovecot config that advertises only these extensions after login (all a client uses) besides the basics."""
+    basics = "IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE UIDPLUS"
+    return CONFIG.replace("protocol imap {{\n", f"protocol imap {{{{\n  imap_capability = {' '.join((basics, *extensions))}\n")
+
+
+CONDSTORE_ONLY = offering("CONDSTORE")  # as Gmail is: CONDSTORE, no QRESYNC
 
 
 @pytest.fixture(params=["qresync", "condstore only"])
@@ -195,8 +199,7 @@ def test_removals_from_before_an_upgrade_are_found_once(home, server, memory_key
 
 def test_without_condstore_a_removal_since_the_last_sync_wakes_the_live_sync_at_once(home, memory_keyring, monkeypatch, capsys):
     """IDLE only hears what happens while it waits; a server without MODSEQs shows an earlier removal in EXISTS."""
-    plain = CONFIG.replace("protocol imap {{\n", "protocol imap {{\n  imap_capability = IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE UIDPLUS\n")
-    with running_dovecot(plain) as dovecot:
+    with running_dovecot(offering()) as dovecot:
         inbox = Inbox(dovecot.port)
         add_account(home, dovecot, 25, monkeypatch, capsys)
         spam = inbox.append("INBOX", mail("Spam", sender="spam@example.net").as_bytes())
