@@ -18,8 +18,19 @@ from rich.cells import (  # terminal cell widths (CJK takes two); a pure functio
 )
 
 # C0 controls except tab/newline, DEL, C1 controls, and the bidi embedding/override/isolate characters.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-_UNSAFE_INLINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
+# Characters that draw nothing, so a name or subject can hide text or look blank ("Dana\u200bLi" is not "Dana Li";
+# a name of Hangul fillers looks empty): zero-width space, word joiner and invisible operators, byte-order mark,
+# soft hyphen, combining grapheme joiner, Mongolian vowel separator, Hangul fillers, Khmer inherent vowels,
+# interlinear annotation marks and the tag characters. The zero-width (non-)joiners are left alone: Persian,
+# Indic scripts and emoji sequences need them.
+_INVISIBLE = (
+    "\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b\u2060-\u2064\u3164\ufeff\uffa0\ufff9-\ufffb"
+    "\U000e0000-\U000e007f"
+)
+_UNSAFE = re.compile(f"[{_CONTROLS}]")
+_UNSAFE_INLINE = re.compile(f"[\n\t{_CONTROLS}{_INVISIBLE}]")
+_UNSAFE_IN_REPLY = re.compile(f"[{_CONTROLS}{_INVISIBLE}]")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -33,16 +44,16 @@ def _visible(match: re.Match[str]) -> str:
 
 
 def safe_line(text: str | None) -> str:
-    """One line of untrusted text (subject, name, address): every control character made visible."""
+    """One line of untrusted text (subject, name, address): every control and invisible character made visible."""
     if not text:
         return ""
     return _UNSAFE_INLINE.sub(_visible, text)
 
 
 def strip_controls(text: str) -> str:
-    """Untrusted text going into a reply we write: control characters and bidi overrides dropped
-    (a customer's name is quoted in our mail, its escape sequences are not)."""
-    return _UNSAFE.sub("", text)
+    """Untrusted text going into a reply we write: control characters, bidi overrides and invisible characters
+    dropped (a customer's name is quoted in our mail, its escape sequences are not)."""
+    return _UNSAFE_IN_REPLY.sub("", text)
 
 
 def safe_block(text: str | None) -> str:

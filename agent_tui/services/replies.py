@@ -209,12 +209,14 @@ class Replies:
         detail = self.service.detail(ticket_id)
         ticket, me = detail.ticket, self.service.me
         public = [m for m in detail.messages if m.author is not Author.NOTE and m.message_id]
-        subject = ticket.subject if ticket.subject.lower().startswith("re:") else f"Re: {ticket.subject}"
+        # The customer wrote the subject and their name: what they hid in them does not go out in our mail.
+        subject = " ".join(strip_controls(ticket.subject).split())
+        subject = subject if subject.lower().startswith("re:") else f"Re: {subject}"
         shop_address = self.service.own_address or me.email or f"support@{self._domain()}"
         return Message(
             author=Author.AGENT,
             sender=Address(shop_address, me.name),
-            to=(Address(ticket.customer.email, ticket.customer.name),),
+            to=(Address(ticket.customer.email, " ".join(strip_controls(ticket.customer.name).split())),),
             date=self.service.now(),
             subject=with_token(subject, ticket.id),
             text=body.rstrip() + "\n",
