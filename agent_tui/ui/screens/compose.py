@@ -55,6 +55,7 @@ class ComposeScreen(Screen[bool]):
 
     def __init__(self, replies: Replies, ticket_id: int) -> None:
         super().__init__()
+        self._showing = False
         self.replies = replies
         self.ticket_id = ticket_id
         self.detail: TicketDetail | None = None
@@ -79,6 +80,7 @@ class ComposeScreen(Screen[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._showing = True  # news from workers is shown from here on: is_mounted turns true only after this handler, and news in between was lost
         self._load()
         self.set_interval(1.0, self.presence_changed)
 
@@ -88,6 +90,8 @@ class ComposeScreen(Screen[bool]):
 
     def presence_changed(self) -> None:
         """A teammate on the same ticket: say so while the agent writes, before the send-time guard has to."""
+        if not self._showing:
+            return
         self.query_one(PresenceLine).show(self.app.others_on(self.ticket_id))
 
     @work(thread=True, exclusive=True, group="compose-load", exit_on_error=False)

@@ -90,6 +90,7 @@ class DashboardScreen(Screen):
 
     def __init__(self, service: TicketService) -> None:
         super().__init__()
+        self._showing = False
         self.service = service
         self._data_version: int | None = None
         self.current: dict | None = None
@@ -116,6 +117,7 @@ class DashboardScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._showing = True  # news from workers is shown from here on: is_mounted turns true only after this handler, and news in between was lost
         self.action_refresh_dashboard()
         self.set_interval(_POLL_SECONDS, self._poll)
 
@@ -124,7 +126,7 @@ class DashboardScreen(Screen):
 
     def store_changed(self) -> None:
         """This app's own sync wrote to the store (which data_version does not show to the same connection)."""
-        if self.is_mounted:
+        if self._showing:
             self._load()
 
     def action_back(self) -> None:

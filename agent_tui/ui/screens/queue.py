@@ -54,6 +54,7 @@ class QueueScreen(Screen):
 
     def __init__(self, service: TicketService) -> None:
         super().__init__()
+        self._showing = False
         self.service = service
         self.query_state = QueueQuery()
         self._data_version: int | None = None
@@ -85,11 +86,11 @@ class QueueScreen(Screen):
         self.query_one("#title", Static).update(self._title(status))
 
     def store_changed(self) -> None:
-        if self.is_mounted:
+        if self._showing:
             self.reload(with_counts=True)
 
     def presence_changed(self) -> None:
-        if self.is_mounted:
+        if self._showing:
             by_ticket: dict[int, list] = {}
             for entry in self.app.presence:
                 by_ticket.setdefault(entry.ticket_id, []).append(entry)
@@ -100,6 +101,7 @@ class QueueScreen(Screen):
         self.app.announce(None, None)  # back on the queue: on no ticket
 
     def on_mount(self) -> None:
+        self._showing = True  # news from workers is shown from here on: is_mounted turns true only after this handler, and news in between was lost
         self.watch(self.app, "connection_status", self._connection)
         self.query_one(QueueTable).focus()
         self.reload(with_counts=True)

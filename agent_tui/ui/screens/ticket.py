@@ -53,6 +53,7 @@ class TicketScreen(Screen[int]):
 
     def __init__(self, service: TicketService, ticket_id: int, queue: QueueQuery, position: int) -> None:
         super().__init__()
+        self._showing = False
         self.service = service
         self.ticket_id = ticket_id
         self.queue = queue  # the queue it was opened from, for next/previous
@@ -72,6 +73,7 @@ class TicketScreen(Screen[int]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._showing = True  # news from workers is shown from here on: is_mounted turns true only after this handler, and news in between was lost
         self.query_one("#thread").focus()
         self.load(self.ticket_id)
         self.set_interval(1.0, self.presence_changed)  # "replying, 40 s" counts up
@@ -82,6 +84,8 @@ class TicketScreen(Screen[int]):
 
     def presence_changed(self) -> None:
         """Teammates on this ticket, in the header; hidden when there are none."""
+        if not self._showing:
+            return
         self.query_one(PresenceLine).show(self.app.others_on(self.ticket_id))
 
     def load(self, ticket_id: int, position: int | None = None) -> None:
@@ -190,7 +194,7 @@ class TicketScreen(Screen[int]):
     # -- navigation ------------------------------------------------------------------------------
 
     def store_changed(self) -> None:
-        if self.is_mounted:
+        if self._showing:
             self.load(self.ticket_id)
 
     def action_back(self) -> None:
