@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 from agent_tui.config.paths import AppPaths
 from agent_tui.config.settings import DEMO_ACCOUNT, Settings
@@ -40,7 +39,9 @@ def policy_for(paths: AppPaths, account: str) -> Policy:
     if paths.sla_file.is_file():
         return load_policy(paths.sla_file)
     if account == DEMO_ACCOUNT:
-        return load_policy(Path(__file__).resolve().parent.parent / "sources" / "demo_sla.toml")
+        from agent_tui.sources.demo import POLICY_FILE
+
+        return load_policy(POLICY_FILE)
     return DEFAULT_POLICY
 
 

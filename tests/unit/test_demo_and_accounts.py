@@ -5,7 +5,7 @@ from agent_tui.config.settings import load_settings
 from agent_tui.domain.models import Agent, Status
 from agent_tui.domain.queue import QueueQuery, View
 from agent_tui.services.accounts import open_account
-from agent_tui.sources import demo_scenarios
+from agent_tui.sources.demo import demo_data
 from tests.conftest import NOW
 
 
@@ -18,7 +18,7 @@ def test_no_account_means_the_demo_and_home_holds_everything(home):
     service = open_demo(home, NOW)
     assert service.account == "demo"
     assert service.store.path == home / "data" / "accounts" / "demo" / "store.sqlite3"
-    assert service.store.ticket_count() == len(demo_scenarios.SCENARIOS) >= 60
+    assert service.store.ticket_count() == len(demo_data()["scenarios"]) >= 60
     service.close()
 
 
@@ -28,7 +28,7 @@ def test_demo_changes_persist(home):
     service.close()
     again = open_demo(home, NOW + timedelta(minutes=5))
     assert again.ticket(1001).status is Status.CLOSED
-    assert again.store.ticket_count() == len(demo_scenarios.SCENARIOS)  # not seeded twice
+    assert again.store.ticket_count() == len(demo_data()["scenarios"])  # not seeded twice
     again.close()
 
 

@@ -1,6 +1,6 @@
 """The built-in demo account: a shared inbox of a small shop, usable with no account and no network.
 
-The conversations are scripted in :mod:`demo_scenarios` with times relative to "now". The inbox is
+The conversations are scripted in ``scenarios.json`` with times relative to "now". The inbox is
 written once, when the demo store is first opened; after that it behaves like any account (changes
 persist). When it is opened again on a later day, every timestamp moves forward by the time that
 passed, so its SLA states stay as meaningful as on the first day.
@@ -8,9 +8,13 @@ passed, so its SLA states stay as meaningful as on the first day.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
 
 from agent_tui.domain.models import (
     Address,
@@ -23,14 +27,20 @@ from agent_tui.domain.models import (
 )
 from agent_tui.domain.presence import Activity, Presence
 from agent_tui.domain.queue import QueueQuery, SortKey, View
-from agent_tui.sources import demo_scenarios as data
 from agent_tui.sources.base import Source
 from agent_tui.store import Store, from_epoch, to_epoch
 
 SUPPORT = Address("support@pineandpebble.example", "Pine & Pebble Support")
+POLICY_FILE = Path(__file__).with_name("sla.toml")
 _ANCHOR_KEY = "demo.anchor"
 # How old the demo's clock may get before it is moved forward on opening.
 STALE_AFTER = timedelta(hours=6)
+
+
+@cache
+def demo_data() -> dict[str, Any]:
+    """The script: ``agents``, ``customers`` and ``scenarios`` (read once, when the demo is first needed)."""
+    return json.loads(Path(__file__).with_name("scenarios.json").read_text(encoding="utf-8"))
 
 
 class DemoSource(Source):
@@ -49,7 +59,7 @@ class DemoSource(Source):
         query = QueueQuery(view=View.UNASSIGNED, sort=SortKey.ID)
         ids = self._store.queue_ids(query, me, self._now)[-2:][::-1]
         now = datetime.now(UTC)  # presence is about the real moment, even under a frozen --now
-        team = [Agent(a["name"], a["email"]) for a in data.AGENTS[:2]]
+        team = [Agent(a["name"], a["email"]) for a in demo_data()["agents"][:2]]
         entries = [
             Presence(agent, ticket_id, activity, now - timedelta(seconds=seconds), f"demo-{n}", now, lease)
             for n, (agent, ticket_id, activity, seconds) in enumerate(
@@ -77,9 +87,10 @@ class DemoSource(Source):
 
 def seed(store: Store, now: datetime, me: Agent) -> list[int]:
     """Write every scripted ticket; returns their ids."""
-    agents = {a["email"]: Agent(a["name"], a["email"]) for a in data.AGENTS}
-    customers = {c["email"]: Customer(c["email"], c["name"], dict(c["extra"])) for c in data.CUSTOMERS}
-    ordered = sorted(data.SCENARIOS, key=lambda s: -s["opened_minutes_ago"])  # ids grow with age, as in life
+    data = demo_data()
+    agents = {a["email"]: Agent(a["name"], a["email"]) for a in data["agents"]}
+    customers = {c["email"]: Customer(c["email"], c["name"], dict(c["extra"])) for c in data["customers"]}
+    ordered = sorted(data["scenarios"], key=lambda s: -s["opened_minutes_ago"])  # ids grow with age, as in life
     ids = []
     for scenario in ordered:
         ids.append(_write_ticket(store, scenario, now, me, agents, customers))
