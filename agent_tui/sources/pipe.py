@@ -1,8 +1,9 @@
 """Reading tickets piped in: eml files, mbox, maildir and JSON lines, from paths or stdin.
 
 Each input yields :class:`Incoming` items (a message or a status change) or :class:`Unreadable` ones
-naming where the problem is and why, so one bad line never stops the rest. Reading streams: an mbox
-of any size is split as it is read.
+naming where the problem is and why, so one bad line never stops the rest, and input that holds nothing
+is said so rather than read as nothing. Reading streams: an mbox of any size is split as it is read, and
+a JSON line too long to be a message is skipped without being held whole.
 
 JSON lines format, one object per line:
 
@@ -20,7 +21,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import getaddresses
@@ -40,7 +41,18 @@ from agent_tui.errors import UsageError
 from agent_tui.sources.mail_parse import html_to_text, parse_mail
 
 FORMATS = ("auto", "eml", "mbox", "maildir", "jsonl")
+_FILE_KINDS = {"eml": "an eml file", "mbox": "an mbox file", "jsonl": "a JSON lines file"}
 _ESCAPED_FROM = re.compile(rb">+From ")
+_BLANK = (b"\n", b"\r\n")
+# 25 MB is the most mail Gmail sends, the usual cap; a JSON line carrying such a message, its images inlined
+# in "html" as base64, fits. A longer line is no help-desk message, and reading it whole would cost over six
+# times its size in memory (a 60 MB line: 390 MB).
+_MAX_JSON_LINE = 25 << 20
+# A Content-Length is believed up to 64 MB (beyond the 50 MB Gmail receives): checking one means holding
+# the body it claims, so a false claim must not make us hold a whole file. Claims that prove false cost
+# re-reading what they covered; past this much of that, an input's Content-Lengths are no longer checked.
+_MAX_CONTENT_LENGTH = 64 << 20
+_FALSE_CONTENT_LENGTH_BUDGET = 256 << 20
 
 
 @dataclass(slots=True)
@@ -84,14 +96,20 @@ def read_inputs(paths: Iterable[str], fmt: str, stdin: BinaryIO, now: datetime) 
         raise UsageError(f"Unknown format {fmt!r}: use one of {', '.join(FORMATS)}.")
     for path in list(paths) or ["-"]:
         if path == "-":
+            if fmt == "maildir":
+                yield Unreadable("stdin", "is a stream, not a maildir folder; give the maildir's path instead")
+                continue
             yield from _read_stream(stdin, "stdin", fmt, now)
             continue
         target = Path(path)
         if target.is_dir():
             if fmt not in ("auto", "maildir"):
-                yield Unreadable(path, f"is a folder, not a {fmt} file")
+                yield Unreadable(path, f"is a folder, not {_FILE_KINDS[fmt]}")
                 continue
-            yield from _read_maildir(target, now)
+            yield from _read_folder(target, now)
+            continue
+        if fmt == "maildir":
+            yield Unreadable(path, "is a file, not a maildir folder; drop --format maildir to read it as mail")
             continue
         try:
             handle = target.open("rb")
@@ -105,19 +123,12 @@ def read_inputs(paths: Iterable[str], fmt: str, stdin: BinaryIO, now: datetime) 
 def _read_stream(stream: BinaryIO, name: str, fmt: str, now: datetime) -> Iterator[Item]:
     if not hasattr(stream, "peek"):  # a stream we can't look ahead in: buffer it so the format can be told
         stream = io.BufferedReader(io.BytesIO(stream.read()))  # type: ignore[arg-type]
-    head = stream.peek(64)[:64]
     if fmt == "auto":
-        fmt = _detect(head)
+        fmt = _detect(stream.peek(64)[:64])
     if fmt == "jsonl":
-        for number, line in enumerate(stream, start=1):
-            if line.strip():
-                yield parse_json_line(line, f"{name} line {number}", now)
+        yield from _read_json_lines(stream, name, now)
     elif fmt == "mbox":
-        for number, raw in enumerate(_split_mbox(stream), start=1):
-            if raw is None:
-                yield Unreadable(name, "does not start with a \"From \" line, so it is not an mbox")
-                continue
-            yield mail_item(raw, f"{name} message {number}", now)
+        yield from _read_mbox(stream, name, now)
     else:
         yield mail_item(stream.read(), name, now)
 
@@ -131,45 +142,144 @@ def _detect(head: bytes) -> str:
     return "eml"
 
 
+def _read_json_lines(stream: BinaryIO, name: str, now: datetime) -> Iterator[Item]:
+    empty = True
+    number = 0
+    while line := stream.readline(_MAX_JSON_LINE + 1):
+        number += 1
+        if len(line) > _MAX_JSON_LINE:
+            while line and not line.endswith(b"\n"):  # skip the rest a bounded piece at a time
+                line = stream.readline(1 << 20)
+            empty = False
+            yield Unreadable(f"{name} line {number}", f"is longer than {_MAX_JSON_LINE >> 20} MB, the most one line may "
+                                                     "hold; shorten it (leave out inlined files) and ingest it again")
+        elif line.strip():
+            empty = False
+            yield parse_json_line(line, f"{name} line {number}", now)
+    if empty:
+        yield Unreadable(name, "is empty")
+
+
+def _read_mbox(stream: BinaryIO, name: str, now: datetime) -> Iterator[Item]:
+    empty = True
+    for number, raw in enumerate(_split_mbox(stream), start=1):
+        empty = False
+        if raw is None:
+            yield Unreadable(name, "does not start with a \"From \" line, so it is not an mbox")
+            continue
+        yield mail_item(raw, f"{name} message {number}", now)
+    if empty:
+        yield Unreadable(name, "is empty")
+
+
 def _split_mbox(stream: BinaryIO) -> Iterator[bytes | None]:
-    """Messages of an mbox (mboxrd or mboxo), split on "From " lines as they are read. Text before the
-    first "From " line yields None once (it is reported, not silently dropped)."""
-    current: list[bytes] = []
-    started = False
-    previous_blank = True
+    """Messages of an mbox, split as they are read, as Python's ``mailbox.mbox`` splits them: every line
+    starting "From " is a separator, blank line before it or not (many writers leave none out).
+
+    Each message is the lines between its "From " line and the next (a blank line before that one is
+    kept, as it always was: mail without a Message-ID is known by these bytes). Body lines quoted mboxrd-
+    style lose one ">" (">From " -> "From ", ">>From " -> ">From "). A Content-Length header is believed
+    when the body it counts ends exactly at a "From " line (after an optional blank line) or at the end:
+    then "From " lines inside that body are body, as writers of such files leave them unquoted; any other
+    Content-Length is ignored. Text before the first "From " line yields None once (it is reported, not
+    silently dropped)."""
+    readline = stream.readline
+    pending: list[bytes] = []  # lines read ahead to check a Content-Length and given back, next one last
+    budget = _FALSE_CONTENT_LENGTH_BUDGET  # bytes re-read after false Content-Lengths, left
+    message: list[bytes] | None = None  # the lines of the message being read; None before the first "From "
+    in_headers = False
+    length: int | None = None  # the message's Content-Length
     junk = False
-    for number, line in enumerate(stream):
-        if number == 0 and line.startswith(b"\xef\xbb\xbf"):
-            line = line[3:]
-        if not started and line.strip() and not line.startswith(b"From "):
-            junk = True
-        if line.startswith(b"From ") and previous_blank:
-            if started and current:
-                yield b"".join(current)
-            current, started = [], True
-        elif started:
-            # mboxrd escapes body lines that look like separators: ">From " -> "From ", ">>From " -> ">From ".
-            current.append(line[1:] if line[:1] == b">" and _ESCAPED_FROM.match(line) else line)
-        previous_blank = not line.strip()
-    if started and current:
-        yield b"".join(current)
+    line = readline()
+    if line.startswith(b"\xef\xbb\xbf"):
+        line = line[3:]
+    while line:
+        if line.startswith(b"From "):
+            if message is not None:
+                yield b"".join(message)
+            message, in_headers, length = [], True, None
+        elif message is None:
+            junk = junk or bool(line.strip())
+        elif in_headers and line in _BLANK:
+            in_headers = False
+            message.append(line)
+            if length is not None and budget > 0:
+                body = _counted_body(length, readline, pending)
+                if body is None:  # given back, to be read on by "From " lines
+                    budget -= length
+                else:
+                    message.extend(_unquoted(body_line) for body_line in body)
+        else:
+            if in_headers and length is None and line[:15].lower() == b"content-length:":
+                length = _content_length(line[15:])
+            message.append(_unquoted(line))
+        line = pending.pop() if pending else readline()
+    if message is not None:
+        yield b"".join(message)
     if junk:
         yield None
 
 
-def _read_maildir(folder: Path, now: datetime) -> Iterator[Item]:
-    subfolders = [folder / sub for sub in ("cur", "new")] if (folder / "cur").is_dir() else [folder]
-    for sub in subfolders:
-        if not sub.is_dir():
+def _unquoted(line: bytes) -> bytes:
+    """mboxrd escapes body lines that look like separators: ">From " -> "From ", ">>From " -> ">From "."""
+    return line[1:] if line[:1] == b">" and _ESCAPED_FROM.match(line) else line
+
+
+def _content_length(value: bytes) -> int | None:
+    value = value.strip()
+    if not value.isdigit() or len(value) > 9 or int(value) > _MAX_CONTENT_LENGTH:
+        return None
+    return int(value)
+
+
+def _counted_body(length: int, readline: Callable[[], bytes], pending: list[bytes]) -> list[bytes] | None:
+    """The lines of a body of ``length`` bytes (and the blank line after it), if it ends as a Content-Length
+    must: at a "From " line, after an optional blank line, or at the end. If not, None, and every line read
+    is given back to be read again."""
+    lines: list[bytes] = []
+    size = 0
+    while size < length and (line := pending.pop() if pending else readline()):
+        lines.append(line)
+        size += len(line)
+    if size == length:
+        after = pending.pop() if pending else readline()
+        if after in _BLANK:
+            lines.append(after)
+            after = pending.pop() if pending else readline()
+        if not after or after.startswith(b"From "):
+            if after:
+                pending.append(after)
+            return lines
+        lines.append(after)
+    pending.extend(reversed(lines))
+    return None
+
+
+def _read_folder(folder: Path, now: datetime) -> Iterator[Item]:
+    """A maildir's messages, from cur/ and new/. A plain folder's .eml files are read too: saved mail is often
+    kept so, and naming each file is a chore. Its other files are left alone (a plain folder may hold
+    anything). A folder with neither is reported: reading nothing without a word would hide a wrong path."""
+    subfolders = [folder / sub for sub in ("cur", "new") if (folder / sub).is_dir()]
+    try:
+        if subfolders:
+            files = [entry for sub in subfolders for entry in sorted(os.scandir(sub), key=lambda e: e.name)
+                     if entry.is_file() and not entry.name.startswith(".")]
+        else:
+            files = [entry for entry in sorted(os.scandir(folder), key=lambda e: e.name)
+                     if entry.is_file() and entry.name.lower().endswith(".eml") and not entry.name.startswith(".")]
+    except OSError as error:
+        yield Unreadable(str(folder), f"could not be read ({error.strerror})")
+        return
+    if not subfolders and not files:
+        yield Unreadable(str(folder), "is not a maildir (no cur/ or new/ folder) and holds no .eml files; "
+                                      "name the maildir or the mail files to read")
+    for entry in files:
+        try:
+            raw = Path(entry.path).read_bytes()
+        except OSError as error:
+            yield Unreadable(entry.path, f"could not be read ({error.strerror})")
             continue
-        for entry in sorted(os.scandir(sub), key=lambda e: e.name):
-            if entry.is_file() and not entry.name.startswith("."):
-                try:
-                    raw = Path(entry.path).read_bytes()
-                except OSError as error:
-                    yield Unreadable(entry.path, f"could not be read ({error.strerror})")
-                    continue
-                yield mail_item(raw, entry.path, now)
+        yield mail_item(raw, entry.path, now)
 
 
 def mail_item(raw: bytes, origin: str, now: datetime) -> Item:
@@ -194,6 +304,8 @@ def parse_json_line(line: bytes | str, origin: str, now: datetime) -> Item:
         data = json.loads(line)
     except (ValueError, UnicodeDecodeError) as error:
         return Unreadable(origin, f"is not JSON ({error})")
+    except RecursionError:  # json's parser recurses per level: thousands of "[" or "{" exhaust it
+        return Unreadable(origin, "is JSON nested too deeply to be a message")
     if not isinstance(data, dict):
         return Unreadable(origin, "is not a JSON object")
     try:
