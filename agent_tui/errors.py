@@ -29,7 +29,14 @@ class NotFoundError(UsageError):
 
 
 class StoreError(AgentTuiError):
-    """The local store could not be read or written (disk full, permissions, corruption)."""
+    """The local store could not be read or written (disk full, permissions, corruption).
+
+    ``whole_store`` is false only for a failure one piece of input may have caused (a constraint it broke):
+    ingest then fails that item alone and goes on; any other failure stops it, keeping what was stored."""
+
+    def __init__(self, message: str, *, whole_store: bool = True) -> None:
+        super().__init__(message)
+        self.whole_store = whole_store
 
 
 class SourceError(AgentTuiError):

@@ -134,8 +134,8 @@ class Ingestor:
                 raise _Redo from None
             reason = str(error).rstrip(".")
         except StoreError as error:
-            if "full" in str(error) or "read-only" in str(error):
-                raise  # the disk, not the item: stop, keeping what was ingested
+            if error.whole_store:
+                raise  # the disk or the store, not the item: stop, keeping what was ingested
             if not careful:
                 raise _Redo from None
             reason = f"could not be stored ({error})"
