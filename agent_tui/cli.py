@@ -509,6 +509,8 @@ def _cmd_templates(service: TicketService, args: argparse.Namespace) -> int:
     replies = _replies(service, args)
     library = replies.library
     if args.templates_command == "list":
+        for problem in library.problems:  # a broken template is left out of the list: say which and why
+            print(f"agent-tui: skipped {problem}", file=sys.stderr)
         if args.json:
             print(dumps([t.to_json() for t in library.templates]))
         else:

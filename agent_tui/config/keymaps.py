@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from agent_tui.config.paths import AppPaths
@@ -97,7 +98,7 @@ BINDING_SPECS: tuple[BindingSpec, ...] = (
 )
 
 SPECS_BY_ID = {spec.id: spec for spec in BINDING_SPECS}
-_MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
+_MODIFIERS = {"alt", "ctrl", "hyper", "meta", "shift", "super"}  # as Textual reports them
 
 
 def specs_for(scope: str) -> list[BindingSpec]:
@@ -149,27 +150,57 @@ def _read_keymap_file(path: Path) -> dict[str, str]:
 
 
 def normalise_key(key: str, source: Path | str, binding_id: str) -> str:
-    """Check a key name against Textual's, turning a written character (``/``) into its name (``slash``)."""
-    from textual.keys import (  # only when a file is read
-        REPLACED_KEYS,
-        Keys,
-        _character_to_key,
-        key_to_character,
-    )
+    """Check a key against the names Textual gives key presses, and write it as Textual will report it:
+    a written character becomes its name (``/`` -> ``slash``), names are lower case, and modifiers come
+    in Textual's (alphabetical) order, so ``shift+ctrl+up`` matches the ``ctrl+shift+up`` Textual sends."""
+    from textual.keys import _character_to_key  # only when a file is read
 
+    written = key
     key = key.strip()
     *modifiers, base = key.split("+") if len(key) > 1 else [key]
-    if len(base) == 1 and not base.isalnum():
-        base = _character_to_key(base)
-    known = (
-        len(base) == 1
-        or base in REPLACED_KEYS
-        or base in {k.value for k in Keys}
-        or key_to_character(base) is not None
+    modifiers = [modifier.lower() for modifier in modifiers]
+    if len(base) == 1:
+        if not base.isprintable():
+            raise _unknown(source, binding_id, written, f"{base!r} is not a key name")
+        base = base if base.isalnum() else _character_to_key(base)
+    else:
+        base = base.lower()
+        if not base:
+            raise _unknown(source, binding_id, written, "it ends in an empty key")
+        if base not in _key_names():
+            raise _unknown(source, binding_id, written, f"{base!r} is not a key name")
+    for modifier in modifiers:
+        if modifier not in _MODIFIERS:
+            raise _unknown(source, binding_id, written, f"{modifier!r} is not a modifier (use {', '.join(sorted(_MODIFIERS))})")
+        if modifiers.count(modifier) > 1:
+            raise _unknown(source, binding_id, written, f"it has {modifier!r} twice")
+    return "+".join([*sorted(modifiers), base])
+
+
+def _unknown(source: Path | str, binding_id: str, key: str, why: str) -> ConfigError:
+    return ConfigError(
+        f"{source}: {binding_id} has an unknown key {key!r}: {why} "
+        '(examples: "j", "J", "/", "enter", "f5", "ctrl+o", "shift+tab", "question_mark").'
     )
-    if not base or not known or any(m not in _MODIFIERS for m in modifiers):
-        raise ConfigError(f"{source}: {binding_id} has an unknown key {key!r} (examples: \"j\", \"ctrl+o\", \"slash\").")
-    return "+".join([*modifiers, base])
+
+
+@lru_cache(maxsize=1)
+def _key_names() -> frozenset[str]:
+    """Every name (longer than one character) Textual gives a key: its Keys, the names of the printable
+    ASCII characters ("slash", "question_mark", "space"...), its aliases and the kitty protocol's keys.
+    Not every Unicode character name: Textual would accept "banana" (🍌) as a key, but nobody has one."""
+    from textual.keys import KEY_ALIASES, Keys, _character_to_key
+
+    names = {key.value.rpartition("+")[2] for key in Keys if not key.value.startswith("<")}
+    names |= {_character_to_key(chr(code)) for code in range(0x20, 0x7F)}
+    names |= {alias.rpartition("+")[2] for key, aliases in KEY_ALIASES.items() for alias in (key, *aliases)}
+    try:  # private to Textual: the keys of the kitty keyboard protocol (media keys, keypad, caps_lock...)
+        from textual._keyboard_protocol import FUNCTIONAL_KEYS
+    except ImportError:
+        pass
+    else:
+        names |= set(FUNCTIONAL_KEYS.values())
+    return frozenset(name for name in names if len(name) > 1 and "-" not in name)
 
 
 def _check_clashes(keymap: dict[str, str], source: Path | str) -> None:

@@ -19,6 +19,7 @@ Secrets never live here: they are kept in the OS keyring.
 
 from __future__ import annotations
 
+import codecs
 import getpass
 import json
 import os
@@ -57,16 +58,38 @@ class Settings:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file; a syntax error names the file and line."""
+    """Parse a TOML file; a syntax error or bytes that are not UTF-8 name the file and line. Missing: empty."""
+    return read_toml_text(path)[0]
+
+
+def read_toml_text(path: Path) -> tuple[dict[str, Any], str]:
+    """The parsed file and its text (for callers that find the line a setting is on)."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        data = path.read_bytes()
     except FileNotFoundError:
-        return {}
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path} is not valid TOML: {error}.") from None
+        return {}, ""
     except OSError as error:
         raise ConfigError(f"{path} could not be read ({error.strerror}).") from None
+    text = decode_utf8(path, data)
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}.") from None
+
+
+def decode_utf8(path: Path, data: bytes) -> str:
+    """The text of a file the user wrote. Bytes that are not UTF-8 (a file saved as Latin-1, say) are an
+    error naming the line and offset, so the user can find them; a leading byte-order mark is allowed,
+    as some editors write one."""
+    body = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        offset = len(data) - len(body) + error.start
+        line = data.count(b"\n", 0, offset) + 1
+        raise ConfigError(
+            f"{path}, line {line}: byte 0x{data[offset]:02x} at offset {offset} is not UTF-8 text; save the file as UTF-8."
+        ) from None
 
 
 def load_settings(paths: AppPaths, environ: dict[str, str] | None = None) -> Settings:
@@ -173,9 +196,10 @@ def _toml_value(value: str | int | bool) -> str:
 
 def _read_config_text(paths: AppPaths) -> str:
     try:
-        return paths.config_file.read_text(encoding="utf-8")
+        data = paths.config_file.read_bytes()
     except FileNotFoundError:
         return ""
+    return decode_utf8(paths.config_file, data)  # without a byte-order mark, which mid-file would break the TOML
 
 
 def _write_config_text(paths: AppPaths, text: str) -> None:

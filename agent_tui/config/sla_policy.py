@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from agent_tui.config.settings import read_toml
+from agent_tui.config.settings import read_toml_text
 from agent_tui.domain.business_hours import BusinessHours
 from agent_tui.domain.models import Priority
 from agent_tui.domain.sla import Metric, Policy, Target
@@ -71,8 +71,8 @@ class _Locator:
 
 def load_policy(path: Path) -> Policy:
     """Read and check a policy file; raises ConfigError naming the file and line of the first problem."""
-    data = read_toml(path)
-    where = _Locator(path, path.read_text(encoding="utf-8", errors="replace"))
+    data, text = read_toml_text(path)
+    where = _Locator(path, text)
     for key, value in data.get("business_hours", {}).items() if isinstance(data.get("business_hours"), dict) else ():
         if isinstance(value, dict):
             raise where.error(f"business_hours.{key} must be a list of periods, not a table", f"business_hours.{key}")

@@ -364,7 +364,11 @@ def describe_clock(clock: Clock, tz: tzinfo) -> str:
         return f"met · {format_remaining(clock.remaining_seconds)}{terms} to spare"
     if not clock.running:  # ended after its target: the breach stays on record
         return f"breached · {format_remaining(-clock.remaining_seconds)}{terms} late"
-    due = f" · due {clock.due_at.astimezone(tz):%a %d %b %H:%M}" if clock.due_at else ""
+    due = ""
+    if clock.due_at:
+        local = clock.due_at.astimezone(tz)
+        far = abs(clock.remaining_seconds) > 300 * 86400  # another year, likely: say which
+        due = f" · due {local:%a %d %b %Y %H:%M}" if far else f" · due {local:%a %d %b %H:%M}"
     if clock.state is ClockState.BREACHED:
         return f"{format_remaining(-clock.remaining_seconds)}{terms} overdue{due}"
     return f"{format_remaining(clock.remaining_seconds)}{terms}{due}"

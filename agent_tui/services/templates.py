@@ -24,12 +24,14 @@ import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from agent_tui.errors import NotFoundError, UsageError
+from agent_tui.config.settings import decode_utf8
+from agent_tui.errors import ConfigError, NotFoundError, UsageError
 
 LATTE = ("listen", "acknowledge", "take_action", "thank", "explain")
 LANGUAGES = ("en", "zh")
@@ -89,13 +91,15 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
 def read_template(path: Path) -> ReplyTemplate:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise TemplateError(f"{path}: could not be read ({error}).") from None
+        text = decode_utf8(path, path.read_bytes())
+    except OSError as error:
+        raise TemplateError(f"{path}: could not be read ({error.strerror}).") from None
+    except ConfigError as error:
+        raise TemplateError(str(error)) from None
     file_match = _FILE.match(path.name)
-    name = file_match.group("name") if file_match else path.stem
-    language = (file_match.group("lang") if file_match else None) or "en"
-    front: dict = {}
+    name: str = file_match.group("name") if file_match else path.stem
+    language: str = (file_match.group("lang") if file_match else None) or "en"
+    front: dict[str, Any] = {}
     body_line = 1
     found = _FRONT_MATTER.match(text)
     if found:
@@ -103,19 +107,46 @@ def read_template(path: Path) -> ReplyTemplate:
             front = tomllib.loads(found.group(1))
         except tomllib.TOMLDecodeError as error:
             raise TemplateError(f"{path}: the front matter is not valid TOML ({error}).") from None
+        _check_front_matter(path, front, found.group(1))
         body_line = text[: found.end()].count("\n") + 1
         text = text[found.end() :]
     return ReplyTemplate(
-        name=str(front.get("name", name)),
-        language=str(front.get("language", language)),
-        title=str(front.get("title", name.replace("-", " ").capitalize())),
-        tags=tuple(str(t) for t in front.get("tags", [])),
-        description=str(front.get("description", "")),
-        latte=tuple(str(p) for p in front.get("latte", [])),
+        name=front.get("name", name),
+        language=front.get("language", language),
+        title=front.get("title", name.replace("-", " ").capitalize()),
+        tags=tuple(front.get("tags", [])),
+        description=front.get("description", ""),
+        latte=tuple(front.get("latte", [])),
         body=text,
         path=path,
         body_line=body_line,
     )
+
+
+# What each front matter setting must be: a text, or a list of texts.
+_FRONT_TEXTS = ("name", "title", "language", "description")
+_FRONT_LISTS = ("tags", "latte")
+
+
+def _check_front_matter(path: Path, front: dict[str, Any], source: str) -> None:
+    """Settings of the wrong type (``tags = "x"``, ``name = 5``) are an error naming the file and line,
+    so one bad template is reported and skipped instead of breaking the library. Unknown settings are
+    left alone: they harm nothing."""
+
+    def wrong(key: str, why: str) -> TemplateError:
+        lines = source.splitlines()
+        number = next((n for n, line in enumerate(lines, start=2) if re.match(rf'\s*"?{key}"?\s*[=.]', line)), None)
+        where = f"{path}, line {number}" if number else str(path)
+        return TemplateError(f"{where}: the front matter's {key} {why}.")
+
+    for key in _FRONT_TEXTS:
+        if key in front and not isinstance(front[key], str):
+            raise wrong(key, f"must be a text in quotes, such as {key} = \"...\"")
+    for key in _FRONT_LISTS:
+        if key in front and not (isinstance(front[key], list) and all(isinstance(item, str) for item in front[key])):
+            raise wrong(key, f"must be a list of texts, such as {key} = [\"...\", \"...\"]")
+    if "." in front.get("name", "") or not front.get("name", "x").strip():
+        raise wrong("name", "may not contain a dot or be empty: templates are named NAME or NAME.LANG")
 
 
 class TemplateLibrary:

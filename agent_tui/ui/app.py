@@ -30,6 +30,8 @@ class AgentTuiApp(App[int]):
     def on_mount(self) -> None:
         self.set_keymap(self.keys_in_force)
         self.push_screen(QueueScreen(self.service))
+        for problem in self.replies.library.problems:  # a broken template is left out, and said so
+            self.notify(f"Template skipped: {problem}", severity="warning", markup=False, timeout=10)
         self._stop_live = threading.Event()
         self.run_worker(self._apply_policy, thread=True, group="policy", exit_on_error=False)
         if self.service.source is not None and self.service.source.live_updates:
