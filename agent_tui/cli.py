@@ -206,7 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `agent-tui list | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception as error:  # a bug: keep the traceback out of the terminal, in the log
+    except Exception as error:  # noqa: BLE001  # a bug: keep the traceback out of the terminal, in the log
         log = _log_crash(home)
         print(f"agent-tui: internal error ({type(error).__name__}); details are in {log}.", file=sys.stderr)
         return 1

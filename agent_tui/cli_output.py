@@ -65,7 +65,7 @@ _WIDTHS = (6, 9, 8, 8, 22, 0, 5, 14)  # 0: the subject takes what is left
 
 def _row_line(cells: Sequence[str]) -> str:
     parts = []
-    for cell, width in zip(cells, _WIDTHS):
+    for cell, width in zip(cells, _WIDTHS, strict=True):
         if width == 0:
             parts.append(fit_cells(cell, 48))
         else:

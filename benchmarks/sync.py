@@ -44,8 +44,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from benchmarks.ingest import write_mbox
-from tests.servers.dovecot import Dovecot
+from benchmarks.ingest import write_mbox  # noqa: E402  # importable once the path is set
+from tests.servers.dovecot import Dovecot  # noqa: E402
 
 AGENT = "Bench <bench@shop.example>"
 # Runs the command (argv[3:]) as its only child, its stdout and stderr to the files argv[2] and argv[2].err,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -123,7 +124,7 @@ def _business_hours(table: Any, top_holidays: Any, tz: ZoneInfo, path: Path, whe
         if not isinstance(spans, list):
             raise where.error(f"{day} must be a list of periods such as [\"09:00-17:30\"]", "business_hours", day)
         parsed = sorted(_period(span, day, where) for span in spans)
-        for (_, first_end), (second_start, _) in zip(parsed, parsed[1:]):
+        for (_, first_end), (second_start, _) in pairwise(parsed):
             if _minutes(second_start) < (_minutes(first_end) or 24 * 60):  # an end of 24:00 is time(0)
                 raise where.error(f"{day} has overlapping periods", "business_hours", day)
         periods.append(tuple(parsed))

@@ -18,6 +18,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+from itertools import pairwise
 
 from agent_tui.domain.business_hours import BusinessHours
 from agent_tui.domain.models import Author, Priority, Status, StatusChange
@@ -152,7 +153,7 @@ class _Timeline:
     def last_solved_at(self, moment: datetime) -> datetime | None:
         """When the ticket last became solved (or closed) at or before ``moment``."""
         solved_at = None
-        for (at, status), previous in zip(self.points, [None, *self.points]):
+        for (at, status), previous in zip(self.points, [None, *self.points], strict=False):
             if at > moment:
                 break
             if not status.is_unsolved and (previous is None or previous[1].is_unsolved):
@@ -335,7 +336,7 @@ def _spans(
     # A next-reply cycle starts at the first customer message that follows an agent reply, or a solve.
     cycles = [
         date
-        for (before_date, before), (date, author) in zip(ordered, ordered[1:])
+        for (before_date, before), (date, author) in pairwise(ordered)
         if author is Author.CUSTOMER and (before is Author.AGENT or timeline.solved_between(before_date, date))
     ]
     for start in cycles if every_cycle else cycles[-1:]:

@@ -195,7 +195,7 @@ class TemplateLibrary:
         except SecurityError as error:
             line = _template_line(error, template)
             raise TemplateError(f"{template.path}{line}: refused by the sandbox ({error}).") from None
-        except Exception as error:  # a filter given the wrong type, a division by zero...
+        except Exception as error:  # noqa: BLE001  # a filter given the wrong type, a division by zero...
             line = _template_line(error, template)
             raise TemplateError(f"{template.path}{line}: {type(error).__name__}: {error}.") from None
 
@@ -273,7 +273,7 @@ def check_template(env: ImmutableSandboxedEnvironment, template: ReplyTemplate, 
     for part in template.latte:
         if part not in LATTE:
             problems.append(f"{where}: unknown LATTE part {part!r} (use {', '.join(LATTE)}).")
-        elif "{# latte:%s #}" % part not in template.body:
+        elif f"{{# latte:{part} #}}" not in template.body:
             problems.append(f"{where}: declares the LATTE part {part!r} but has no {{# latte:{part} #}} marker.")
     return problems
 

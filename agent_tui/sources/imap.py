@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import smtplib
-import socket
 import ssl
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -96,7 +95,7 @@ def parse_header_batch(folder: str, blocks: list[tuple[int, bytes]], now: dateti
             continue
         try:
             parsed = parse_headers(block, fallback_date=now)
-        except Exception as error:  # parse_headers is built not to raise; one message must never stop the sync
+        except Exception as error:  # noqa: BLE001  # parse_headers is built not to raise; one message must never stop the sync
             items.append(Unreadable(origin, f"could not be parsed as mail ({type(error).__name__})"))
             continue
         if parsed.message.message_id.endswith(MADE_UP_ID_END):
@@ -637,7 +636,7 @@ class ImapSource(Source):
             raise SourceError(f"The SMTP server {where} refused the login for {s.user!r}; the reply stays in the outbox.") from None
         except smtplib.SMTPResponseException as error:  # the server answered, and said no: not delivered
             raise SourceError(f"The SMTP server {where} refused the reply ({error.smtp_code} {error.smtp_error!r}); it stays in the outbox.") from None
-        except (OSError, smtplib.SMTPException, socket.timeout) as error:
+        except (TimeoutError, OSError, smtplib.SMTPException) as error:
             if handed_over:  # the line dropped while the server had the whole message: it may deliver it
                 raise DeliveryUncertain(f"The connection to {where} broke while it was taking the reply ({error}); "
                                         "it may have gone out, so it is held: agent-tui reply ID --send --resend sends it anyway.") from None

@@ -287,7 +287,7 @@ def mail_item(raw: bytes, origin: str, now: datetime) -> Item:
         return Unreadable(origin, "is empty")
     try:
         parsed = parse_mail(raw, fallback_date=now)
-    except Exception as error:  # parse_mail is built not to raise; this keeps one message from stopping the rest
+    except Exception as error:  # noqa: BLE001  # parse_mail is built not to raise; this keeps one message from stopping the rest
         return Unreadable(origin, f"could not be parsed as mail ({type(error).__name__})")
     return Incoming(origin, parsed.message, raw=raw, problems=parsed.problems)
 

@@ -980,7 +980,7 @@ class _Transaction:
                 try:
                     store._db.execute("COMMIT")
                     return
-                except BaseException as failure:
+                except BaseException as failure:  # noqa: BLE001  # rolled back below, then re-raised as a sentence
                     error = failure
             if self._outer and store._db.in_transaction:
                 try:

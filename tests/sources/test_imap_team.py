@@ -148,7 +148,7 @@ def test_two_processes_taking_at_once_exactly_one_wins(tmp_path, dovecot, inbox,
         start = threading.Barrier(2)
         results = {}
 
-        def take(name, agent_home, agent):
+        def take(name, agent_home, agent, start=start, uid=uid, results=results):
             env = {**os.environ, "AGENT_TUI_AGENT": agent}
             start.wait()
             done = subprocess.run([sys.executable, "-m", "agent_tui", "--home", str(agent_home), "take", str(1000 + uid)],

@@ -128,10 +128,9 @@ def test_missing_ticket_is_a_clear_error(store):
 
 def test_a_failed_transaction_rolls_back(store):
     t = add(store, "x")
-    with pytest.raises(RuntimeError):
-        with store.transaction():
-            store.set_status(t, Status.SOLVED, NOW, None)
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.set_status(t, Status.SOLVED, NOW, None)
+        raise RuntimeError("boom")
     assert store.ticket(t).status is Status.NEW
 
 

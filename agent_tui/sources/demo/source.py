@@ -63,7 +63,7 @@ class DemoSource(Source):
         entries = [
             Presence(agent, ticket_id, activity, now - timedelta(seconds=seconds), f"demo-{n}", now, lease)
             for n, (agent, ticket_id, activity, seconds) in enumerate(
-                zip(team, ids, (Activity.REPLYING, Activity.VIEWING), (40, 130)))
+                zip(team, ids, (Activity.REPLYING, Activity.VIEWING), (40, 130), strict=False))  # fewer tickets, fewer
         ]
         return DemoPresence(entries)
 

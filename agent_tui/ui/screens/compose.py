@@ -236,7 +236,7 @@ class ComposeScreen(Screen[bool]):
                 self._save_now()
             else:
                 self.notify(f"{editor} exited with {result.returncode}; the draft is unchanged.", markup=False)
-        except Exception as error:  # no terminal to suspend to (e.g. in tests), or no such editor
+        except Exception as error:  # noqa: BLE001  # no terminal to suspend to (e.g. in tests), or no such editor
             self.notify(f"Could not run {editor} ({error}); the draft is unchanged.", severity="error", markup=False)
         finally:
             path.unlink(missing_ok=True)

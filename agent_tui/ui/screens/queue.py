@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from agent_tui.domain.presence import marker, on_ticket
 from agent_tui.domain.queue import QueueQuery, QueueRow, SortKey, View, parse_filter
@@ -178,7 +178,7 @@ class QueueScreen(Screen):
         views.add_options(options)
         try:
             views.highlighted = views.get_option_index(highlighted)
-        except Exception:
+        except OptionDoesNotExist:  # the tag it was on has gone
             views.highlighted = 0
 
     def _selected_option_id(self) -> str:

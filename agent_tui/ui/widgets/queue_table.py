@@ -238,7 +238,7 @@ class QueueTable(ScrollView, can_focus=True):
 
     def _column_at(self, x: int) -> SortKey | None:
         left = 0
-        for column, width in zip(COLUMNS, self._widths()):
+        for column, width in zip(COLUMNS, self._widths(), strict=True):
             if left <= x < left + width + _GAP:
                 return column.key
             left += width + _GAP
@@ -287,7 +287,7 @@ class QueueTable(ScrollView, can_focus=True):
     def _header_strip(self, width: int) -> Strip:
         style = self.get_component_rich_style("queue-table--header")
         cells = []
-        for column, cell_width in zip(COLUMNS, self._widths()):
+        for column, cell_width in zip(COLUMNS, self._widths(), strict=True):
             title = column.title
             if column.key is self.sort_key:  # the arrow always shows; a long title gives way
                 title = fit_cells(title, min(cell_len(title), cell_width - 2)) + (" ▼" if self.descending else " ▲")
@@ -308,7 +308,7 @@ class QueueTable(ScrollView, can_focus=True):
             (safe_line(row.assignee_name) if row.assignee_name else "—", None if row.assignee_name else "queue-table--muted"),
         )
         segments = []
-        for (text, component), width, column in zip(values, self._widths(), COLUMNS):
+        for (text, component), width, column in zip(values, self._widths(), COLUMNS, strict=True):
             style = base + self.get_component_rich_style(component, partial=True) if component else base
             here = self.presence.get(row.id, "") if column.key is SortKey.SUBJECT else ""
             if here:  # "✎ Dana" in front of the subject: someone else is on this ticket
