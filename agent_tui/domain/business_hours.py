@@ -13,7 +13,6 @@ deadline: a datetime ends with 9999, and stored times are shifted by days (the d
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +23,9 @@ from zoneinfo import ZoneInfo
 
 _LAST_DAY = date(9998, 12, 31)
 _DAY = timedelta(days=1)
+_US = timedelta(microseconds=1)  # business time is counted in whole microseconds: exact, so equal spans
+# counted along different paths (whole weeks, or day by day) give equal totals, and clocks never disagree by
+# a rounding (floats did: a pause outside business hours once "shortened" a clock by a second).
 # Offsets are probed this often to find their changes. Two changes closer than this could be missed
 # (they would cancel out); the closest in the tz database are almost four days apart (Africa/Freetown).
 _PROBE_STEP = timedelta(days=3)
@@ -52,6 +54,9 @@ class BusinessHours:
         """Business seconds in [start, end)."""
         if end <= start:
             return 0.0
+        return self._microseconds_between(start, end) / 1_000_000
+
+    def _microseconds_between(self, start: datetime, end: datetime) -> int:
         start, end = start.astimezone(UTC), end.astimezone(UTC)
         day = start.astimezone(self.tz).date()
         last = min(end.astimezone(self.tz).date(), _LAST_DAY)
@@ -70,20 +75,20 @@ class BusinessHours:
     def add(self, start: datetime, seconds: float) -> datetime | None:
         """The moment ``seconds`` of business time after ``start``; None if that is after the year 9998."""
         start = start.astimezone(UTC)
-        left = float(seconds)
+        left = round(seconds * 1_000_000)  # microseconds
         week = _nominal_week(self.periods)
         day = start.astimezone(self.tz).date()
         for begin, finish in self.day_intervals(day):
             if finish > start:
                 begin = max(begin, start)
-                length = (finish - begin).total_seconds()
+                length = (finish - begin) // _US
                 if length >= left:
-                    return begin + timedelta(seconds=left)
+                    return begin + timedelta(microseconds=left)
                 left -= length
         day += _DAY
         while day <= _LAST_DAY and week:
             # Skip whole weeks that end before the deadline, leaving the last stretch to count by day.
-            weeks = min(math.ceil(left / week) - 1, (_LAST_DAY - day).days // 7)
+            weeks = min(-(-left // week) - 1, (_LAST_DAY - day).days // 7)
             while weeks > 0:
                 gained = self._whole_weeks(day, weeks)
                 if gained < left:
@@ -94,15 +99,15 @@ class BusinessHours:
                 day += timedelta(weeks=weeks)
                 continue
             for begin, finish in self.day_intervals(day):
-                length = (finish - begin).total_seconds()
+                length = (finish - begin) // _US
                 if length >= left:
-                    return begin + timedelta(seconds=left)
+                    return begin + timedelta(microseconds=left)
                 left -= length
             day += _DAY
         return None
 
-    def _whole_weeks(self, first: date, weeks: int) -> float:
-        """Business seconds in the whole local days [first, first + weeks)."""
+    def _whole_weeks(self, first: date, weeks: int) -> int:
+        """Business microseconds in the whole local days [first, first + weeks)."""
         stop = first + timedelta(weeks=weeks)
         total = weeks * _nominal_week(self.periods)
         for year in range(first.year, stop.year + 1):
@@ -113,38 +118,39 @@ class BusinessHours:
         return total
 
 
-def _clipped(intervals: Iterable[tuple[datetime, datetime]], start: datetime, end: datetime) -> float:
-    return sum(max(0.0, (min(finish, end) - max(begin, start)).total_seconds()) for begin, finish in intervals)
+def _clipped(intervals: Iterable[tuple[datetime, datetime]], start: datetime, end: datetime) -> int:
+    return sum(max(0, (min(finish, end) - max(begin, start)) // _US) for begin, finish in intervals)
 
 
-def _seconds_of_day(moment: time) -> float:
-    return moment.hour * 3600 + moment.minute * 60 + moment.second + moment.microsecond / 1e6
+def _microseconds_of_day(moment: time) -> int:
+    return ((moment.hour * 60 + moment.minute) * 60 + moment.second) * 1_000_000 + moment.microsecond
 
 
 @lru_cache(maxsize=64)
-def _nominal_days(periods: tuple[tuple[tuple[time, time], ...], ...]) -> tuple[float, ...]:
-    """Business seconds of each weekday on the wall clock (an end of 24:00 is time(0))."""
+def _nominal_days(periods: tuple[tuple[tuple[time, time], ...], ...]) -> tuple[int, ...]:
+    """Business microseconds of each weekday on the wall clock (an end of 24:00 is time(0))."""
     return tuple(
-        sum((_seconds_of_day(closes) or 86400.0) - _seconds_of_day(opens) for opens, closes in day) for day in periods
+        sum((_microseconds_of_day(closes) or 86_400_000_000) - _microseconds_of_day(opens) for opens, closes in day)
+        for day in periods
     )
 
 
-def _nominal_week(periods: tuple[tuple[tuple[time, time], ...], ...]) -> float:
+def _nominal_week(periods: tuple[tuple[tuple[time, time], ...], ...]) -> int:
     return sum(_nominal_days(periods))
 
 
 @lru_cache(maxsize=16384)
-def _year_corrections(hours: BusinessHours, year: int) -> tuple[tuple[date, ...], tuple[float, ...]]:
+def _year_corrections(hours: BusinessHours, year: int) -> tuple[tuple[date, ...], tuple[int, ...]]:
     """The days of ``year`` whose business time differs from their weekday's on the wall clock (holidays,
     clock changes), sorted, with the running sum of the differences (one more entry: it starts at 0)."""
     special = {day for day in _holidays_by_year(hours.holidays).get(year, ())} | _offset_change_days(hours.tz, year)
     nominal = _nominal_days(hours.periods)
     differences = []
     for day in sorted(special):
-        real = sum((finish - begin).total_seconds() for begin, finish in hours.day_intervals(day))
+        real = sum((finish - begin) // _US for begin, finish in hours.day_intervals(day))
         if real != nominal[day.weekday()]:
             differences.append((day, real - nominal[day.weekday()]))
-    return tuple(day for day, _ in differences), tuple(accumulate((d for _, d in differences), initial=0.0))
+    return tuple(day for day, _ in differences), tuple(accumulate((d for _, d in differences), initial=0))
 
 
 @lru_cache(maxsize=64)

@@ -232,3 +232,20 @@ def test_empty_stdin_is_an_error(shop, monkeypatch, capsys):
     for fmt in ("auto", "mbox", "jsonl"):
         code, _, err = cli(shop, "ingest", "--format", fmt, "-", stdin=b"", monkeypatch=monkeypatch, capsys=capsys)
         assert (code, err) == (2, "agent-tui: stdin: is empty.\n"), fmt
+
+
+def test_a_display_name_hiding_the_shops_address_files_a_customer_message_from_the_real_sender(shop, monkeypatch, capsys):
+    """Issue 18, point 1, end to end: the spoof used to be filed as an agent reply (the first-reply clock met,
+    the ticket opened) from support@shop.example, the real address stored nowhere."""
+    from tests.ingest.test_ingest import cli
+
+    spoof = (b"From: =?utf-8?q?Shop_Support_<support@shop.example>,?= <attacker@evil.example>\r\n"
+             b"To: support@shop.example\r\nSubject: Your refund\r\nMessage-ID: <spoof@evil.example>\r\n"
+             b"Date: Mon, 23 Nov 2026 09:00:00 +0000\r\n\r\nClick here to confirm your card.\r\n")
+    code, _, err = cli(shop, "ingest", "-", stdin=spoof, monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, err
+    code, out, _ = cli(shop, "show", "1001", "--json", capsys=capsys)
+    ticket = json.loads(out)
+    assert ticket["customer"]["email"] == "attacker@evil.example"
+    assert ticket["status"] == "new"
+    assert [(m["author"], m["from"]["email"]) for m in ticket["messages"]] == [("customer", "attacker@evil.example")]
