@@ -25,6 +25,7 @@ import json
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -92,15 +93,15 @@ def decode_utf8(path: Path, data: bytes) -> str:
         ) from None
 
 
-def load_settings(paths: AppPaths, environ: dict[str, str] | None = None) -> Settings:
-    environ = os.environ if environ is None else environ
+def load_settings(paths: AppPaths, environ: Mapping[str, str] | None = None) -> Settings:
+    env: Mapping[str, str] = os.environ if environ is None else environ
     data = read_toml(paths.config_file)
     agent_table = _table(data, "agent", paths.config_file)
     ui_table = _table(data, "ui", paths.config_file)
     accounts = _table(data, "accounts", paths.config_file)
 
-    if environ.get("AGENT_TUI_AGENT"):
-        agent = Agent.parse(environ["AGENT_TUI_AGENT"])
+    if env.get("AGENT_TUI_AGENT"):
+        agent = Agent.parse(env["AGENT_TUI_AGENT"])
     else:
         name = agent_table.get("name") or _login_name()
         email = agent_table.get("email") or None

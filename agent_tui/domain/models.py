@@ -82,7 +82,7 @@ class Agent:
         """True when an assignee (name, email) is this agent; email decides when both have one."""
         if self.email and email:
             return self.email.lower() == email.lower()
-        return bool(name) and name.casefold() == self.name.casefold()
+        return bool(name and name.casefold() == self.name.casefold())
 
     @classmethod
     def parse(cls, text: str) -> Agent:

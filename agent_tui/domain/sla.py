@@ -211,10 +211,11 @@ def _clock(
     policy: Policy,
 ) -> Clock:
     hours = policy.hours_for(target)
-    ended = end is not None and end <= now
-    due_at = (timeline.continuing_after(end) if ended else timeline).deadline(start, target.seconds, hours)
-    if ended:
-        elapsed = timeline.counted_seconds(start, end, hours)
+    ended = end if end is not None and end <= now else None  # when it ended; None while it runs
+    counting = timeline.continuing_after(ended) if ended is not None else timeline
+    due_at = counting.deadline(start, target.seconds, hours)
+    if ended is not None:
+        elapsed = timeline.counted_seconds(start, ended, hours)
         state = ClockState.MET if elapsed <= target.seconds else ClockState.BREACHED
         return Clock(metric, state, due_at, int(target.seconds - elapsed), target.business, target.seconds, ended=True)
     if not timeline.status_at(now).is_unsolved:  # e.g. a message filed into a closed ticket: nothing runs

@@ -12,11 +12,6 @@ from __future__ import annotations
 
 import re
 
-from rich.cells import (  # terminal cell widths (CJK takes two); a pure function library
-    cell_len,
-    set_cell_size,
-)
-
 # C0 controls except tab/newline, DEL, C1 controls, and the bidi embedding/override/isolate characters.
 _CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
 # Characters that draw nothing, so a name or subject can hide text or look blank ("Dana\u200bLi" is not "Dana Li";
@@ -61,15 +56,6 @@ def safe_block(text: str | None) -> str:
     if not text:
         return ""
     return _UNSAFE.sub(_visible, text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def fit_cells(text: str, width: int) -> str:
-    """Pad or cut ``text`` to exactly ``width`` terminal cells (CJK characters take two), marking a cut with …."""
-    if width <= 0:
-        return ""
-    if cell_len(text) > width:
-        return set_cell_size(text, width - 1) + "…"
-    return set_cell_size(text, width)
 
 
 def format_age(now: int, created_at: int) -> str:

@@ -2,46 +2,85 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
+from agent_tui.config import credentials
 from agent_tui.config.paths import AppPaths
-from agent_tui.config.settings import DEMO_ACCOUNT, Settings
+from agent_tui.config.settings import DEMO_ACCOUNT, Settings, load_settings
+from agent_tui.config.settings import add_account as settings_add_account
+from agent_tui.config.settings import remove_account as settings_remove_account
 from agent_tui.config.sla_policy import load_policy
 from agent_tui.domain.queue import QueueQuery, SortKey, View
 from agent_tui.domain.sla import DEFAULT_POLICY, Policy
 from agent_tui.errors import UsageError
+from agent_tui.services.sync import apply_changes
 from agent_tui.services.tickets import TicketService
+from agent_tui.sources import open_source
 from agent_tui.sources.base import Source
 from agent_tui.store import Store
 
 _POLICY_KEY = "sla.policy"
+# Well-known providers: ``--imap gmail`` fills in both servers and the TLS mode.
+IMAP_PRESETS = {
+    "gmail": ("imap.gmail.com:993", "smtp.gmail.com:465", "ssl"),
+    "fastmail": ("imap.fastmail.com:993", "smtp.fastmail.com:465", "ssl"),
+    "outlook": ("outlook.office365.com:993", "smtp.office365.com:587", "starttls"),
+}
+Table = dict[str, str | int | bool]
+
+
+def imap_account(
+    imap: str, smtp: str | None, user: str | None, *, tls: str | None = None, name: str | None = None,
+    password_command: str | None = None, oauth2_command: str | None = None,
+) -> Table:
+    """The config table of a shared IMAP inbox (``imap`` may be a preset such as ``gmail``)."""
+    imap, preset_smtp, preset_tls = IMAP_PRESETS.get(imap, (imap, smtp or "", "ssl"))
+    smtp, tls = smtp or preset_smtp, tls or preset_tls
+    if not smtp or not user:
+        raise UsageError("An IMAP account needs --smtp HOST:PORT and --user USER as well.")
+    table: Table = {"kind": "imap", "imap": imap, "smtp": smtp, "user": user, "tls": tls}
+    for key, value in (("name", name), ("password_command", password_command), ("oauth2_command", oauth2_command)):
+        if value:
+            table[key] = value
+    return table
+
+
+def needs_password(table: Table) -> bool:
+    """Whether the account's secret is a password kept in the keyring (not a command's output)."""
+    return table.get("kind") == "imap" and not table.get("password_command") and not table.get("oauth2_command")
+
+
+def add_account(paths: AppPaths, name: str, table: Table, password: Callable[[], str]) -> bool:
+    """Write the account to config.toml, its password (asked for only if needed) to the keyring, never the
+    file. Returns whether it became the default account."""
+    if needs_password(table):
+        paths.account_dir(name)  # a bad name is refused before asking for anything
+        credentials.store_password(name, str(table["user"]), password())
+    return settings_add_account(paths, name, table)
+
+
+def remove_account(paths: AppPaths, name: str) -> None:
+    """Forget the account and its keyring password; its data stays on disk."""
+    table = load_settings(paths).accounts.get(name, {})
+    if needs_password(table):
+        credentials.forget_password(name, str(table.get("user", "")))
+    settings_remove_account(paths, name)
 
 
 def source_for(account: str, settings: Settings) -> Source:
     if account == DEMO_ACCOUNT:
-        from agent_tui.sources.demo import DemoSource
-
-        return DemoSource()
-    kind = settings.accounts[account].get("kind", "?")
-    if kind == "local":
-        from agent_tui.sources.local import LocalSource
-
-        return LocalSource()
-    if kind == "imap":
-        from agent_tui.sources.imap import ImapSettings, ImapSource
-
-        return ImapSource(ImapSettings.from_config(account, settings.accounts[account]))
-    raise UsageError(f"Account {account!r} is of kind {kind!r}, which this version of agent-tui cannot open.")
+        return open_source("demo", account, {})
+    table = settings.accounts[account]
+    return open_source(str(table.get("kind", "?")), account, table)
 
 
-def policy_for(paths: AppPaths, account: str) -> Policy:
-    """The user's sla.toml applies to every account; without one, the demo has its own and others the default."""
+def policy_for(paths: AppPaths, source: Source) -> Policy:
+    """The user's sla.toml applies to every account; without one, a source's own (the demo's), else the default."""
     if paths.sla_file.is_file():
         return load_policy(paths.sla_file)
-    if account == DEMO_ACCOUNT:
-        from agent_tui.sources.demo import POLICY_FILE
-
-        return load_policy(POLICY_FILE)
+    if source.policy_file is not None:
+        return load_policy(source.policy_file)
     return DEFAULT_POLICY
 
 
@@ -55,15 +94,13 @@ def open_account(
     """
     name = settings.account_name(account)
     source = source_for(name, settings)
-    policy = policy_for(paths, name)  # a bad policy file is reported before the store is touched
+    policy = policy_for(paths, source)  # a bad policy file is reported before the store is touched
     store = Store.open(paths.store_file(name))
-    address = settings.accounts.get(name, {}).get("address") or getattr(source, "address", None)
+    address = settings.accounts.get(name, {}).get("address") or source.address
     service = TicketService(store, settings.agent, name, policy=policy, frozen_now=now, source=source, own_address=address,
                             presence_lease=settings.presence_lease)
     try:
-        changed = source.prepare(store, service.now(), settings.agent)
-        with store.transaction():
-            service.refresh_sla_many(changed)
+        apply_changes(service, source.prepare(store, service.source_state, service.now(), settings.agent))
         if not policy_later:
             apply_policy_changes(service)
     except BaseException:

@@ -16,12 +16,12 @@ from itertools import islice
 
 from agent_tui.domain.models import Author, Customer, Priority, Status
 from agent_tui.domain.threading import SUBJECT_WINDOW, normalise_subject, ticket_token
+from agent_tui.domain.workflow import REOPENED_BY_CUSTOMER, moves_status, status_after_message
 from agent_tui.errors import StoreError, UsageError
 from agent_tui.services.tickets import TicketService
-from agent_tui.sources.pipe import Incoming, Item, StatusLine, Unreadable
+from agent_tui.sources.items import BodyUnavailable, Incoming, Item, StatusLine, Unreadable
 
 BATCH = 500  # items per transaction: few commits, yet a crash loses at most one batch of work
-_REOPENED_BY_CUSTOMER = (Status.PENDING, Status.ON_HOLD, Status.SOLVED)
 
 
 @dataclass(slots=True)
@@ -103,7 +103,7 @@ class Ingestor:
         failures: list[tuple[str, str]] = []
         with self.store.transaction():
             for item in batch:
-                report.read += not (isinstance(item, Incoming) and item.fills_body)  # its headers were read
+                report.read += not isinstance(item, BodyUnavailable) and not (isinstance(item, Incoming) and item.fills_body)
                 reason = self._one(item, report, careful)
                 if reason is None:
                     continue
@@ -121,6 +121,9 @@ class Ingestor:
         """File one item; returns why it failed, or None. Not careful: a failure raises _Redo instead."""
         if isinstance(item, Unreadable):
             return item.reason
+        if isinstance(item, BodyUnavailable):
+            self.store.body_unavailable(item.refs, item.reason)
+            return None
         counts = [getattr(report, count) for count in COUNTS]
         self._item_touched = set()
         try:
@@ -173,7 +176,7 @@ class Ingestor:
                 subject = subject or store.ticket(previous).subject
             ticket_id = store.create_ticket(
                 subject=subject or "(no subject)",
-                customer=Customer(party.email, party.name),
+                customer=Customer(party.email, party.name, item.customer_data),
                 created_at=at,
                 priority=item.priority if item.priority is not None else Priority.NORMAL,
                 assignee=item.assignee,
@@ -189,18 +192,14 @@ class Ingestor:
         report.new_messages += 1
         report.flagged += bool(item.problems) and not message.body_pending  # else counted when the body comes
         self._item_touched.add(ticket_id)
-        # As help desks do: the customer writing again reopens a waiting or solved ticket; an agent's
-        # first reply opens a new one. Only when the message is newer than the last status change.
-        status = status or store.ticket_status(ticket_id)
-        reopens = message.author is Author.CUSTOMER and status in _REOPENED_BY_CUSTOMER
-        opens = message.author is Author.AGENT and status is Status.NEW
-        if reopens or opens:
-            last = store.last_status_change(ticket_id)
-            if last is None or at >= last.at:
-                store.set_status(ticket_id, Status.OPEN, at, None)
-                source = self.service.source
-                if reopens and source is not None and source.shared_state:
-                    source.mark_for_sharing(store, ticket_id, status=True)  # type: ignore[attr-defined]  # the team sees it reopened
+        moved = status_after_message(message.author, status or store.ticket_status(ticket_id))
+        if moved is None:
+            return
+        last = store.last_status_change(ticket_id)
+        if moves_status(at, last.at if last else None):
+            # A reopen is news for the team (the ticket comes back to everyone's queue); an agent's reply is
+            # seen by every machine itself.
+            self.service.record_status(ticket_id, moved, at, None, share=message.author is Author.CUSTOMER, refresh=False)
 
     def _find_ticket(self, item: Incoming, customer_email: str) -> int | None:
         store, message = self.store, item.message
@@ -236,11 +235,11 @@ class Ingestor:
         if store.has_event(ticket_id, item.date, "status", item.status.value):
             report.duplicates += 1
             return
-        store.set_status(ticket_id, item.status, item.date, None)
+        self.service.record_status(ticket_id, item.status, item.date, None, refresh=False)
         report.status_changes += 1
         self._item_touched.add(ticket_id)
         # Lines may come in any order: a customer message already filed after this change reopens it.
-        if item.status in _REOPENED_BY_CUSTOMER:
+        if item.status in REOPENED_BY_CUSTOMER:
             later = store.first_customer_message_after(ticket_id, item.date)
             if later is not None and not store.has_event(ticket_id, later, "status", Status.OPEN.value):
-                store.set_status(ticket_id, Status.OPEN, later, None)
+                self.service.record_status(ticket_id, Status.OPEN, later, None, refresh=False)

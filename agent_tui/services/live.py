@@ -25,6 +25,9 @@ def keep_live(
     on_change: Callable[[IngestReport], None],
     on_status: Callable[[str], None],
 ) -> None:
+    source = service.source
+    if source is None or not source.capabilities.live:
+        return
     delay = 1
     while not stop.is_set():
         try:
@@ -33,7 +36,7 @@ def keep_live(
             delay = 1
             if report.new_messages or report.team_changes or report.vanished:
                 on_change(report)
-            service.source.wait_for_changes(service.store, stop, RESYNC_SECONDS)  # type: ignore[union-attr]
+            source.wait_for_changes(service.source_state, stop, RESYNC_SECONDS)
         except Exception as error:  # noqa: BLE001  # a worker that died quietly would leave "connecting…" forever
             reason = "offline" if isinstance(error, AgentTuiError) else f"sync failed ({type(error).__name__})"
             on_status(f"{reason}, retrying in {delay} s")

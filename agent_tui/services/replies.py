@@ -17,9 +17,10 @@ from pathlib import Path
 
 from agent_tui.config.paths import AppPaths
 from agent_tui.config.settings import DEMO_ACCOUNT, Settings
-from agent_tui.domain.models import Address, Author, Draft, Message, Status
+from agent_tui.domain.models import Address, Author, Draft, Message
 from agent_tui.domain.text import strip_controls
 from agent_tui.domain.threading import with_token
+from agent_tui.domain.workflow import status_after_message
 from agent_tui.errors import (
     CollisionError,
     ConfigError,
@@ -87,9 +88,9 @@ class Replies:
         history_vars: dict[str, object] = {"count": len(detail.history), "returning": bool(detail.history)}
         if detail.history:
             history_vars["last_subject"] = detail.history[0].subject
-        shop_vars = {"name": shop_name, **({"url": self.shop["url"]} if self.shop.get("url") else {})}
-        agent_vars = {"name": me.name, "signature": self.settings.signature or f"{me.name}\n{shop_name}"}
-        groups = {"customer": customer_vars, "ticket": ticket_vars, "agent": agent_vars, "history": history_vars, "shop": shop_vars}
+        shop_vars: dict[str, object] = {"name": shop_name, **({"url": self.shop["url"]} if self.shop.get("url") else {})}
+        agent_vars: dict[str, object] = {"name": me.name, "signature": self.settings.signature or f"{me.name}\n{shop_name}"}
+        groups: dict[str, dict[str, object]] = {"customer": customer_vars, "ticket": ticket_vars, "agent": agent_vars, "history": history_vars, "shop": shop_vars}
         for key, value in (overrides or {}).items():
             group, _, field_name = key.partition(".")
             if group not in groups or not field_name:
@@ -191,7 +192,7 @@ class Replies:
         """With a shared inbox, a teammate's reply from another machine is only known after a sync: do one,
         so the guard sees it. Offline, the guard knows what this machine knows, and delivery will fail anyway."""
         source = self.service.source
-        if source is not None and source.can_sync:
+        if source is not None and source.capabilities.pull:
             from agent_tui.services.sync import sync
 
             try:
@@ -282,10 +283,11 @@ class Replies:
                 draft = store.draft(ticket_id, service.me.name)
                 if draft is not None and draft.message_id == message.message_id:
                     store.delete_draft(ticket_id, service.me.name)  # sent: gone with the same commit
-                if store.ticket_status(ticket_id) is Status.NEW:
+                moved = status_after_message(Author.AGENT, store.ticket_status(ticket_id))
+                if moved is not None:  # dated no earlier than the last change: this reply is news, whatever --now says
                     last = store.last_status_change(ticket_id)
                     at = max(message.date, last.at) if last else message.date
-                    store.set_status(ticket_id, Status.OPEN, at, service.me.name)
+                    service.record_status(ticket_id, moved, at, service.me.name, refresh=False)
                 service.refresh_sla(ticket_id)
                 store.outbox_mark(row_id, "confirmed", service.now())
             confirmed += 1

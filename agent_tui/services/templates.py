@@ -363,5 +363,7 @@ def variables(**groups: dict) -> dict[str, dict]:
     return {name: _GROUP_TYPES[name](values) for name, values in groups.items()}
 
 
-_GROUP_TYPES = {name: type(name, (dict,), {"__module__": "builtins"}) for name in REQUIRED}
+_GROUP_TYPES: dict[str, type[dict[str, Any]]] = {
+    name: type(name, (dict,), {"__module__": "builtins"}) for name in REQUIRED
+}
 _GROUP_TYPE_TUPLE = tuple(_GROUP_TYPES.values())

@@ -1,7 +1,9 @@
-"""The tickets facade: what the CLI and the UI call to read and change tickets.
+"""The tickets facade: what the CLI and the UI call to read and change tickets, and the one writer of ticket state.
 
 It owns the current time (frozen by ``--now`` for scripts and tests), who "me" is, and the SLA
-policy, and keeps the store's derived SLA deadline right after every change.
+policy. Every change of a ticket's status, assignee or tags goes through it, whoever makes it (an agent, the
+ingest rules, a teammate's change seen in a sync), so the SLA deadline is refreshed and a change made here is
+queued for the team (``unshared``, pushed to the source by the next sync or ``share``) in one place.
 """
 
 from __future__ import annotations
@@ -37,8 +39,9 @@ from agent_tui.domain.sla import (
     running_state,
     ticket_clocks,
 )
-from agent_tui.errors import CollisionError
-from agent_tui.sources.base import PresenceChannel, Source
+from agent_tui.errors import CollisionError, SourceError
+from agent_tui.sources.base import PresenceChannel, Source, SourceState
+from agent_tui.sources.items import Push, TeamState, Unshared, agent_key
 from agent_tui.store import Store, from_epoch
 
 TEAM_ACTOR = "shared inbox"  # who the event log names for changes a teammate made on another machine
@@ -74,6 +77,13 @@ class TicketService:
         self._frozen_now = frozen_now
         self._presence_lease = presence_lease
         self.sync_lock = threading.Lock()
+        # The source's own memory (cursors), and this service's queue of changes to share, in its namespace.
+        self.source_state: SourceState = store.source_state(source.kind if source is not None else "none")
+
+    @property
+    def shares_state(self) -> bool:
+        """Whether ticket state is shared with the team through the source."""
+        return self.source is not None and self.source.capabilities.push
 
     def now(self) -> datetime:
         return self._frozen_now or datetime.now(UTC)
@@ -139,21 +149,77 @@ class TicketService:
             # Never before the latest change, or it would not be the ticket's status (a frozen --now may lag).
             last = self.store.last_status_change(ticket_id)
             at = max(self.now(), last.at) if last else self.now()
-            with self.store.transaction():
-                self.store.set_status(ticket_id, status, at, self.me.name)
-                self.refresh_sla(ticket_id)
-                self._mark_for_sharing(ticket_id, status=True)
+            self.record_status(ticket_id, status, at, self.me.name, share=True)
         return self.store.ticket(ticket_id)
 
-    def _mark_for_sharing(self, ticket_id: int, **fields) -> None:
-        if self.source is not None and self.source.shared_state:
-            self.source.mark_for_sharing(self.store, ticket_id, **fields)  # type: ignore[attr-defined]
+    def record_status(
+        self, ticket_id: int, status: Status, at: datetime, actor: str | None, *, share: bool = False, refresh: bool = True,
+    ) -> None:
+        """Write a status change at ``at`` (every status write goes through here). ``share``: made here, so the
+        team must hear of it; ``refresh``: the caller refreshes the SLA deadline itself (a batch does, once)."""
+        with self.store.transaction():
+            self.store.set_status(ticket_id, status, at, actor)
+            if refresh:
+                self.refresh_sla(ticket_id)
+            if share:
+                self._mark_for_sharing(ticket_id, status=True)
 
-    def share(self) -> None:
-        """Tell the team's source what changed here (after the change is committed). Raises SourceError when
-        it can't be reached: the change stays, and the next sync shares it."""
-        if self.source is not None and self.source.shared_state:
-            self.source.share_pending(self.store)  # type: ignore[attr-defined]
+    # -- sharing with the team ---------------------------------------------------------------------
+
+    def unshared(self) -> dict[int, Unshared]:
+        """Changes made here that the source does not have yet, by ticket (kept in the store: they survive)."""
+        return {int(k): Unshared.from_json(v) for k, v in json.loads(self.source_state.get("pending") or "{}").items()}
+
+    def _save_unshared(self, unshared: dict[int, Unshared]) -> None:
+        self.source_state.set("pending", json.dumps({str(k): v.to_json() for k, v in sorted(unshared.items())}))
+
+    def _mark_for_sharing(
+        self, ticket_id: int, *, status: bool = False, assignee: bool = False, tag: tuple[str, bool] | None = None,
+    ) -> None:
+        """Remember that a field of this ticket changed here and must reach the team. Raises UsageError (inside
+        the caller's transaction, so the change is undone) for a tag or agent the source could not hold."""
+        if not self.shares_state:
+            return
+        assert self.source is not None
+        with self.store.transaction():
+            holder = self.store.ticket(ticket_id).assignee if assignee else None
+            self.source.validate(tag=tag[0] if tag is not None and tag[1] else None, assignee=holder)
+            unshared = self.unshared()
+            entry = unshared.setdefault(ticket_id, Unshared())
+            entry.status |= status
+            entry.assignee |= assignee
+            if tag is not None:
+                entry.tags[tag[0]] = tag[1]
+            entry.generation += 1
+            self._save_unshared(unshared)
+
+    def local_state(self, ticket_id: int) -> TeamState:
+        ticket = self.store.ticket(ticket_id)
+        return TeamState(ticket.status, agent_key(ticket.assignee) if ticket.assignee else None, frozenset(ticket.tags))
+
+    def push_unshared(self) -> list[tuple[str, str]]:
+        """Hand the changes made here to the source; returns (what, why) for tickets it refused. Only what was
+        pushed is cleared: a change marked meanwhile (a newer generation) stays for the next push.
+        Raises SourceError when the source can't be reached (nothing is cleared)."""
+        pushed = self.unshared() if self.shares_state else {}
+        if not pushed:
+            return []  # nothing to share: no connection, and no write to the store on every sync
+        assert self.source is not None
+        problems = self.source.push([Push(k, v, self.local_state(k)) for k, v in pushed.items()], self.store)
+        with self.store.transaction():
+            self._save_unshared({k: v for k, v in self.unshared().items()
+                                 if k not in pushed or v.generation != pushed[k].generation})
+        return problems
+
+    def share(self) -> list[tuple[str, str]]:
+        """Tell the team's source what changed here (after the change is committed); returns (what, why) for
+        tickets it refused. Raises SourceError when it can't be reached: the change stays, the next sync shares it."""
+        if not self.shares_state:
+            return []
+        try:
+            return self.push_unshared()
+        except SourceError as error:
+            raise SourceError(f"The change is saved here, but the shared inbox could not be told: {error}") from None
 
     def set_priority(self, ticket_id: int, priority: Priority) -> Ticket:
         ticket = self.store.ticket(ticket_id)
@@ -180,27 +246,37 @@ class TicketService:
     def take(self, ticket_id: int) -> Ticket:
         """Assign to me if nobody holds the ticket (compare-and-set: two agents can't both win).
 
-        With a shared source the mailbox decides (it is what every machine sees); the store follows it.
-        Raises CollisionError naming the holder, SourceError when the shared source can't be reached.
+        With a source that holds claims, the source decides (it is what every machine sees); the store follows.
+        Raises CollisionError naming the holder, SourceError when the source can't be reached.
         """
         source = self.source
-        if source is not None and source.shared_state:
-            self.store.ticket(ticket_id)  # an unknown id is a usage error before any network
-            holder_key = source.claim(self.store, ticket_id, self.me)  # type: ignore[attr-defined]
+        if source is not None and source.capabilities.claims:
+            holder_key = source.claim(ticket_id, self.local_state(ticket_id), self.me, self.store)  # unknown id: usage error first
             if holder_key is not None:
-                holder = source.agent_for(self.store, holder_key)  # type: ignore[attr-defined]
+                holder = self.team_member(holder_key)
                 self.assign_from_team(ticket_id, holder)
                 raise CollisionError(f"Ticket {ticket_id} is already assigned to {holder.name}; it was not taken.")
             self._reassign(ticket_id, self.me, self.me.name)
             return self.store.ticket(ticket_id)
-        holder = self.store.claim(ticket_id, self.me, self.now())
-        if holder is not None:
-            raise CollisionError(f"Ticket {ticket_id} is already assigned to {holder.name}; it was not taken.")
+        held_by = self.store.claim(ticket_id, self.me, self.now())
+        if held_by is not None:
+            raise CollisionError(f"Ticket {ticket_id} is already assigned to {held_by.name}; it was not taken.")
         return self.store.ticket(ticket_id)
 
     def assign_from_team(self, ticket_id: int, agent: Agent | None) -> bool:
         """Record an assignment a teammate made elsewhere (seen in the shared source); True if it changed."""
         return self._reassign(ticket_id, agent, TEAM_ACTOR)
+
+    def tag_from_team(self, ticket_id: int, tag: str, present: bool) -> bool:
+        """Record a tag a teammate added or removed elsewhere; True if it changed."""
+        return self.store.set_tag(ticket_id, tag, present, self.now(), TEAM_ACTOR)
+
+    def team_member(self, key: str) -> Agent:
+        """The agent a source names by key (an address), with the name the team knows them by."""
+        if "@" not in key:
+            return Agent(name=key)
+        names = json.loads(self.store.get_meta("team.names") or "{}")
+        return Agent(name=names.get(key) or self.store.agent_name(key) or key.split("@", 1)[0], email=key)
 
     def tag(self, ticket_id: int, tag: str, present: bool = True) -> Ticket:
         tag = normalise_tag(tag)

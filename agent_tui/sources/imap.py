@@ -18,7 +18,7 @@ import os
 import smtplib
 import ssl
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING, TypeVar
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
+from agent_tui.config import credentials
 from agent_tui.domain.models import Agent, Message
 from agent_tui.errors import DeliveryUncertain, SourceError, UsageError
-from agent_tui.services import credentials
-from agent_tui.sources.base import Source
+from agent_tui.sources.base import Capabilities, KnownMessages, Source, SourceState
 from agent_tui.sources.imap_fetch import (
     HEADERS,
     WHOLE,
@@ -45,20 +45,29 @@ from agent_tui.sources.imap_fetch import (
 from agent_tui.sources.imap_presence import ImapPresence
 from agent_tui.sources.imap_state import (
     ASSIGNEE_PREFIX,
-    BODY_GONE,
     TAG_PREFIX,
-    Observed,
-    Pending,
-    SharedState,
-    SyncCallbacks,
-    agent_key,
     check_fits,
     state_from_flags,
     write_state,
 )
+from agent_tui.sources.items import (
+    BODY_GONE,
+    BodyUnavailable,
+    Change,
+    Incoming,
+    Item,
+    NewItems,
+    Push,
+    Removed,
+    StateSeen,
+    StatesSeen,
+    TeamState,
+    Unreadable,
+    Unshared,
+    agent_key,
+)
 from agent_tui.sources.mail_parse import MADE_UP_ID_END, parse_headers
-from agent_tui.sources.pipe import Incoming, Item, Unreadable, mail_item
-from agent_tui.store import Store
+from agent_tui.sources.pipe import mail_item
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -68,13 +77,9 @@ BATCH = 1000  # header blocks a FETCH
 BODY_BATCH = 200  # whole messages a FETCH
 COPY_SEARCHES = 20  # messages gone in one sync up to which the server is searched for another copy of each
 PARALLEL_FROM = 2000  # messages in a folder's sync from which a helper process parses: below, starting it costs more
-PRESETS = {
-    "gmail": ("imap.gmail.com:993", "smtp.gmail.com:465", "ssl"),
-    "fastmail": ("imap.fastmail.com:993", "smtp.fastmail.com:465", "ssl"),
-    "outlook": ("outlook.office365.com:993", "smtp.office365.com:587", "starttls"),
-}
 TICKET_ID_BASE = 1000
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def parse_batch(folder: str, raws: list[tuple[int, bytes | None]], now: datetime) -> list[Item]:
@@ -98,7 +103,7 @@ def parse_header_batch(folder: str, blocks: list[tuple[int, bytes]], now: dateti
         except Exception as error:  # noqa: BLE001  # parse_headers is built not to raise; one message must never stop the sync
             items.append(Unreadable(origin, f"could not be parsed as mail ({type(error).__name__})"))
             continue
-        if parsed.message.message_id.endswith(MADE_UP_ID_END):
+        if (parsed.message.message_id or "").endswith(MADE_UP_ID_END):
             items.append(None)
             continue
         parsed.message.body_pending = True
@@ -135,7 +140,7 @@ class _Parsing:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
 
-    def run(self, parse: Callable[..., list[Item]], batches: Iterator[tuple[tuple, T]], *, big: bool) -> Iterator[tuple[list[Item], T]]:
+    def run(self, parse: Callable[..., list[R]], batches: Iterator[tuple[tuple, T]], *, big: bool) -> Iterator[tuple[list[R], T]]:
         """(parse(*arguments), context) for each (arguments, context) batch, in order."""
         if big and self._pool is None and not self._in_process:
             import multiprocessing  # here: a sync with little to parse never needs it (10 ms of start-up)
@@ -161,9 +166,9 @@ class _Parsing:
             yield waiting[0].result(), waiting[1]
 
 
-def _folder_state(store: Store, folder: str) -> dict:
+def _folder_state(state: SourceState, folder: str) -> dict:
     """What the last sync saved of a folder: uidvalidity, uidnext, modseq, exists ({} before the first)."""
-    return json.loads(store.get_meta(f"imap.{folder}") or "{}")
+    return json.loads(state.get(folder) or "{}")
 
 
 def _refusal(error: IMAPClientError) -> bool:
@@ -204,19 +209,18 @@ class ImapSettings:
 
 
 class ImapSource(Source):
+    """Opening never waits on the network: ``sync`` (or the TUI's live worker) pulls the mail."""
+
     kind = "imap"
-    can_sync = True
-    can_send = True
-    live_updates = True
-    shared_state = True
+    capabilities = Capabilities(pull=True, live=True, push=True, claims=True, presence=True, send=True, accepts_mail=True)
 
     def __init__(self, settings: ImapSettings) -> None:
         self.settings = settings
         self.address = settings.address
-        self.share_problems: list[tuple[str, str]] = []  # (what, why): changes the server refused, for the report
+        self._open = threading.local()  # this thread's connection inside session(), if any
 
-    def prepare(self, store: Store, now: datetime, me: Agent) -> list[int]:
-        return []  # opening never waits on the network: `sync` (or the TUI's sync worker) fetches mail
+    def before_tui(self) -> None:
+        prepare_parse_helper()  # so a big first sync in the TUI can parse on a second core
 
     def presence_channel(self, me: Agent, lease: timedelta) -> ImapPresence:
         return ImapPresence(self, me, lease)
@@ -251,7 +255,24 @@ class ImapSource(Source):
             raise SourceError(f"The IMAP server {where} could not be reached ({error}); check the host and port, or try again later.") from None
 
     @contextmanager
+    def session(self) -> Iterator[IMAPClient]:
+        """One connection for this thread's calls inside the block (a sync's push and pull share one login)."""
+        if getattr(self._open, "client", None) is not None:
+            yield self._open.client
+            return
+        with self._session() as client:
+            self._open.client = client
+            try:
+                yield client
+            finally:
+                self._open.client = None
+
+    @contextmanager
     def _session(self, timeout: float = 20) -> Iterator[IMAPClient]:
+        """This thread's open session's connection, else a new one for the block."""
+        if getattr(self._open, "client", None) is not None:
+            yield self._open.client
+            return
         client = self.connect(timeout)
         try:
             yield client
@@ -261,107 +282,102 @@ class ImapSource(Source):
             except (OSError, IMAPClientError):
                 pass  # the server went away: nothing to log out of
 
-    # -- sync ----------------------------------------------------------------------------------
+    # -- pull ----------------------------------------------------------------------------------
 
-    def sync(self, store: Store, now: datetime, callbacks: SyncCallbacks) -> None:
-        """Hand every new message of every folder to ``callbacks.file_items``, the messages the server no
-        longer has to ``callbacks.gone``, then the ticket states other agents set to ``callbacks.shared_states``
-        (what each new or changed INBOX message's keywords say). A folder's position is saved only after its
-        messages are filed, so an interrupted sync resumes where it stopped."""
+    def pull(self, known: KnownMessages, state: SourceState, now: datetime) -> Iterator[Change]:
+        """Every folder's new messages, filed from their headers; after them the messages the server no longer
+        has, and the ticket states other agents set (what each new or changed INBOX message's keywords say);
+        then the bodies, newest first. A folder's position is saved only after its messages are filed, so an
+        interrupted pull resumes where it stopped."""
         with self._session() as client:
-            self._sync_folders(client, store, now, callbacks)
+            try:
+                with _Parsing() as parsing:
+                    for folder in FOLDERS:
+                        yield from self._pull_headers(client, known, state, now, folder, parsing)
+                    for folder in FOLDERS:  # every queue is usable by now: the bodies follow, newest first
+                        yield NewItems(self._bodies(client, known, state, now, folder, parsing))
+            except (OSError, IMAPClientError) as error:
+                raise SourceError(f"The connection to {self.settings.imap_host} broke during sync ({error}); run sync again.") from None
 
-    def _sync_folders(self, client: IMAPClient, store: Store, now: datetime, callbacks: SyncCallbacks) -> None:
-        try:
-            self._push_pending(client, store)
-            with _Parsing() as parsing:
-                for folder in FOLDERS:
-                    self._sync_headers(client, store, now, folder, parsing, callbacks)
-                for folder in FOLDERS:  # every queue is usable by now: the bodies follow, newest first
-                    callbacks.file_items(self._bodies(client, store, now, folder, parsing))
-        except (OSError, IMAPClientError) as error:
-            raise SourceError(f"The connection to {self.settings.imap_host} broke during sync ({error}); run sync again.") from None
-
-    def _sync_headers(
-        self, client: IMAPClient, store: Store, now: datetime, folder: str, parsing: _Parsing, callbacks: SyncCallbacks,
-    ) -> None:
-        """File the folder's new messages from their headers, then hand over the ones the server no longer has
-        (after: a customer's new message keeps its ticket in INBOX, and a message put back is its old self),
-        and read the ticket states on changed ones."""
+    def _pull_headers(
+        self, client: IMAPClient, known: KnownMessages, state: SourceState, now: datetime, folder: str, parsing: _Parsing,
+    ) -> Iterator[Change]:
+        """The folder's new messages from their headers, then the ones the server no longer has (after: a
+        customer's new message keeps its ticket in INBOX, and a message put back is its old self), and the
+        ticket states on changed ones."""
         try:
             info = client.select_folder(folder, readonly=True)
         except IMAPClientError:
             return  # no such folder on this server
         validity, uidnext = int(info[b"UIDVALIDITY"]), int(info.get(b"UIDNEXT", 0))
         modseq, exists = int(info.get(b"HIGHESTMODSEQ", 0)), int(info.get(b"EXISTS", 0))
-        state = _folder_state(store, folder)
-        same = state.get("uidvalidity") == validity
-        observed: list[Observed] = []
+        saved = _folder_state(state, folder)
+        same = saved.get("uidvalidity") == validity
+        observed: list[StateSeen] = []
         prefix, inbox = f"{folder}/{validity}/", folder == "INBOX"
+        queue_prefix = "INBOX/" if inbox else None
         changes = Changes({}, [])
         if same:
             # imapclient can't fetch "n:*" ranges; search them and pass the UIDs.
-            uids = [u for u in client.search(["UID", f"{state['uidnext']}:*"]) if u >= state["uidnext"]]
+            uids = [u for u in client.search(["UID", f"{saved['uidnext']}:*"]) if u >= saved["uidnext"]]
             qresync = self._qresync(client) and bool(modseq)  # a folder without MODSEQs (NOMODSEQ) is counted
-            if state.get("modseq") and modseq > state["modseq"] and (inbox or qresync):  # flags, or an expunge
-                changes = changes_since(client, state["uidnext"] - 1, state["modseq"], qresync=qresync)
+            if saved.get("modseq") and modseq > saved["modseq"] and (inbox or qresync):  # flags, or an expunge
+                changes = changes_since(client, saved["uidnext"] - 1, saved["modseq"], qresync=qresync)
             for uid, seen in sorted(changes.flags.items()) if inbox else ():
                 shared = state_from_flags(seen.flags)
                 if shared is not None:
-                    observed.append(Observed(prefix + str(uid), shared, seen.modseq))
+                    observed.append(StateSeen(prefix + str(uid), shared, seen.modseq))
         else:
             uids = all_uids(client)  # first sync, or the server renumbered the folder
         copies: dict[str, str] = {}  # Message-ID -> source ref, of this sync's new messages
-        callbacks.file_items(self._headers(client, folder, validity, sorted(uids), now, parsing, observed, copies))
+        yield NewItems(self._headers(client, folder, validity, sorted(uids), now, parsing, observed, copies))
         if same:
-            counted = "exists" not in state or not (qresync and state.get("modseq"))  # (older stores: once)
-            vanished = self._counted_vanished(client, store, prefix, exists - len(uids), state) if counted else changes.vanished
-            self._hand_over_gone(client, store, prefix, vanished, copies, callbacks, inbox)
-        elif state:  # renumbered: the messages found again followed it, so the rest are gone
-            callbacks.gone([r for r in store.source_refs_under(f"{folder}/") if not r.startswith(prefix)], inbox)
-        callbacks.shared_states(observed)
+            counted = "exists" not in saved or not (qresync and saved.get("modseq"))  # (older stores: once)
+            vanished = self._counted_vanished(client, known, prefix, exists - len(uids), saved) if counted else changes.vanished
+            if vanished:
+                yield self._removed(client, known, prefix, vanished, copies, queue_prefix)
+        elif saved:  # renumbered: the messages found again followed it, so the rest are gone
+            yield Removed([r for r in known.source_refs_under(f"{folder}/") if not r.startswith(prefix)], queue_prefix=queue_prefix)
+        yield StatesSeen(observed)
         next_uid = max([uidnext, *[u + 1 for u in uids]])
-        store.set_meta(f"imap.{folder}", json.dumps({"uidvalidity": validity, "uidnext": next_uid, "modseq": modseq, "exists": exists}))
+        state.set(folder, json.dumps({"uidvalidity": validity, "uidnext": next_uid, "modseq": modseq, "exists": exists}))
 
     def _qresync(self, client: IMAPClient) -> bool:
         return b"QRESYNC" in client.capabilities()  # enabled at connect whenever the server has it
 
-    def _counted_vanished(self, client: IMAPClient, store: Store, prefix: str, old_exists: int, state: dict) -> list[int]:
+    def _counted_vanished(self, client: IMAPClient, known: KnownMessages, prefix: str, old_exists: int, state: dict) -> list[int]:
         """Without QRESYNC, expunged messages are found by counting: the folder's UID list is read (and compared
         with the store's) only when it holds fewer of its older messages than at the last sync. Server against
         server: a message stored once but there twice, or one that could not be read, never skews it."""
         if state.get("exists") == old_exists:
             return []
         there = set(all_uids(client))
-        return [uid for uid in (int(ref[len(prefix):]) for ref in store.source_refs_under(prefix)) if uid not in there]
+        return [uid for uid in (int(ref[len(prefix):]) for ref in known.source_refs_under(prefix)) if uid not in there]
 
-    def _hand_over_gone(
-        self, client: IMAPClient, store: Store, prefix: str, uids: list[int], copies: dict[str, str],
-        callbacks: SyncCallbacks, inbox: bool,
-    ) -> None:
-        """The messages at these UIDs of the folder (``prefix``), which the server no longer has, to
-        ``callbacks.gone``: except those it still has another copy of in the folder (put back, or delivered
-        twice), which follow that copy instead. Copies among this sync's new messages are known; others are
-        searched for, when only a few messages went (a teammate deleting one; a mass archive has no copies
-        left to find)."""
-        if not uids:
-            return
+    def _removed(
+        self, client: IMAPClient, known: KnownMessages, prefix: str, uids: list[int], copies: dict[str, str],
+        queue_prefix: str | None,
+    ) -> Removed:
+        """The messages at these UIDs of the folder (``prefix``), which the server no longer has, with any other
+        copy of each still in the folder (put back, or delivered twice), for the stored message to follow.
+        Copies among this sync's new messages are known; others are searched for, when only a few messages
+        went (a teammate deleting one; a mass archive has no copies left to find)."""
         refs = [prefix + str(uid) for uid in uids]
-        message_ids = store.message_ids_at(refs)
-        gone: list[str] = []
+        message_ids = known.message_ids_at(refs)
+        found_copies: dict[str, str] = {}
         for ref in refs:
             message_id = message_ids.get(ref)
             copy = copies.get(message_id) if message_id else None
             if copy is None and message_id and len(refs) <= COPY_SEARCHES:
                 found = client.search(["HEADER", "Message-ID", message_id])  # its own UID is gone: another copy
                 copy = f"{prefix}{min(found)}" if found else None
-            if copy is None or not store.move_source_ref_from(ref, copy):
-                gone.append(ref)
-        callbacks.gone(gone, inbox)
+            if copy is not None:
+                found_copies[ref] = copy
+        return Removed(refs, found_copies, queue_prefix)
 
     def _headers(
         self, client: IMAPClient, folder: str, validity: int, uids: list[int], now: datetime, parsing: _Parsing,
-        observed: list[Observed], copies: dict[str, str],
+        observed: list[StateSeen], copies: dict[str, str],
     ) -> Iterator[Item]:
         """The folder's messages as items filed from their headers, their bodies to follow (and in ``copies``,
         each Message-ID's ref). The ones ``parse_header_batch`` can't file from headers alone are fetched whole
@@ -387,13 +403,15 @@ class ImapSource(Source):
                         item.ticket_id_hint = TICKET_ID_BASE + uid
                         shared = state_from_flags(data[uid].flags)
                         if shared is not None:
-                            observed.append(Observed(item.source_ref, shared, data[uid].modseq))
+                            observed.append(StateSeen(item.source_ref, shared, data[uid].modseq))
                 yield item
 
-    def _bodies(self, client: IMAPClient, store: Store, now: datetime, folder: str, parsing: _Parsing) -> Iterator[Item]:
+    def _bodies(
+        self, client: IMAPClient, known: KnownMessages, state: SourceState, now: datetime, folder: str, parsing: _Parsing,
+    ) -> Iterator[Item]:
         """The whole of each message of the folder filed from its headers, newest first: a message the
         server no longer has keeps what its headers said, with a note."""
-        refs = store.bodies_pending(f"{folder}/")
+        refs = known.bodies_pending(f"{folder}/")
         if not refs:
             return
         try:
@@ -401,143 +419,98 @@ class ImapSource(Source):
         except IMAPClientError as error:
             if not _refusal(error):
                 raise
-            store.body_unavailable(refs, f"its folder {folder} is no longer on the server")
+            yield BodyUnavailable(refs, f"its folder {folder} is no longer on the server")
             return
         validity = int(info[b"UIDVALIDITY"])
-        if _folder_state(store, folder).get("uidvalidity") != validity:
+        if _folder_state(state, folder).get("uidvalidity") != validity:
             return  # renumbered since this sync read its headers: the next sync finds its messages again first
         prefix = f"{folder}/{validity}/"
-        store.body_unavailable([r for r in refs if not r.startswith(prefix)], BODY_GONE)  # not found again on renumbering
+        yield BodyUnavailable([r for r in refs if not r.startswith(prefix)], BODY_GONE)  # not found again on renumbering
         uids = [int(r[len(prefix):]) for r in refs if r.startswith(prefix)]
+        missing: list[str] = []  # fetched for, and not there: removed since the header pass
 
         def batches() -> Iterator[tuple[tuple, list[int]]]:
             for start in range(0, len(uids), BODY_BATCH):
                 wanted = uids[start : start + BODY_BATCH]
                 data = fetch(client, wanted, WHOLE, modseq=False)
-                store.body_unavailable([prefix + str(uid) for uid in wanted if uid not in data], BODY_GONE)
+                missing.extend(prefix + str(uid) for uid in wanted if uid not in data)
                 yield (folder, [(uid, data[uid].content) for uid in sorted(data)], now), sorted(data)
 
         for items, fetched in parsing.run(parse_batch, batches(), big=len(uids) >= PARALLEL_FROM):
+            if missing:
+                yield BodyUnavailable(missing[:], BODY_GONE)
+                missing.clear()
             for uid, item in zip(fetched, items, strict=True):
                 if isinstance(item, Unreadable):
-                    store.body_unavailable([prefix + str(uid)], f"its body {item.reason}")
+                    yield BodyUnavailable([prefix + str(uid)], f"its body {item.reason}")
                     continue
+                assert isinstance(item, Incoming)  # parse_batch makes messages or Unreadable ones
                 item.source_ref, item.fills_body = prefix + str(uid), True
                 yield item
+        if missing:
+            yield BodyUnavailable(missing, BODY_GONE)
 
     # -- shared ticket state -------------------------------------------------------------------
 
-    def pending(self, store: Store) -> dict[int, Pending]:
-        """Changes made here that the mailbox does not have yet, by ticket (kept in the store: they survive)."""
-        return {int(k): Pending.from_json(v) for k, v in json.loads(store.get_meta("imap.pending") or "{}").items()}
+    def validate(self, *, tag: str | None = None, assignee: Agent | None = None) -> None:
+        """A tag or agent no keyword can hold is refused when it is set, not when it is shared."""
+        if tag is not None:
+            check_fits(TAG_PREFIX, tag, "tag")
+        if assignee is not None:
+            check_fits(ASSIGNEE_PREFIX, agent_key(assignee), "agent address")
 
-    def mark_for_sharing(
-        self, store: Store, ticket_id: int, *, status: bool = False, assignee: bool = False,
-        tag: tuple[str, bool] | None = None,
-    ) -> None:
-        """Remember that a field of this ticket changed here and must reach the mailbox. Raises UsageError
-        (inside the caller's transaction, so the change is undone) for a tag or agent no keyword can hold."""
-        with store.transaction():
-            if tag is not None and tag[1]:
-                check_fits(TAG_PREFIX, tag[0], "tag")
-            if assignee and (holder := store.ticket(ticket_id).assignee) is not None:
-                check_fits(ASSIGNEE_PREFIX, agent_key(holder), "agent address")
-            pending = self.pending(store)
-            entry = pending.setdefault(ticket_id, Pending())
-            entry.status |= status
-            entry.assignee |= assignee
-            if tag is not None:
-                entry.tags[tag[0]] = tag[1]
-            entry.generation += 1
-            self._save_pending(store, pending)
-
-    def _save_pending(self, store: Store, pending: dict[int, Pending]) -> None:
-        store.set_meta("imap.pending", json.dumps({str(k): v.to_json() for k, v in sorted(pending.items())}))
-
-    def share_pending(self, store: Store) -> None:
-        """Put the changes made here on their tickets' INBOX messages, for every agent to see."""
-        if not self.pending(store):
-            return
+    def push(self, pushes: Sequence[Push], known: KnownMessages) -> list[tuple[str, str]]:
+        """Put the changes made here on their tickets' INBOX messages, for every agent to see. A ticket the
+        server refuses is reported and skipped, so one bad ticket never stops the rest."""
+        problems: list[tuple[str, str]] = []
         try:
             with self._session() as client:
-                self._push_pending(client, store)
-        except SourceError as error:
-            raise SourceError(f"The change is saved here, but the shared inbox could not be told: {error}") from None
+                prefix = self._select_inbox(client)
+                for push in pushes:
+                    try:
+                        uids = self._inbox_uids(known, push.ticket_id, prefix)
+                        if uids:
+                            write_state(client, uids, push.unshared, push.local)
+                    except (IMAPClientError, UsageError, SourceError) as error:
+                        if isinstance(error, IMAPClientError) and not _refusal(error):
+                            raise  # the connection, not this ticket: nothing is cleared, the next sync retries it all
+                        problems.append((f"ticket {push.ticket_id}", f"its state could not be shared ({error})"))
         except (OSError, IMAPClientError) as error:
-            raise SourceError(f"The change is saved here, but the shared inbox could not be told ({error}); the next sync retries.") from None
+            raise SourceError(f"The connection to {self.settings.imap_host} broke ({error}); the next sync retries.") from None
+        return problems
 
     def _select_inbox(self, client: IMAPClient) -> str:
         """Select INBOX read-write; returns the source-ref prefix of its messages under today's UIDVALIDITY."""
         info = client.select_folder("INBOX")
         return f"INBOX/{int(info[b'UIDVALIDITY'])}/"
 
-    def _inbox_uids(self, store: Store, ticket_id: int, prefix: str) -> list[int]:
-        return [int(ref[len(prefix):]) for ref in store.source_refs(ticket_id, prefix)]
+    def _inbox_uids(self, known: KnownMessages, ticket_id: int, prefix: str) -> list[int]:
+        return [int(ref[len(prefix):]) for ref in known.source_refs(ticket_id, prefix)]
 
-    def in_shared_inbox(self, store: Store, ticket_id: int) -> bool:
-        """Whether any of the ticket's messages is still in the shared INBOX (as this store last saw it)."""
-        return bool(store.source_refs(ticket_id, "INBOX/"))
-
-    def _local_state(self, store: Store, ticket_id: int) -> SharedState:
-        ticket = store.ticket(ticket_id)
-        return SharedState(ticket.status, agent_key(ticket.assignee) if ticket.assignee else None, frozenset(ticket.tags))
-
-    def _push_pending(self, client: IMAPClient, store: Store) -> None:
-        """Share what changed here. A ticket the server refuses is dropped with a problem noted
-        (``share_problems``), so one bad ticket never stops the sync."""
-        pushed = self.pending(store)
-        if not pushed:
-            return  # nothing to share: no SELECT, and no write to the store on every sync
-        prefix = self._select_inbox(client)
-        for ticket_id, entry in pushed.items():
-            try:
-                uids = self._inbox_uids(store, ticket_id, prefix)
-                if uids:
-                    write_state(client, uids, entry, self._local_state(store, ticket_id))
-            except (IMAPClientError, UsageError, SourceError) as error:
-                if isinstance(error, IMAPClientError) and not _refusal(error):
-                    raise  # the connection, not this ticket: the sync fails and retries it all
-                self.share_problems.append((f"ticket {ticket_id}", f"its state could not be shared ({error})"))
-        with store.transaction():  # only what was pushed: a change marked meanwhile (a newer generation) stays
-            left = {k: v for k, v in self.pending(store).items()
-                    if k not in pushed or v.generation != pushed[k].generation}
-            self._save_pending(store, left)
-
-    def claim(self, store: Store, ticket_id: int, me: Agent) -> str | None:
-        """Take the ticket in the mailbox, compare-and-set: returns the holder's key when someone else has it.
-
-        Raises:
-            SourceError: the mailbox can't be reached, so nothing was taken (a claim offline could collide).
-        """
+    def claim(self, ticket_id: int, local: TeamState, me: Agent, known: KnownMessages) -> str | None:
+        """Take the ticket in the mailbox, compare-and-set: returns the holder's key when someone else has it."""
         try:
             with self._session() as client:
-                uids = self._inbox_uids(store, ticket_id, self._select_inbox(client))
+                uids = self._inbox_uids(known, ticket_id, self._select_inbox(client))
                 if not uids:
                     raise SourceError("it has no message in the shared INBOX to hold a claim; assign it with "
                                       f"agent-tui set {ticket_id} --assign me")
-                return write_state(client, uids, Pending(), self._local_state(store, ticket_id), claim_for=agent_key(me))
+                return write_state(client, uids, Unshared(), local, claim_for=agent_key(me))
         except SourceError as error:
             raise SourceError(f"Ticket {ticket_id} was not taken: {error}") from None
         except (OSError, IMAPClientError) as error:
             raise SourceError(f"Ticket {ticket_id} was not taken: the connection broke ({error}); try again.") from None
 
-    def agent_for(self, store: Store, key: str) -> Agent:
-        """The agent an assignee keyword names, with the name the team knows them by."""
-        if "@" not in key:
-            return Agent(name=key)
-        names = json.loads(store.get_meta("team.names") or "{}")
-        return Agent(name=names.get(key) or store.agent_name(key) or key.split("@", 1)[0], email=key)
-
-    def wait_for_changes(self, store: Store, stop: threading.Event, seconds: float) -> None:
+    def wait_for_changes(self, state: SourceState, stop: threading.Event, seconds: float) -> None:
         """IDLE on INBOX until the server reports a change, ``seconds`` pass, or ``stop`` is set. Returns at
         once if INBOX changed since the last sync (mail that came between that sync and this IDLE)."""
         with self._session() as client:
-            self._idle(client, store, stop, seconds)
+            self._idle(client, state, stop, seconds)
 
-    def _idle(self, client: IMAPClient, store: Store, stop: threading.Event, seconds: float) -> None:
+    def _idle(self, client: IMAPClient, state: SourceState, stop: threading.Event, seconds: float) -> None:
         try:
             info = client.select_folder("INBOX", readonly=True)
-            synced = _folder_state(store, "INBOX")
+            synced = _folder_state(state, "INBOX")
             if (int(info.get(b"UIDNEXT", 0)) > synced.get("uidnext", 0) or int(info.get(b"HIGHESTMODSEQ", 0)) > synced.get("modseq", 0)
                     or int(info.get(b"EXISTS", 0)) != synced.get("exists", info.get(b"EXISTS", 0))):  # a removal, without CONDSTORE
                 return

@@ -129,6 +129,8 @@ def fetch(client: IMAPClient, uids: Sequence[int], section: str, *, modseq: bool
     wanted = set(uids)
     # imaplib gives each response with a literal as (text before it, literal) followed by the text after
     # it, and each response without one (another session's flag change, say) as plain bytes.
+    text: bytes
+    content: bytes
     for position, element in enumerate(data):
         if isinstance(element, tuple):
             text, content = element
@@ -136,16 +138,16 @@ def fetch(client: IMAPClient, uids: Sequence[int], section: str, *, modseq: bool
             if isinstance(after, bytes) and not _RESPONSE_START.match(after):
                 text += after
         elif isinstance(element, bytes) and _RESPONSE_START.match(element):
-            section = _INLINE_SECTION.search(element)  # NIL or a quoted string: allowed, if rare
-            if section is None:
+            inline = _INLINE_SECTION.search(element)  # NIL or a quoted string: allowed, if rare
+            if inline is None:
                 continue  # no section: another session's flag change, say
-            text, content = element, _QUOTED_ESCAPE.sub(rb"\1", section.group(1) or b"")
+            text, content = element, _QUOTED_ESCAPE.sub(rb"\1", inline.group(1) or b"")
         else:
             continue  # the rest of a response with a literal, read above
-        uid = _UID.search(text)
-        if uid is None or int(uid.group(1)) not in wanted:
+        uid_found = _UID.search(text)
+        if uid_found is None or int(uid_found.group(1)) not in wanted:
             continue
-        found[int(uid.group(1))] = _fetched(text, content)
+        found[int(uid_found.group(1))] = _fetched(text, content)
     return found
 
 

@@ -27,17 +27,13 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
-from typing import NamedTuple
+from dataclasses import replace
 
 from imapclient import IMAPClient
 
-from agent_tui.domain.models import Agent, Status
+from agent_tui.domain.models import Status
 from agent_tui.errors import SourceError, UsageError
-from agent_tui.sources.pipe import Item
-
-BODY_GONE = "removed from the server before its body was downloaded"
+from agent_tui.sources.items import TeamState, Unshared
 
 STATUS_KEYWORDS = {
     Status.NEW: "$TuiNew",
@@ -81,11 +77,6 @@ def check_fits(prefix: str, value: str, what: str) -> str:
     return keyword
 
 
-def agent_key(agent: Agent) -> str:
-    """How an agent is named in a keyword: their address, or their name for an agent with none."""
-    return agent.email.lower() if agent.email else agent.name
-
-
 def _text(flag: bytes | str) -> str:
     return flag.decode("ascii", "replace") if isinstance(flag, bytes) else flag
 
@@ -94,37 +85,15 @@ def is_ours(flag: bytes | str) -> bool:
     return _text(flag).lower().startswith("$tui")
 
 
-@dataclass(frozen=True, slots=True)
-class SharedState:
-    status: Status
-    assignee: str | None = None  # an agent_key
-    tags: frozenset[str] = frozenset()
-
-    def keywords(self) -> set[str]:
-        words = {STATUS_KEYWORDS[self.status]} | {check_fits(TAG_PREFIX, tag, "tag") for tag in self.tags}
-        if self.assignee:
-            words.add(check_fits(ASSIGNEE_PREFIX, self.assignee, "agent address"))
-        return words
+def keywords(state: TeamState) -> set[str]:
+    """The keywords that carry a ticket's state."""
+    words = {STATUS_KEYWORDS[state.status]} | {check_fits(TAG_PREFIX, tag, "tag") for tag in state.tags}
+    if state.assignee:
+        words.add(check_fits(ASSIGNEE_PREFIX, state.assignee, "agent address"))
+    return words
 
 
-class Observed(NamedTuple):
-    """A message's flags, seen in a sync: the ticket state they carry, and when they were last changed."""
-
-    source_ref: str
-    state: SharedState
-    modseq: int
-
-
-@dataclass(frozen=True, slots=True)
-class SyncCallbacks:
-    """Where an IMAP sync hands what it finds: the service files and applies it, the source never decides."""
-
-    file_items: Callable[[Iterator[Item]], None]  # new messages (and bodies), to file into tickets
-    shared_states: Callable[[list[Observed]], None]  # ticket states read from new or changed INBOX messages
-    gone: Callable[[list[str], bool], None]  # source refs of messages the server no longer has; from INBOX?
-
-
-def state_from_flags(flags: tuple) -> SharedState | None:
+def state_from_flags(flags: tuple) -> TeamState | None:
     """The ticket state a message's flags carry, or None when they carry none."""
     status, assignee, tags = None, None, set()
     for flag in map(_text, flags):
@@ -135,42 +104,11 @@ def state_from_flags(flags: tuple) -> SharedState | None:
             assignee = decode(flag[len(ASSIGNEE_PREFIX):])
         elif lowered.startswith(TAG_PREFIX.lower()):
             tags.add(decode(flag[len(TAG_PREFIX):]).lower())
-    return SharedState(status, assignee, frozenset(tags)) if status is not None else None
-
-
-@dataclass
-class Pending:
-    """A ticket's changes made here and not yet in the mailbox: which fields, and tag additions/removals."""
-
-    status: bool = False
-    assignee: bool = False
-    tags: dict[str, bool] = field(default_factory=dict)
-    generation: int = 0  # counts marks: a push clears the entry only if no mark came while it ran
-
-    @classmethod
-    def from_json(cls, data: Mapping) -> Pending:
-        return cls(bool(data.get("status")), bool(data.get("assignee")), dict(data.get("tags", {})),
-                   int(data.get("generation", 0)))
-
-    def to_json(self) -> dict:
-        return {"status": self.status, "assignee": self.assignee, "tags": self.tags, "generation": self.generation}
-
-    def merge_into(self, remote: SharedState | None, local: SharedState) -> SharedState:
-        """The state to write: the mailbox's, with this machine's pending changes on top (field by field,
-        so a teammate's change to another field is kept). With nothing in the mailbox, all of ours."""
-        if remote is None:
-            return local
-        tags = (set(remote.tags) | {t for t, present in self.tags.items() if present}) - {
-            t for t, present in self.tags.items() if not present}
-        return SharedState(
-            local.status if self.status else remote.status,
-            local.assignee if self.assignee else remote.assignee,
-            frozenset(tags),
-        )
+    return TeamState(status, assignee, frozenset(tags)) if status is not None else None
 
 
 def write_state(
-    client: IMAPClient, uids: list[int], pending: Pending, local: SharedState, claim_for: str | None = None,
+    client: IMAPClient, uids: list[int], unshared: Unshared, local: TeamState, claim_for: str | None = None,
 ) -> str | None:
     """Put a ticket's state on its INBOX messages (INBOX selected read-write), compare-and-set per message.
 
@@ -194,8 +132,8 @@ def write_state(
             holder = remote.assignee if remote else None
             if holder and holder.lower() != claim_for.lower():
                 return holder
-            pending, local = replace(pending, assignee=True), replace(local, assignee=claim_for)
-        wanted = pending.merge_into(remote, local).keywords()
+            unshared, local = replace(unshared, assignee=True), replace(local, assignee=claim_for)
+        wanted = keywords(unshared.merge_into(remote, local))
         changed_meanwhile = []
         for uid, data in sorted(fetched.items()):
             flags = {_text(f) for f in data.get(b"FLAGS", ()) if _text(f) != "\\Recent"}

@@ -1,16 +1,10 @@
-"""A local account: no remote source; its tickets come only from `agent-tui ingest`."""
+"""A local account: no remote source; its tickets come only from `agent-tui ingest`. Every default of the
+contract holds: nothing to pull, push, claim or send (replies are kept in the store)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from agent_tui.domain.models import Agent
 from agent_tui.sources.base import Source
-from agent_tui.store import Store
 
 
 class LocalSource(Source):
     kind = "local"
-
-    def prepare(self, store: Store, now: datetime, me: Agent) -> list[int]:
-        return []

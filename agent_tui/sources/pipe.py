@@ -22,7 +22,6 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import getaddresses
 from pathlib import Path
@@ -38,6 +37,7 @@ from agent_tui.domain.models import (
     normalise_tag,
 )
 from agent_tui.errors import UsageError
+from agent_tui.sources.items import Incoming, Item, StatusLine, Unreadable
 from agent_tui.sources.mail_parse import html_to_text, parse_mail
 
 FORMATS = ("auto", "eml", "mbox", "maildir", "jsonl")
@@ -55,39 +55,6 @@ _MAX_CONTENT_LENGTH = 64 << 20
 _FALSE_CONTENT_LENGTH_BUDGET = 256 << 20
 
 
-@dataclass(slots=True)
-class Incoming:
-    """One message to file into a ticket, with what the input said about the ticket."""
-
-    origin: str  # where it came from, for messages to the user: "orders.mbox message 12"
-    message: Message
-    author_known: bool = False  # JSON lines say who wrote it; mail is classified by sender address
-    ticket_key: str | None = None
-    tags: tuple[str, ...] = ()
-    priority: Priority | None = None
-    assignee: Agent | None = None
-    raw: bytes | None = None
-    problems: list[str] = field(default_factory=list)
-    ticket_id_hint: int | None = None  # a source's stable id for a ticket this message starts
-    source_ref: str | None = None  # where the message lives on its source, e.g. "INBOX/<uidvalidity>/<uid>"
-    fills_body: bool = False  # the whole of a message already filed from its headers, stored at source_ref
-
-
-@dataclass(slots=True)
-class StatusLine:
-    origin: str
-    ticket_key: str
-    date: datetime
-    status: Status
-
-
-@dataclass(slots=True)
-class Unreadable:
-    origin: str
-    reason: str
-
-
-Item = Incoming | StatusLine | Unreadable
 
 
 def read_inputs(paths: Iterable[str], fmt: str, stdin: BinaryIO, now: datetime) -> Iterator[Item]:
@@ -122,7 +89,7 @@ def read_inputs(paths: Iterable[str], fmt: str, stdin: BinaryIO, now: datetime) 
 
 def _read_stream(stream: BinaryIO, name: str, fmt: str, now: datetime) -> Iterator[Item]:
     if not hasattr(stream, "peek"):  # a stream we can't look ahead in: buffer it so the format can be told
-        stream = io.BufferedReader(io.BytesIO(stream.read()))  # type: ignore[arg-type]
+        stream = io.BufferedReader(io.BytesIO(stream.read()))
     if fmt == "auto":
         fmt = _detect(stream.peek(64)[:64])
     if fmt == "jsonl":

@@ -40,6 +40,7 @@ from agent_tui.errors import NotFoundError, StoreError
 from agent_tui.store import fts
 from agent_tui.store.codec import message_from_json, message_to_json
 from agent_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
+from agent_tui.store.state import NamespacedState
 
 # How long to wait for another agent-tui holding the write lock before saying so. The longest holders
 # measured: an upgrade of a 100,000-ticket store (about 1 s), an ingest batch of 500 messages (0.2 s);
@@ -197,6 +198,10 @@ class Store:
         with self.transaction():
             self._db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
+    def source_state(self, namespace: str) -> NamespacedState:
+        """A source's own keys (its cursors), under ``namespace``: the one part of the store a source writes."""
+        return NamespacedState(self, namespace)
+
     # -- writes ----------------------------------------------------------------------------------
 
     def upsert_customer(self, customer: Customer) -> int:
@@ -297,6 +302,7 @@ class Store:
             if not cursor.rowcount:  # its Message-ID is stored already
                 return None
             row_id = cursor.lastrowid
+            assert row_id is not None  # set by every INSERT that added a row, as this one did
             self._db.execute(
                 "UPDATE tickets SET message_count = message_count + 1, updated_at = MAX(updated_at, :at),"
                 " created_at = MIN(created_at, :at) WHERE id = :id",
@@ -651,7 +657,7 @@ class Store:
             " WHERE created_at < ? AND (updated_at >= ? OR unsolved = 1) ORDER BY id",
             (to_epoch(until), to_epoch(since)),
         )
-        facts = []
+        facts: list[TicketFacts] = []
         for start in range(0, len(tickets), 500):
             batch = tickets[start : start + 500]
             ids = [row[0] for row in batch]

@@ -34,7 +34,7 @@ class AgentTuiApp(App[int]):
             self.notify(f"Template skipped: {problem}", severity="warning", markup=False, timeout=10)
         self._stop_live = threading.Event()
         self.run_worker(self._apply_policy, thread=True, group="policy", exit_on_error=False)
-        if self.service.source is not None and self.service.source.live_updates:
+        if self.service.source is not None and self.service.source.capabilities.live:
             self.connection_status = "connecting…"
             self.run_worker(self._live, thread=True, group="live", exit_on_error=False)
         if self.service.presence_channel is not None:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from collections.abc import Callable
 
-from agent_tui.config.keymaps import specs_for
+from textual.binding import Binding, BindingType
+
+from agent_tui.config.keymaps import BindingSpec, specs_for
 
 
-def bindings(scope: str) -> list[Binding]:
+def bindings(scope: str, keep: Callable[[BindingSpec], bool] | None = None) -> list[BindingType]:
+    """The bindings of one scope (``keep`` picks some of them), typed as Textual's ``BINDINGS`` wants them."""
     return [
-        Binding(spec.keys, spec.action, spec.description, show=spec.show, id=spec.id) for spec in specs_for(scope)
+        Binding(spec.keys, spec.action, spec.description, show=spec.show, id=spec.id)
+        for spec in specs_for(scope)
+        if keep is None or keep(spec)
     ]

@@ -63,12 +63,12 @@ def test_bodies_still_come_when_the_folder_is_renumbered_between_the_two_passes(
     inbox.append("Sent", raw)
     bodies = ImapSource._bodies
 
-    def renumbered_first(self, client, store, now, folder, parsing):
+    def renumbered_first(self, client, known, state, now, folder, parsing):
         if folder == "Sent":  # another client recreates Sent (a new UIDVALIDITY) between the passes
             inbox.client.delete_folder("Sent")
             inbox.client.create_folder("Sent")
             inbox.append("Sent", raw)
-        return bodies(self, client, store, now, folder, parsing)
+        return bodies(self, client, known, state, now, folder, parsing)
 
     with monkeypatch.context() as patched:
         patched.setattr(ImapSource, "_bodies", renumbered_first)

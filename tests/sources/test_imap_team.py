@@ -9,7 +9,8 @@ import threading
 from imapclient import IMAPClient
 
 from agent_tui.domain.models import Status
-from agent_tui.sources.imap_state import Pending, SharedState, write_state
+from agent_tui.sources.imap_state import write_state
+from agent_tui.sources.items import TeamState, Unshared
 from tests.sources.test_imap import mail, run
 
 DANA = "Dana Li <dana@shop.example>"
@@ -120,19 +121,19 @@ def test_an_interleaved_claim_loses_to_the_one_that_stored_first(dovecot, inbox)
         client.select_folder("INBOX")
         clients.append(client)
     dana, sam = clients
-    local = SharedState(Status.NEW)
+    local = TeamState(Status.NEW)
     real_fetch = sam.fetch
     calls = []
 
     def fetch_then_let_dana_in(*args, **kwargs):
         result = real_fetch(*args, **kwargs)
         if not calls:  # right after Sam read the state, Dana's whole claim runs
-            assert write_state(dana, [uid], Pending(), local, claim_for="dana@shop.example") is None
+            assert write_state(dana, [uid], Unshared(), local, claim_for="dana@shop.example") is None
         calls.append(result)
         return result
 
     sam.fetch = fetch_then_let_dana_in
-    assert write_state(sam, [uid], Pending(), local, claim_for="sam@shop.example") == "dana@shop.example"
+    assert write_state(sam, [uid], Unshared(), local, claim_for="sam@shop.example") == "dana@shop.example"
     assert len(calls) == 2  # Sam's store was refused, so he read again
     assert [f for f in flags(inbox, uid) if f.startswith(b"$TuiAsg.")] == [b"$TuiAsg.dana@shop.example"]
     for client in clients:
@@ -180,7 +181,7 @@ def test_a_tag_too_long_for_the_mailbox_is_refused_when_set(tmp_path, dovecot, i
 
 
 def test_a_change_made_while_a_push_runs_is_kept(tmp_path, dovecot, inbox, monkeypatch, capsys):
-    """Pending is pushed; during the push the agent sets solved: that second change must still go out."""
+    """Unshared changes are pushed; during the push the agent sets solved: that second change must still go out."""
     from agent_tui.config.paths import AppPaths
     from agent_tui.config.settings import load_settings
     from agent_tui.services.accounts import open_account
@@ -202,9 +203,9 @@ def test_a_change_made_while_a_push_runs_is_kept(tmp_path, dovecot, inbox, monke
     monkeypatch.setattr(imap, "write_state", write_then_change)
     service.share()
     monkeypatch.setattr(imap, "write_state", real_write)
-    assert ticket in service.source.pending(service.store)  # the second change is still to be shared
+    assert ticket in service.unshared()  # the second change is still to be shared
     service.share()
-    assert b"$TuiSolved" in flags(inbox, uid) and not service.source.pending(service.store)
+    assert b"$TuiSolved" in flags(inbox, uid) and not service.unshared()
     service.close()
 
 

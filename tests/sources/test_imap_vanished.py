@@ -211,7 +211,7 @@ def test_without_condstore_a_removal_since_the_last_sync_wakes_the_live_sync_at_
         paths = AppPaths.resolve(home)
         service = open_account(paths, load_settings(paths), None, None)
         try:
-            service.source.wait_for_changes(service.store, threading.Event(), seconds=1)
+            service.source.wait_for_changes(service.source_state, threading.Event(), seconds=1)
         finally:
             service.close()
         assert idled == []  # it returned before waiting: the live worker syncs now

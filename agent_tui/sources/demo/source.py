@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -26,13 +26,13 @@ from agent_tui.domain.models import (
     Status,
 )
 from agent_tui.domain.presence import Activity, Presence
-from agent_tui.domain.queue import QueueQuery, SortKey, View
-from agent_tui.sources.base import Source
-from agent_tui.store import Store, from_epoch, to_epoch
+from agent_tui.sources.base import Capabilities, KnownMessages, Source, SourceState
+from agent_tui.sources.items import Change, Incoming, Item, NewItems, StatusLine, TimeShift
 
 SUPPORT = Address("support@pineandpebble.example", "Pine & Pebble Support")
 POLICY_FILE = Path(__file__).with_name("sla.toml")
-_ANCHOR_KEY = "demo.anchor"
+_ANCHOR_KEY = "anchor"  # when the script was last placed in time (in the demo's namespace: demo.anchor)
+_FIRST_ID = 1001  # the script is filed into a new store, whose ids count up from here
 # How old the demo's clock may get before it is moved forward on opening.
 STALE_AFTER = timedelta(hours=6)
 
@@ -44,83 +44,64 @@ def demo_data() -> dict[str, Any]:
 
 
 class DemoSource(Source):
+    """Opened the first time, the demo reports its script as new messages and status changes, filed by the
+    same rules as any source's. On a later day it reports that time moved on (``TimeShift``)."""
+
     kind = "demo"
+    capabilities = Capabilities(presence=True)
     address = SUPPORT.email  # the demo shop's shared inbox
+    policy_file = POLICY_FILE
 
-    def __init__(self) -> None:
-        self._store: Store | None = None
-        self._now: datetime | None = None
-
-    def presence_channel(self, me: Agent, lease: timedelta) -> DemoPresence | None:
-        """Two teammates busy on the two newest unassigned tickets, so presence shows in the demo."""
-        if self._store is None or self._now is None:
-            return None
-        # The two newest unassigned tickets: by id, not by SLA, which moves while a new policy is applied.
-        query = QueueQuery(view=View.UNASSIGNED, sort=SortKey.ID)
-        ids = self._store.queue_ids(query, me, self._now)[-2:][::-1]
+    def presence_channel(self, me: Agent, lease: timedelta) -> DemoPresence:
+        """Two teammates busy on the two newest unassigned tickets of the script, so presence shows in the demo."""
         now = datetime.now(UTC)  # presence is about the real moment, even under a frozen --now
         team = [Agent(a["name"], a["email"]) for a in demo_data()["agents"][:2]]
+        ordered = _by_age(demo_data()["scenarios"])
+        unassigned = [_FIRST_ID + n for n, scenario in enumerate(ordered) if not scenario.get("assignee")]
         entries = [
             Presence(agent, ticket_id, activity, now - timedelta(seconds=seconds), f"demo-{n}", now, lease)
             for n, (agent, ticket_id, activity, seconds) in enumerate(
-                zip(team, ids, (Activity.REPLYING, Activity.VIEWING), (40, 130), strict=False))  # fewer tickets, fewer
+                zip(team, unassigned[::-1], (Activity.REPLYING, Activity.VIEWING), (40, 130), strict=False))
         ]
         return DemoPresence(entries)
 
-    def prepare(self, store: Store, now: datetime, me: Agent) -> list[int]:
-        self._store, self._now = store, now
-        anchor = store.get_meta(_ANCHOR_KEY)
+    def prepare(self, known: KnownMessages, state: SourceState, now: datetime, me: Agent) -> Iterator[Change]:
+        anchor = state.get(_ANCHOR_KEY)
         if anchor is None:
-            with store.transaction():
-                ids = seed(store, now, me)
-                store.set_meta(_ANCHOR_KEY, str(to_epoch(now)))
-            return ids
-        behind = now - from_epoch(int(anchor))
+            yield NewItems(script(now, me))
+            state.set(_ANCHOR_KEY, str(int(now.timestamp())))
+            return
+        behind = now - datetime.fromtimestamp(int(anchor), UTC)
         if behind > STALE_AFTER:
-            with store.transaction():
-                store.shift_times(int(behind.total_seconds()))
-                store.set_meta(_ANCHOR_KEY, str(to_epoch(now)))
-            # A business-hours deadline does not move with the calendar: recompute every unsolved one.
-            return store.queue_ids(QueueQuery(view=View.OPEN, sort=SortKey.ID), me, now)
-        return []
+            yield TimeShift(int(behind.total_seconds()))
+            state.set(_ANCHOR_KEY, str(int(now.timestamp())))
 
 
-def seed(store: Store, now: datetime, me: Agent) -> list[int]:
-    """Write every scripted ticket; returns their ids."""
+def _by_age(scenarios: list[dict]) -> list[dict]:
+    return sorted(scenarios, key=lambda s: -s["opened_minutes_ago"])  # ids grow with age, as in life
+
+
+def script(now: datetime, me: Agent) -> Iterator[Item]:
+    """Every scripted ticket as it happened: its messages and status changes in the order of their dates."""
     data = demo_data()
     agents = {a["email"]: Agent(a["name"], a["email"]) for a in data["agents"]}
     customers = {c["email"]: Customer(c["email"], c["name"], dict(c["extra"])) for c in data["customers"]}
-    ordered = sorted(data["scenarios"], key=lambda s: -s["opened_minutes_ago"])  # ids grow with age, as in life
-    ids = []
-    for scenario in ordered:
-        ids.append(_write_ticket(store, scenario, now, me, agents, customers))
-    return ids
+    for n, scenario in enumerate(_by_age(data["scenarios"])):
+        yield from _ticket(_FIRST_ID + n, scenario, now, me, agents, customers)
 
 
-def _write_ticket(
-    store: Store,
-    scenario: dict,
-    now: datetime,
-    me: Agent,
-    agents: dict[str, Agent],
-    customers: dict[str, Customer],
-) -> int:
+def _ticket(
+    ticket_id: int, scenario: dict, now: datetime, me: Agent, agents: dict[str, Agent], customers: dict[str, Customer],
+) -> Iterator[Item]:
     opened = now - timedelta(minutes=scenario["opened_minutes_ago"])
     customer = customers[scenario["customer"]]
     assignee = scenario.get("assignee")
-    ticket_id = store.create_ticket(
-        subject=scenario["subject"],
-        customer=customer,
-        created_at=opened,
-        priority=Priority.parse(scenario["priority"]),
-        assignee=me if assignee == "@me" else agents.get(assignee) if assignee else None,
-        tags=scenario["tags"],
-    )
+    key = f"demo-{ticket_id}"
+    events: list[tuple[datetime, int, Item]] = []
     previous_id: str | None = None
     references: list[str] = []
     for number, spec in enumerate(scenario["messages"]):
         author = Author(spec["author"])
-        date = opened + timedelta(minutes=spec["after"])
         if author is Author.CUSTOMER:
             sender, to, subject = Address(customer.email, customer.name), (SUPPORT,), scenario["subject"]
         else:
@@ -128,26 +109,25 @@ def _write_ticket(
             sender = Address(agent.email or SUPPORT.email, agent.name)
             to, subject = (Address(customer.email, customer.name),), "Re: " + scenario["subject"]
         message_id = f"<demo-{ticket_id}-{number}@pineandpebble.example>"
-        store.add_message(
-            ticket_id,
-            Message(
-                author=author,
-                sender=sender,
-                to=to,
-                date=date,
-                subject=subject,
-                text=spec["text"],
-                message_id=message_id,
-                in_reply_to=previous_id,
-                references=tuple(references),
-            ),
+        message = Message(author=author, sender=sender, to=to, date=opened + timedelta(minutes=spec["after"]),
+                          subject=subject, text=spec["text"], message_id=message_id, in_reply_to=previous_id,
+                          references=tuple(references))
+        first = number == 0
+        item = Incoming(
+            f"demo ticket {ticket_id}", message, author_known=True, ticket_key=key, ticket_id_hint=ticket_id,
+            customer_data=customer.extra,
+            tags=tuple(scenario["tags"]) if first else (),
+            priority=Priority.parse(scenario["priority"]) if first else None,
+            assignee=(me if assignee == "@me" else agents.get(assignee)) if first and assignee else None,
         )
+        events.append((message.date, 0, item))
         if author is not Author.NOTE:
             previous_id = message_id
             references.append(message_id)
-    for change in _status_changes(scenario, opened):
-        store.set_status(ticket_id, change[1], change[0], None)
-    return ticket_id
+    for at, status in _status_changes(scenario, opened):
+        events.append((at, 1, StatusLine(f"demo ticket {ticket_id}", key, at, status)))
+    for _, _, event in sorted(events, key=lambda event: (event[0], event[1])):
+        yield event
 
 
 def _status_changes(scenario: dict, opened: datetime) -> list[tuple[datetime, Status]]:

@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
@@ -27,6 +27,7 @@ from agent_tui.services.replies import Replies
 from agent_tui.services.templates import ReplyTemplate
 from agent_tui.services.tickets import TicketDetail
 from agent_tui.ui.bindings import bindings
+from agent_tui.ui.screens.base import AgentScreen
 from agent_tui.ui.widgets.presence_line import PresenceLine
 
 AUTOSAVE_SECONDS = 0.5
@@ -47,7 +48,7 @@ class PreviewReady(Message):
     error: str | None
 
 
-class ComposeScreen(Screen[bool]):
+class ComposeScreen(AgentScreen[bool]):
     """Dismisses with True when the reply was sent."""
 
     CSS_PATH = "compose.tcss"
@@ -63,7 +64,7 @@ class ComposeScreen(Screen[bool]):
         self.template: str | None = None  # the template the draft started from
         self.seen: tuple[int, int] | None = None  # the ticket as the composer opened on it
         self.previews: dict[str, str] = {}
-        self._autosave = None
+        self._autosave: Timer | None = None
         self._set_text = ""  # the text the program put in the editor: its Changed event is not an edit
 
     def compose(self) -> ComposeResult:
@@ -154,9 +155,12 @@ class ComposeScreen(Screen[bool]):
 
     @work(thread=True, exclusive=True, group="compose-preview", exit_on_error=False)
     def _preview(self, label: str) -> None:
+        detail = self.detail
+        if detail is None:  # the templates are listed once the ticket is loaded
+            return
         template = self.replies.library.get(label)
         try:
-            text = self.previews.get(label) or self.replies.library.render(template, self.replies.context(self.detail))
+            text = self.previews.get(label) or self.replies.library.render(template, self.replies.context(detail))
             self.post_message(PreviewReady(template, text, None))
         except AgentTuiError as error:
             self.post_message(PreviewReady(template, None, str(error)))
@@ -173,7 +177,7 @@ class ComposeScreen(Screen[bool]):
     @on(OptionList.OptionSelected, "#templates")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         label = event.option.id
-        if not label:
+        if not label or self.detail is None:  # the templates are listed once the ticket is loaded
             return
         text = self.previews.get(label)
         if text is None:

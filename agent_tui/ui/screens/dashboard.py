@@ -12,7 +12,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Label, Sparkline, Static
 
 from agent_tui.domain.queue import QueueQuery, QueueRow, View
@@ -21,6 +20,7 @@ from agent_tui.domain.text import safe_line
 from agent_tui.errors import AgentTuiError
 from agent_tui.services.tickets import TicketService
 from agent_tui.ui.bindings import bindings
+from agent_tui.ui.screens.base import AgentScreen
 
 PERIOD = timedelta(days=7)
 _POLL_SECONDS = 2.0
@@ -61,10 +61,10 @@ def lookup(data: dict, dotted: str) -> object:
 def show_value(value: object, kind: str) -> str:
     if value is None:
         return "n/a"
-    if kind == "seconds":
-        return format_remaining(int(value))  # type: ignore[arg-type]
-    if kind == "share":
-        return f"{float(value) * 100:.0f}%"  # type: ignore[arg-type]
+    if kind == "seconds" and isinstance(value, (int, float)):
+        return format_remaining(int(value))
+    if kind == "share" and isinstance(value, (int, float)):
+        return f"{value * 100:.0f}%"
     return str(value)
 
 
@@ -84,7 +84,7 @@ def tile_text(spec: TileSpec, current: dict, previous: dict) -> Text:
     return text
 
 
-class DashboardScreen(Screen):
+class DashboardScreen(AgentScreen[None]):
     CSS_PATH = "dashboard.tcss"
     BINDINGS = bindings("dashboard")
 

@@ -4,27 +4,39 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import TypedDict, Unpack
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from agent_tui.display import fit_cells
 from agent_tui.domain.presence import marker, on_ticket
-from agent_tui.domain.queue import QueueQuery, QueueRow, SortKey, View, parse_filter
-from agent_tui.domain.text import fit_cells, safe_line
+from agent_tui.domain.queue import Filter, QueueQuery, QueueRow, SortKey, View, parse_filter
+from agent_tui.domain.text import safe_line
 from agent_tui.errors import AgentTuiError
 from agent_tui.services.tickets import TicketService
 from agent_tui.ui.bindings import bindings
+from agent_tui.ui.screens.base import AgentScreen
 from agent_tui.ui.widgets.queue_table import PAGE_SIZE, QueueTable
 
 _SORT_CYCLE = [SortKey.SLA, SortKey.PRIORITY, SortKey.AGE, SortKey.STATUS, SortKey.CUSTOMER, SortKey.ASSIGNEE, SortKey.ID]
 _TAG_PREFIX = "tag:"
 _DATA_POLL_SECONDS = 2.0
+
+
+class QueryChange(TypedDict, total=False):
+    """What ``_set_query`` may change of the QueueQuery: its fields, each with its type."""
+
+    view: View
+    tag: str | None
+    filter: Filter
+    sort: SortKey
+    descending: bool
 
 
 @dataclass
@@ -48,9 +60,9 @@ class QueueCounted(Message):
     total: int
 
 
-class QueueScreen(Screen):
+class QueueScreen(AgentScreen[None]):
     CSS_PATH = "queue.tcss"
-    BINDINGS = [b for b in bindings("queue") if not b.action.startswith(("cursor_", "page_"))]
+    BINDINGS = bindings("queue", lambda spec: not spec.action.startswith(("cursor_", "page_")))  # the table has those
 
     def __init__(self, service: TicketService) -> None:
         super().__init__()
@@ -197,7 +209,7 @@ class QueueScreen(Screen):
 
     # -- user actions ----------------------------------------------------------------------------
 
-    def _set_query(self, **changes: object) -> None:
+    def _set_query(self, **changes: Unpack[QueryChange]) -> None:
         """A new view, filter or order: the list starts again from its top."""
         self.query_state = replace(self.query_state, **changes)
         self.reload(cursor=0)

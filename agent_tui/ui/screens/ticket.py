@@ -11,11 +11,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from agent_tui.domain.models import Author, Priority, Status
+from agent_tui.domain.models import Message as TicketMessage
 from agent_tui.domain.presence import Activity
 from agent_tui.domain.queue import QueueQuery
 from agent_tui.domain.sla import ClockState
@@ -24,6 +24,7 @@ from agent_tui.errors import AgentTuiError
 from agent_tui.services.tickets import TicketDetail, TicketService
 from agent_tui.ui.bindings import bindings
 from agent_tui.ui.modals import ChoiceModal, PromptModal
+from agent_tui.ui.screens.base import AgentScreen
 from agent_tui.ui.widgets.presence_line import PresenceLine
 
 _CLOCK_STYLES = {
@@ -47,7 +48,7 @@ class MessageView(Static):
     """One message of the thread; its text is shown literally, never as markup."""
 
 
-class TicketScreen(Screen[int]):
+class TicketScreen(AgentScreen[int]):
     CSS_PATH = "ticket.tcss"
     BINDINGS = bindings("ticket")
 
@@ -129,7 +130,9 @@ class TicketScreen(Screen[int]):
             await thread.mount_all([self._message_view(m) for m in message.detail.messages])
             thread.scroll_end(animate=False)
             return
-        for view, before, now in zip(thread.children, previous.messages, message.detail.messages, strict=False):
+        for view, before, now in zip(
+            thread.query_children(MessageView), previous.messages, message.detail.messages, strict=False
+        ):
             if before.body_pending and not now.body_pending:  # its body arrived: shown in place, the scroll kept
                 view.update(self._message_text(now))
 
@@ -171,10 +174,10 @@ class TicketScreen(Screen[int]):
             text.append(safe_line(shown) + "\n")
         return text
 
-    def _message_view(self, message) -> MessageView:
+    def _message_view(self, message: TicketMessage) -> MessageView:
         return MessageView(self._message_text(message), classes=message.author.value)
 
-    def _message_text(self, message) -> Text:
+    def _message_text(self, message: TicketMessage) -> Text:
         who = safe_line(message.sender.name or message.sender.email)
         head = Text.assemble(
             ("NOTE by " + who if message.author is Author.NOTE else who, _AUTHOR_STYLES[message.author]),

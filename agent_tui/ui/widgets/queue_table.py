@@ -23,9 +23,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from agent_tui.display import fit_cells
 from agent_tui.domain.queue import QueueRow, SortKey
 from agent_tui.domain.sla import ClockState, format_remaining
-from agent_tui.domain.text import fit_cells, format_age, safe_line
+from agent_tui.domain.text import format_age, safe_line
 from agent_tui.ui.bindings import bindings
 
 PAGE_SIZE = 100
@@ -57,7 +58,7 @@ _MIN_SUBJECT = 16
 class QueueTable(ScrollView, can_focus=True):
     """A virtual table of tickets: ``show()`` gives it a length and a page loader; it reads the rest as needed."""
 
-    BINDINGS = [b for b in bindings("queue") if b.action.startswith(("cursor_", "page_"))]
+    BINDINGS = bindings("queue", lambda spec: spec.action.startswith(("cursor_", "page_")))
     COMPONENT_CLASSES = {
         "queue-table--header",
         "queue-table--cursor",

@@ -14,11 +14,12 @@ from datetime import UTC, datetime
 
 from rich.cells import cell_len
 
+from agent_tui.display import fit_cells
 from agent_tui.domain.metrics import Report
 from agent_tui.domain.presence import Presence, describe, on_ticket
 from agent_tui.domain.queue import QueueRow
 from agent_tui.domain.sla import Clock, format_remaining
-from agent_tui.domain.text import fit_cells, format_age, safe_block, safe_line
+from agent_tui.domain.text import format_age, safe_block, safe_line
 from agent_tui.errors import AgentTuiError
 from agent_tui.services.serialize import dumps, message_json, ticket_json
 from agent_tui.services.tickets import TicketDetail, TicketService
@@ -157,11 +158,11 @@ def print_report(report: Report, mode: str) -> None:
 
 def report_lines(data: dict) -> list[str]:
     """A report as plain sentences and small tables, for people."""
-    def pct(value: object) -> str:
+    def pct(value: float | None) -> str:
         return "n/a" if value is None else f"{float(value) * 100:.0f}%"
 
-    def dur(value: object) -> str:
-        return "n/a" if value is None else format_remaining(int(value))  # type: ignore[arg-type]
+    def dur(value: float | None) -> str:
+        return "n/a" if value is None else format_remaining(int(value))
 
     period, frt = data["period"], data["first_response"]
     lines = [

@@ -1,0 +1,271 @@
+"""The commands that work on an account's tickets: each calls a service and prints what it returns (``output``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from agent_tui.cli.parsing import key_values, parse_now
+from agent_tui.config.paths import AppPaths
+from agent_tui.config.settings import load_settings
+from agent_tui.domain.text import safe_block, safe_line
+from agent_tui.errors import UsageError
+from agent_tui.services.serialize import dumps
+
+if TYPE_CHECKING:
+    from agent_tui.services.tickets import TicketService
+
+
+def cmd_list(service: TicketService, args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from agent_tui.cli.output import print_queue
+    from agent_tui.domain.models import normalise_tag
+    from agent_tui.domain.queue import QueueQuery, SortKey, View, parse_filter
+
+    try:
+        sort = SortKey(args.sort)
+    except ValueError:
+        raise UsageError(f"Unknown sort {args.sort!r}: use one of {', '.join(k.value for k in SortKey)}.") from None
+    flt = parse_filter(args.filter)
+    if args.search:
+        flt = replace(flt, search=args.search)
+    query = QueueQuery(
+        view=View.parse(args.view),
+        tag=normalise_tag(args.tag) if args.tag else None,
+        filter=flt,
+        sort=sort,
+        descending=args.reverse,
+    )
+    ids = service.queue_ids(query)
+    if args.limit is not None:
+        ids = ids[: max(args.limit, 0)]
+    print_queue(service, ids, mode="json" if args.json else "jsonl" if args.jsonl else "text")
+    return 0
+
+
+def cmd_show(service: TicketService, args: argparse.Namespace) -> int:
+    from agent_tui.cli.output import print_detail
+
+    _replies(service, args).mark_seen(args.id)  # seeing the ticket lets a held-back draft go out
+    print_detail(service, service.detail(args.id), as_json=args.json)
+    return 0
+
+
+def cmd_sla(service: TicketService, args: argparse.Namespace) -> int:
+    from agent_tui.cli.output import print_clocks
+
+    clocks = service.clocks(service.ticket(args.id))
+    if args.json:
+        print(dumps([clock.to_json() for clock in clocks]))
+    else:
+        print_clocks(service, clocks)
+    return 0
+
+
+def cmd_set(service: TicketService, args: argparse.Namespace) -> int:
+    from agent_tui.cli.output import print_detail
+    from agent_tui.domain.models import Priority, Status, normalise_tag
+
+    # Parse everything first, so a bad value changes nothing.
+    status = Status.parse(args.status) if args.status else None
+    priority = Priority.parse(args.priority) if args.priority else None
+    assignee = service.resolve_agent(args.assign) if args.assign else None
+    tags = [normalise_tag(t) for t in args.tag]
+    untags = [normalise_tag(t) for t in args.untag]
+    if not any([status, priority is not None, assignee, args.unassign, tags, untags]):
+        raise UsageError("Nothing to change: give --status, --assign, --unassign, --priority, --tag or --untag.")
+    service.ticket(args.id)  # a missing ticket is reported before anything else
+    with service.store.transaction():
+        if status:
+            service.set_status(args.id, status)
+        if priority is not None:
+            service.set_priority(args.id, priority)
+        if assignee or args.unassign:
+            service.assign(args.id, assignee)
+        for tag in tags:
+            service.tag(args.id, tag, True)
+        for tag in untags:
+            service.tag(args.id, tag, False)
+    print_detail(service, service.detail(args.id), as_json=args.json, with_messages=False)
+    for what, why in service.share():  # saved here all the same; the team's copy stays as it was
+        print(f"agent-tui: {what}: {why}.", file=sys.stderr)
+    return 0
+
+
+def cmd_ingest(service: TicketService, args: argparse.Namespace) -> int:
+    from agent_tui.services.ingest import Ingestor
+    from agent_tui.sources.pipe import read_inputs
+
+    if args.deliver and (service.source is None or not service.source.capabilities.accepts_mail):
+        raise UsageError(f"Account {service.account!r} has no remote source to deliver to; drop --deliver.")
+
+    def report_error(origin: str, reason: str) -> None:
+        print(f"agent-tui: {origin}: {reason}.", file=sys.stderr)
+
+    items = read_inputs(args.paths, args.format, sys.stdin.buffer, service.now())
+    if args.deliver:
+        return _deliver(service, items, args, report_error)
+    report = Ingestor(service).ingest(items, strict=args.strict, on_error=report_error)
+    print(dumps(report.to_json()) if args.json else report.summary())
+    return 2 if report.failed else 0
+
+
+def _deliver(service: TicketService, items, args: argparse.Namespace, report_error) -> int:
+    """``ingest --deliver``: put the mail into the shared inbox, then sync, so the tickets get the ids every
+    agent's machine gives them. JSON lines are refused: their tags, keys and status have no place in a mailbox."""
+    from agent_tui.services.sync import sync
+    from agent_tui.sources.items import Incoming, Unreadable
+
+    failed = 0
+
+    def mail() -> Iterator[tuple[bytes, datetime]]:
+        nonlocal failed
+        for item in items:
+            if isinstance(item, Incoming) and item.raw:
+                yield item.raw, item.message.date
+                continue
+            if not isinstance(item, Unreadable):
+                raise UsageError("--deliver takes mail (eml, mbox, maildir); JSON lines carry ticket fields a mailbox "
+                                 "cannot hold, so ingest them without --deliver.")
+            failed += 1
+            report_error(item.origin, item.reason)
+            if args.strict:
+                return
+
+    assert service.source is not None  # checked by cmd_ingest
+    delivered = service.source.deliver_mail(mail())
+    report = sync(service)
+    report.failed += failed
+    data = report.to_json() | {"delivered": delivered}
+    print(dumps(data) if args.json else f"delivered {delivered} to the shared inbox · " + report.summary())
+    return 2 if failed else 0
+
+
+def cmd_sync(service: TicketService, args: argparse.Namespace) -> int:
+    from agent_tui.services.sync import sync
+
+    report = sync(service)
+    for origin, reason in report.errors:
+        print(f"agent-tui: {origin}: {reason}.", file=sys.stderr)
+    print(dumps(report.to_json()) if args.json else report.summary())
+    return 0
+
+
+def cmd_report(service: TicketService, args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from agent_tui.cli.output import print_report
+
+    until = _period_bound(args.until, service, end=True) if args.until else service.now()
+    since = _period_bound(args.since, service, end=False) if args.since else until - timedelta(days=7)
+    if since >= until:
+        raise UsageError("--since must come before --until.")
+    print_report(service.report(since, until), "json" if args.json else "csv" if args.csv else "text")
+    return 0
+
+
+def _period_bound(text: str, service: TicketService, *, end: bool) -> datetime:
+    """A date means midnight in the policy's zone (for --until, the midnight after: the day counts whole)."""
+    from datetime import date, timedelta
+
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        return parse_now(text)  # type: ignore[return-value]
+    try:
+        moment = datetime.combine(day + timedelta(days=1 if end else 0), datetime.min.time(), service.tz)
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise UsageError(f"{text!r} is out of range for a report.") from None
+
+
+def _replies(service: TicketService, args: argparse.Namespace):
+    from agent_tui.services.replies import Replies
+
+    paths = AppPaths.resolve(args.home)
+    return Replies(service, paths, load_settings(paths))
+
+
+def cmd_templates(service: TicketService, args: argparse.Namespace) -> int:
+    from agent_tui.display import fit_cells
+
+    replies = _replies(service, args)
+    library = replies.library
+    if args.templates_command == "list":
+        for problem in library.problems:  # a broken template is left out of the list: say which and why
+            print(f"agent-tui: skipped {problem}", file=sys.stderr)
+        if args.json:
+            print(dumps([t.to_json() for t in library.templates]))
+        else:
+            for t in library.templates:
+                print(f"{t.name:<28} {t.language:<3} {fit_cells(safe_line(t.title), 40)}  {' '.join(t.tags)}")
+        return 0
+    if args.templates_command == "check":
+        problems = library.check(_customer_fields(replies))
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if not problems:
+            print(f"{len(library.templates)} templates, no problems.")
+        return 2 if problems else 0
+    rendered = replies.render(args.name, args.ticket, key_values(args.var), args.lang)
+    if args.json:
+        print(dumps({"template": rendered.template.name, "language": rendered.template.language, "text": rendered.text}))
+    else:
+        sys.stdout.write(safe_block(rendered.text))
+    return 0
+
+
+def _customer_fields(replies) -> set[str]:
+    fields: set[str] = set()
+    for values in replies.customer_data().values():
+        fields.update(values)
+    return fields
+
+
+def cmd_reply(service: TicketService, args: argparse.Namespace) -> int:
+    from agent_tui.services.replies import read_body
+    from agent_tui.services.serialize import message_json
+
+    replies = _replies(service, args)
+    if args.template:
+        body: str | None = replies.render(args.template, args.id, key_values(args.var), args.lang).text
+    elif args.body_file:
+        body = read_body(args.body_file, sys.stdin.read() if args.body_file == "-" else "")
+    else:
+        body = None
+    if args.send:
+        message = replies.send(args.id, body, resend=args.resend)
+        result = {"status": "sent", "ticket": args.id, **message_json(message)}
+    else:
+        if body is None:
+            draft = replies.draft(args.id)
+            if draft is None:
+                raise UsageError("Give --template NAME or --body-file FILE (or --send to send the saved draft).")
+        else:
+            draft = replies.save_draft(args.id, body, args.template)
+        message = replies.outgoing(args.id, draft.body, draft.message_id)
+        result = {"status": "draft", "ticket": args.id, **message_json(message)}
+    if args.json:
+        print(dumps(result))
+    else:
+        print(f"{result['status']}: reply to #{args.id} · {safe_line(message.subject)} · to {safe_line(str(message.to[0]))}")
+        print()
+        sys.stdout.write(safe_block(message.text))
+    return 0
+
+
+def cmd_take(service: TicketService, args: argparse.Namespace) -> int:
+    from agent_tui.cli.output import print_detail
+
+    service.take(args.id)
+    print_detail(service, service.detail(args.id), as_json=args.json, with_messages=False)
+    return 0
+
+
+
+COMMANDS: dict[str, Callable[[TicketService, argparse.Namespace], int]] = {"list": cmd_list, "show": cmd_show, "set": cmd_set, "ingest": cmd_ingest, "sla": cmd_sla, "report": cmd_report,
+             "templates": cmd_templates, "reply": cmd_reply, "sync": cmd_sync, "take": cmd_take}
