@@ -28,11 +28,37 @@ CACHE = Path(__file__).resolve().parent / ".cache"
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 _SUBJECTS = [
-    "Where is my order PP-{n}?", "Parcel arrived damaged ({n})", "Refund for PP-{n}", "Wrong size sent, need M not L",
-    "Charged twice for order PP-{n}", "Can't log in to my account", "Invoice request for PP-{n}",
-    "订单PP-{n}还没收到", "包裹破损了", "申请退款 PP-{n}", "尺码不对，想换货", "被扣了两次钱", "无法登录账户",
+    "Where is my order PP-{n}?",
+    "Parcel arrived damaged ({n})",
+    "Refund for PP-{n}",
+    "Wrong size sent, need M not L",
+    "Charged twice for order PP-{n}",
+    "Can't log in to my account",
+    "Invoice request for PP-{n}",
+    "订单PP-{n}还没收到",
+    "包裹破损了",
+    "申请退款 PP-{n}",
+    "尺码不对，想换货",
+    "被扣了两次钱",
+    "无法登录账户",
 ]
-_FIRST = ["Alice", "Ben", "Chloe", "Dev", "Emma", "Finn", "Grace", "Harry", "Isla", "Jack", "王", "李", "张", "刘", "陈"]
+_FIRST = [
+    "Alice",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Emma",
+    "Finn",
+    "Grace",
+    "Harry",
+    "Isla",
+    "Jack",
+    "王",
+    "李",
+    "张",
+    "刘",
+    "陈",
+]
 _LAST = ["Smith", "Jones", "Patel", "Brown", "Taylor", "Wilson", "芳", "伟", "敏", "静", "磊"]
 _AGENTS = [Agent("Dana Li", "dana@shop.example"), Agent("Sam Okafor", "sam@shop.example"), None, None]
 _TAGS = ["shipping", "refund", "billing", "exchange", "account", "damaged", "vip", "returns"]
@@ -82,11 +108,22 @@ def _add_ticket(store: Store, rng: random.Random, index: int, count: int) -> Non
     changes = []
     if status is not Status.NEW:
         reply_at = opened + timedelta(minutes=rng.randrange(5, 600))
-        store.add_message(ticket_id, Message(Author.AGENT, Address("support@shop.example", "Dana Li"), reply_at, "Thanks, on it.", subject="Re: " + subject))
+        store.add_message(
+            ticket_id,
+            Message(
+                Author.AGENT,
+                Address("support@shop.example", "Dana Li"),
+                reply_at,
+                "Thanks, on it.",
+                subject="Re: " + subject,
+            ),
+        )
         messages.append((Author.AGENT, reply_at))
         store.set_status(ticket_id, status, reply_at, None)
         changes.append(StatusChange(reply_at, status))
-    clock = most_urgent(ticket_clocks(created_at=opened, priority=priority, messages=messages, status_changes=changes, now=NOW))
+    clock = most_urgent(
+        ticket_clocks(created_at=opened, priority=priority, messages=messages, status_changes=changes, now=NOW)
+    )
     store.set_sla(ticket_id, clock.due_at if clock else None, clock.metric.value if clock else None)
 
 

@@ -21,8 +21,16 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-_SUBJECTS = ["Where is my order PP-{n}?", "Parcel arrived damaged", "Refund for PP-{n}", "Wrong size sent",
-             "订单PP-{n}还没收到", "包裹破损了", "申请退款", "尺码不对，想换货"]
+_SUBJECTS = [
+    "Where is my order PP-{n}?",
+    "Parcel arrived damaged",
+    "Refund for PP-{n}",
+    "Wrong size sent",
+    "订单PP-{n}还没收到",
+    "包裹破损了",
+    "申请退款",
+    "尺码不对，想换货",
+]
 _BODY_EN = "Hello,\n\nI ordered PP-{n} last week and it has not arrived. Could you check for me?\n\nThanks,\n{name}\n"
 _BODY_ZH = "你好，\n\n我上周下的订单PP-{n}还没有收到，麻烦帮我查一下。\n\n谢谢，\n{name}\n"
 
@@ -69,14 +77,21 @@ def main() -> None:
         home = Path(folder) / "home"
         env = {**os.environ, "AGENT_TUI_HOME": str(home), "AGENT_TUI_AGENT": "Bench <bench@shop.example>"}
         cli = [sys.executable, "-m", "agent_tui"]
-        subprocess.run([*cli, "account", "add", "bench", "--local", "--address", "support@shop.example"], env=env, check=True, capture_output=True)
+        subprocess.run(
+            [*cli, "account", "add", "bench", "--local", "--address", "support@shop.example"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         started = time.perf_counter()
         result = subprocess.run([*cli, "ingest", "--json", str(mbox)], env=env, capture_output=True, text=True)
         elapsed = time.perf_counter() - started
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(result.stdout.strip() or result.stderr.strip()[-500:])
-        print(f"{count:,} messages ({mbox.stat().st_size / 1e6:.1f} MB mbox) in {elapsed:.2f} s: "
-              f"{count / elapsed:,.0f} messages/s (process start included), peak memory {peak_mb:.0f} MB")
+        print(
+            f"{count:,} messages ({mbox.stat().st_size / 1e6:.1f} MB mbox) in {elapsed:.2f} s: "
+            f"{count / elapsed:,.0f} messages/s (process start included), peak memory {peak_mb:.0f} MB"
+        )
 
 
 if __name__ == "__main__":

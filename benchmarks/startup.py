@@ -57,7 +57,9 @@ print(painted["paint"])
 def spawn(mode: str, home: str) -> float:
     env = {**os.environ, "AGENT_TUI_AGENT": "Bench <bench@shop.example>"}
     started = time.time()
-    out = subprocess.run([sys.executable, "-c", _CHILD, repr(started), mode, home], capture_output=True, text=True, env=env)
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD, repr(started), mode, home], capture_output=True, text=True, env=env
+    )
     if out.returncode != 0:
         raise SystemExit(out.stderr[-2000:])
     return float(out.stdout.strip().splitlines()[-1])
@@ -126,7 +128,9 @@ def main() -> None:
     spawn("demo", demo_home)  # seeds the demo store and warms the file cache
     # The copied store gets the SLA policy applied once (every unsolved deadline), as the CLI does it in the
     # foreground; the TUI would do it in a worker after its first paint, competing with what is measured.
-    subprocess.run([sys.executable, "-m", "agent_tui", "--home", big_home, "list", "--limit", "1"], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "agent_tui", "--home", big_home, "list", "--limit", "1"], check=True, capture_output=True
+    )
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus")
     print(f"first paint, bare Textual app     {summary([spawn('bare', demo_home) for _ in range(runs)])}")
     print(f"first painted queue, demo (66)    {summary([spawn('demo', demo_home) for _ in range(runs)])}")

@@ -87,8 +87,9 @@ def load_inbox(server: Dovecot, scratch: Path, count: int) -> None:
 
 
 def doveadm(server: Dovecot, *args: str) -> str:
-    return subprocess.run(["doveadm", "-c", str(server.dir / "dovecot.conf"), *args],
-                          check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["doveadm", "-c", str(server.dir / "dovecot.conf"), *args], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def imap(server: Dovecot) -> imaplib.IMAP4:
@@ -126,13 +127,36 @@ def append_ten(server: Dovecot, scratch: Path) -> None:
 
 def agent_tui(home: Path) -> list[str]:
     cli = Path(sys.executable).with_name("agent-tui")
-    return [str(cli) if cli.exists() else sys.executable, *([] if cli.exists() else ["-m", "agent_tui"]), "--home", str(home)]
+    return [
+        str(cli) if cli.exists() else sys.executable,
+        *([] if cli.exists() else ["-m", "agent_tui"]),
+        "--home",
+        str(home),
+    ]
 
 
 def add_account(server: Dovecot, home: Path, env: dict[str, str]) -> None:
-    subprocess.run([*agent_tui(home), "account", "add", "bench", "--imap", f"127.0.0.1:{server.port}",
-                    "--smtp", "127.0.0.1:25", "--user", "support", "--tls", "none", "--password-command", "echo secret"],
-                   env=env, check=True, capture_output=True)
+    subprocess.run(
+        [
+            *agent_tui(home),
+            "account",
+            "add",
+            "bench",
+            "--imap",
+            f"127.0.0.1:{server.port}",
+            "--smtp",
+            "127.0.0.1:25",
+            "--user",
+            "support",
+            "--tls",
+            "none",
+            "--password-command",
+            "echo secret",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
 
 
 def sync_once(home: Path, scratch: Path, env: dict[str, str]) -> tuple[float, float, dict]:
@@ -171,7 +195,9 @@ print(time.perf_counter() - started if code == 0 else float("nan"))
 
 
 def warm_sync(home: Path, env: dict[str, str]) -> float:
-    done = subprocess.run([sys.executable, "-c", _WARM_SYNC, str(home)], env=env, check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _WARM_SYNC, str(home)], env=env, check=True, capture_output=True, text=True
+    )
     return float(done.stdout.strip().splitlines()[-1])
 
 
@@ -258,18 +284,32 @@ def bench(count: int) -> dict[str, float]:
 
 def main() -> None:
     sizes = [int(arg) for arg in sys.argv[1:]] or [20_000]
-    columns = [("size", "messages", "{:,.0f}"), ("usable", "queue usable s", "{:.2f}"), ("initial", "initial s", "{:.2f}"), ("rate", "msg/s", "{:,.0f}"),
-               ("peak", "peak MB", "{:.0f}"), ("resync", "resync s", "{:.2f}"), ("resync_warm", "warm resync s", "{:.3f}"),
-               ("flags", "+10 flags s", "{:.2f}"), ("flags_warm", "warm +10 flags s", "{:.3f}"),
-               ("new", "+10 new s", "{:.2f}"), ("mbsync", "mbsync s", "{:.2f}"), ("mbsync_resync", "mbsync resync s", "{:.2f}")]
+    columns = [
+        ("size", "messages", "{:,.0f}"),
+        ("usable", "queue usable s", "{:.2f}"),
+        ("initial", "initial s", "{:.2f}"),
+        ("rate", "msg/s", "{:,.0f}"),
+        ("peak", "peak MB", "{:.0f}"),
+        ("resync", "resync s", "{:.2f}"),
+        ("resync_warm", "warm resync s", "{:.3f}"),
+        ("flags", "+10 flags s", "{:.2f}"),
+        ("flags_warm", "warm +10 flags s", "{:.3f}"),
+        ("new", "+10 new s", "{:.2f}"),
+        ("mbsync", "mbsync s", "{:.2f}"),
+        ("mbsync_resync", "mbsync resync s", "{:.2f}"),
+    ]
     rows = [bench(size) for size in sizes]
     widths = [max(len(title), *(len(fmt.format(row[key])) for row in rows)) for key, title, fmt in columns]
     print("  ".join(title.rjust(width) for (_, title, _), width in zip(columns, widths, strict=True)))
     for row in rows:
-        print("  ".join(fmt.format(row[key]).rjust(width) for (key, _, fmt), width in zip(columns, widths, strict=True)))
-    print("agent-tui: `agent-tui sync` (headers first, then bodies); queue usable: every message's headers in the "
-          "store; warm: the sync alone, in a Python already started; mbsync: isync into a Maildir, FSync no. "
-          "One run each, process start included unless warm.")
+        print(
+            "  ".join(fmt.format(row[key]).rjust(width) for (key, _, fmt), width in zip(columns, widths, strict=True))
+        )
+    print(
+        "agent-tui: `agent-tui sync` (headers first, then bodies); queue usable: every message's headers in the "
+        "store; warm: the sync alone, in a Python already started; mbsync: isync into a Maildir, FSync no. "
+        "One run each, process start included unless warm."
+    )
 
 
 if __name__ == "__main__":

@@ -27,14 +27,26 @@ def cmd_account(paths: AppPaths, args: argparse.Namespace) -> int:
     if args.account_command == "add":
         if args.local == bool(args.imap):
             raise UsageError("Say what the account is: --local, or --imap HOST:PORT --smtp HOST:PORT --user USER.")
-        table: Table = {"kind": "local"} if args.local else imap_account(
-            args.imap, args.smtp, args.user, tls=args.tls, name=args.display_name,
-            password_command=args.password_command, oauth2_command=args.oauth2_command)
+        table: Table = (
+            {"kind": "local"}
+            if args.local
+            else imap_account(
+                args.imap,
+                args.smtp,
+                args.user,
+                tls=args.tls,
+                name=args.display_name,
+                password_command=args.password_command,
+                oauth2_command=args.oauth2_command,
+            )
+        )
         if args.address:
             table["address"] = args.address
         if table.get("tls") == "none":
-            print("agent-tui: warning: --tls none sends the password and mail unencrypted; use it only on a trusted network.",
-                  file=sys.stderr)
+            print(
+                "agent-tui: warning: --tls none sends the password and mail unencrypted; use it only on a trusted network.",
+                file=sys.stderr,
+            )
         is_default = add_account(paths, args.name, table, lambda: _read_password(args.name))
         kind = table["kind"]
         if args.json:
@@ -44,12 +56,15 @@ def cmd_account(paths: AppPaths, args: argparse.Namespace) -> int:
         return 0
     if args.account_command == "remove":
         remove_account(paths, args.name)
-        print(f"Removed account {args.name}; its data stays in {paths.account_dir(args.name)} (delete it to free space).")
+        print(
+            f"Removed account {args.name}; its data stays in {paths.account_dir(args.name)} (delete it to free space)."
+        )
         return 0
     settings = load_settings(paths)
     default = settings.account_name(None)
     accounts = [{"name": DEMO_ACCOUNT, "kind": "demo", "default": default == DEMO_ACCOUNT}] + [
-        {"name": name, "kind": str(table.get("kind", "?")), "default": name == default} for name, table in settings.accounts.items()
+        {"name": name, "kind": str(table.get("kind", "?")), "default": name == default}
+        for name, table in settings.accounts.items()
     ]
     if args.json:
         print(dumps(accounts))
@@ -57,4 +72,3 @@ def cmd_account(paths: AppPaths, args: argparse.Namespace) -> int:
         for entry in accounts:
             print(f"{'*' if entry['default'] else ' '} {entry['name']:<20} {entry['kind']}")
     return 0
-

@@ -129,8 +129,10 @@ def _deliver(service: TicketService, items, args: argparse.Namespace, report_err
                 yield item.raw, item.message.date
                 continue
             if not isinstance(item, Unreadable):
-                raise UsageError("--deliver takes mail (eml, mbox, maildir); JSON lines carry ticket fields a mailbox "
-                                 "cannot hold, so ingest them without --deliver.")
+                raise UsageError(
+                    "--deliver takes mail (eml, mbox, maildir); JSON lines carry ticket fields a mailbox "
+                    "cannot hold, so ingest them without --deliver."
+                )
             failed += 1
             report_error(item.origin, item.reason)
             if args.strict:
@@ -213,7 +215,9 @@ def cmd_templates(service: TicketService, args: argparse.Namespace) -> int:
         return 2 if problems else 0
     rendered = replies.render(args.name, args.ticket, key_values(args.var), args.lang)
     if args.json:
-        print(dumps({"template": rendered.template.name, "language": rendered.template.language, "text": rendered.text}))
+        print(
+            dumps({"template": rendered.template.name, "language": rendered.template.language, "text": rendered.text})
+        )
     else:
         sys.stdout.write(safe_block(rendered.text))
     return 0
@@ -252,7 +256,9 @@ def cmd_reply(service: TicketService, args: argparse.Namespace) -> int:
     if args.json:
         print(dumps(result))
     else:
-        print(f"{result['status']}: reply to #{args.id} · {safe_line(message.subject)} · to {safe_line(str(message.to[0]))}")
+        print(
+            f"{result['status']}: reply to #{args.id} · {safe_line(message.subject)} · to {safe_line(str(message.to[0]))}"
+        )
         print()
         sys.stdout.write(safe_block(message.text))
     return 0
@@ -266,6 +272,15 @@ def cmd_take(service: TicketService, args: argparse.Namespace) -> int:
     return 0
 
 
-
-COMMANDS: dict[str, Callable[[TicketService, argparse.Namespace], int]] = {"list": cmd_list, "show": cmd_show, "set": cmd_set, "ingest": cmd_ingest, "sla": cmd_sla, "report": cmd_report,
-             "templates": cmd_templates, "reply": cmd_reply, "sync": cmd_sync, "take": cmd_take}
+COMMANDS: dict[str, Callable[[TicketService, argparse.Namespace], int]] = {
+    "list": cmd_list,
+    "show": cmd_show,
+    "set": cmd_set,
+    "ingest": cmd_ingest,
+    "sla": cmd_sla,
+    "report": cmd_report,
+    "templates": cmd_templates,
+    "reply": cmd_reply,
+    "sync": cmd_sync,
+    "take": cmd_take,
+}

@@ -51,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--tag", help="only tickets with this tag")
     listing.add_argument("--filter", default="", help="the TUI's filter syntax: words, tag:x, status:x, ...")
     listing.add_argument("--search", help="full-text search of subjects, messages and customers")
-    listing.add_argument("--sort", default="sla", help="sla (default), priority, status, customer, subject, age, assignee, id")
+    listing.add_argument(
+        "--sort", default="sla", help="sla (default), priority, status, customer, subject, age, assignee, id"
+    )
     listing.add_argument("--reverse", action="store_true", help="reverse the sort order")
     listing.add_argument("--limit", type=int, help="at most this many tickets")
     _output_options(listing, jsonl=True)
@@ -60,7 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("id", type=ticket_id)
     _output_options(show)
 
-    change = commands.add_parser("set", parents=[sub_common], help="change a ticket's status, assignee, priority or tags")
+    change = commands.add_parser(
+        "set", parents=[sub_common], help="change a ticket's status, assignee, priority or tags"
+    )
     change.add_argument("id", type=ticket_id)
     change.add_argument("--status")
     who = change.add_mutually_exclusive_group()
@@ -71,7 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     change.add_argument("--untag", action="append", default=[], metavar="T")
     _output_options(change)
 
-    take = commands.add_parser("take", parents=[sub_common], help="assign a ticket to me, unless someone holds it (exit 3)")
+    take = commands.add_parser(
+        "take", parents=[sub_common], help="assign a ticket to me, unless someone holds it (exit 3)"
+    )
     take.add_argument("id", type=ticket_id)
     _output_options(take)
 
@@ -87,7 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     formats.add_argument("--csv", action="store_true", help="print CSV rows of metric,value")
 
     templates = commands.add_parser("templates", parents=[sub_common], help="list, render and check reply templates")
-    template_commands = templates.add_subparsers(dest="templates_command", metavar="ACTION", parser_class=_Parser, required=True)
+    template_commands = templates.add_subparsers(
+        dest="templates_command", metavar="ACTION", parser_class=_Parser, required=True
+    )
     template_list = template_commands.add_parser("list", parents=[sub_common], help="the templates in force")
     _output_options(template_list)
     render = template_commands.add_parser("render", parents=[sub_common], help="render a template for a ticket")
@@ -104,8 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
     body.add_argument("--body-file", metavar="FILE", help="the reply's text, from a file or - for stdin")
     _template_options(reply)
     reply.add_argument("--send", action="store_true", help="send it (without a body: send the saved draft)")
-    reply.add_argument("--resend", action="store_true",
-                       help="with --send: send the draft even though an interrupted send may have delivered it")
+    reply.add_argument(
+        "--resend",
+        action="store_true",
+        help="with --send: send the draft even though an interrupted send may have delivered it",
+    )
     _output_options(reply)
 
     keys = commands.add_parser("keys", parents=[sub_common], help="list key bindings by id")
@@ -119,19 +130,28 @@ def build_parser() -> argparse.ArgumentParser:
     _output_options(ingest)
 
     account = commands.add_parser("account", parents=[sub_common], help="add, list or remove accounts")
-    account_commands = account.add_subparsers(dest="account_command", metavar="ACTION", parser_class=_Parser, required=True)
+    account_commands = account.add_subparsers(
+        dest="account_command", metavar="ACTION", parser_class=_Parser, required=True
+    )
     add = account_commands.add_parser("add", parents=[sub_common], help="add an account")
     add.add_argument("name")
     add.add_argument("--local", action="store_true", help="no remote source: tickets come from `agent-tui ingest`")
-    add.add_argument("--imap", metavar="HOST:PORT", help="the shared inbox's IMAP server (or a preset: gmail, fastmail, outlook)")
+    add.add_argument(
+        "--imap", metavar="HOST:PORT", help="the shared inbox's IMAP server (or a preset: gmail, fastmail, outlook)"
+    )
     add.add_argument("--smtp", metavar="HOST:PORT", help="the SMTP server replies leave through")
     add.add_argument("--user", help="the login of the shared inbox")
     add.add_argument("--name", dest="display_name", help='the name replies are sent under, e.g. "Shop Support"')
     add.add_argument("--tls", choices=("ssl", "starttls", "none"), help="default ssl (starttls for outlook)")
     secret = add.add_mutually_exclusive_group()
-    secret.add_argument("--password-command", metavar="CMD", help="a command that prints the password (instead of the keyring)")
-    secret.add_argument("--oauth2-command", metavar="CMD",
-                        help="a command that prints a fresh OAuth2 access token: log in with XOAUTH2 (Gmail, Outlook)")
+    secret.add_argument(
+        "--password-command", metavar="CMD", help="a command that prints the password (instead of the keyring)"
+    )
+    secret.add_argument(
+        "--oauth2-command",
+        metavar="CMD",
+        help="a command that prints a fresh OAuth2 access token: log in with XOAUTH2 (Gmail, Outlook)",
+    )
     add.add_argument("--address", help="the shared address mail is sent to, e.g. support@shop.example")
     _output_options(add)
     account_list = account_commands.add_parser("list", parents=[sub_common], help="list accounts")
@@ -145,14 +165,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
-    parser.add_argument("--home", metavar="DIR", default=default, help="keep config and data in DIR (env AGENT_TUI_HOME)")
-    parser.add_argument("--account", metavar="NAME", default=default, help="work on this account instead of the default")
+    parser.add_argument(
+        "--home", metavar="DIR", default=default, help="keep config and data in DIR (env AGENT_TUI_HOME)"
+    )
+    parser.add_argument(
+        "--account", metavar="NAME", default=default, help="work on this account instead of the default"
+    )
     parser.add_argument("--now", metavar="ISO-8601", default=default, help="freeze the clock (env AGENT_TUI_NOW)")
     parser.add_argument("--keymap", metavar="NAME", default=default, help="key bindings: default, vim, or your own")
 
 
 def _template_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--var", action="append", default=[], metavar="K=V", help="set a variable, e.g. customer.first_name=Ann")
+    parser.add_argument(
+        "--var", action="append", default=[], metavar="K=V", help="set a variable, e.g. customer.first_name=Ann"
+    )
     parser.add_argument("--lang", help="the template's language (default: the customer's)")
 
 
@@ -191,7 +217,12 @@ def _run(args: argparse.Namespace) -> int:
     settings = load_settings(paths)
     now = parse_now(args.now or os.environ.get("AGENT_TUI_NOW"))
     if args.command in (None, "demo"):
-        app = make_app(home=args.home, account=DEMO_ACCOUNT if args.command == "demo" else args.account, now=now, keymap=args.keymap)
+        app = make_app(
+            home=args.home,
+            account=DEMO_ACCOUNT if args.command == "demo" else args.account,
+            now=now,
+            keymap=args.keymap,
+        )
         app.run()
         return app.return_code or 0
     if args.command == "account":
@@ -247,4 +278,3 @@ def _log_crash(home: str | None) -> str:
         return str(paths.log_file)
     except OSError:
         return "an unwritable log file"
-

@@ -105,7 +105,9 @@ def print_detail(service: TicketService, detail: TicketDetail, *, as_json: bool,
         return
     assignee = safe_line(ticket.assignee.name) if ticket.assignee else "unassigned"
     print(f"#{ticket.id}  {safe_line(ticket.subject)}")
-    print(f"{ticket.status.value} · {ticket.priority.label} · {assignee} · tags: {' '.join(safe_line(t) for t in ticket.tags) or '-'}")
+    print(
+        f"{ticket.status.value} · {ticket.priority.label} · {assignee} · tags: {' '.join(safe_line(t) for t in ticket.tags) or '-'}"
+    )
     print(f"customer: {safe_line(ticket.customer.name)} <{safe_line(ticket.customer.email)}>")
     print_clocks(service, detail.clocks)
     for entry in presence:
@@ -123,7 +125,11 @@ def print_keys(keymap: dict[str, str], *, as_json: bool) -> None:
     from agent_tui.config.keymaps import SPECS_BY_ID
 
     if as_json:
-        print(dumps([{"id": i, "keys": k.split(","), "description": SPECS_BY_ID[i].description} for i, k in keymap.items()]))
+        print(
+            dumps(
+                [{"id": i, "keys": k.split(","), "description": SPECS_BY_ID[i].description} for i, k in keymap.items()]
+            )
+        )
         return
     width = max(cell_len(i) for i in keymap)
     for binding_id, keys in keymap.items():
@@ -158,6 +164,7 @@ def print_report(report: Report, mode: str) -> None:
 
 def report_lines(data: dict) -> list[str]:
     """A report as plain sentences and small tables, for people."""
+
     def pct(value: float | None) -> str:
         return "n/a" if value is None else f"{float(value) * 100:.0f}%"
 
@@ -174,11 +181,15 @@ def report_lines(data: dict) -> list[str]:
         + ("n/a" if data["replies_per_resolution"] is None else f"{data['replies_per_resolution']:.2f}"),
     ]
     for metric, counts in data["sla"].items():
-        lines.append(f"SLA {metric:<12} {pct(counts['attainment']):>5} met ({counts['met']} met, {counts['breached']} breached)")
+        lines.append(
+            f"SLA {metric:<12} {pct(counts['attainment']):>5} met ({counts['met']} met, {counts['breached']} breached)"
+        )
     buckets = " · ".join(f"{name} {count}" for name, count in data["backlog"]["age_buckets"].items())
     lines.append(f"backlog {data['backlog']['open']} open: {buckets}")
     lines.append("by tag: " + (", ".join(f"{safe_line(t)} {n}" for t, n in data["by_tag"].items()) or "none"))
     for agent, counts in data["by_agent"].items():
-        lines.append(f"agent {fit_cells(safe_line(agent), 20)} assigned {counts['assigned']:>4} · replied {counts['replied']:>4} · solved {counts['solved']:>4}")
+        lines.append(
+            f"agent {fit_cells(safe_line(agent), 20)} assigned {counts['assigned']:>4} · replied {counts['replied']:>4} · solved {counts['solved']:>4}"
+        )
     lines.append("CSAT: unavailable (no source provides ratings)" if data["csat"] is None else f"CSAT: {data['csat']}")
     return lines

@@ -48,7 +48,9 @@ def from_command(account: str, command: str, what: str = "password") -> str:
     except (OSError, ValueError, subprocess.TimeoutExpired) as error:
         raise SourceError(f"The {what} command for account {account!r} could not run ({error}).") from None
     if result.returncode != 0 or not result.stdout.strip():
-        raise SourceError(f"The {what} command for account {account!r} failed (exit {result.returncode}) or printed nothing.")
+        raise SourceError(
+            f"The {what} command for account {account!r} failed (exit {result.returncode}) or printed nothing."
+        )
     return result.stdout.rstrip("\n")
 
 
@@ -62,7 +64,9 @@ def password(account: str, user: str, command: str | None) -> str:
     try:
         secret = keyring.get_password(SERVICE, _key(account, user))
     except (KeyringError, RuntimeError) as error:
-        raise SourceError(f"The OS keyring could not be read ({error}); use --password-command for this account.") from None
+        raise SourceError(
+            f"The OS keyring could not be read ({error}); use --password-command for this account."
+        ) from None
     if secret is None:
         raise SourceError(f"No password is stored for account {account!r}; add the account again to set one.")
     return secret

@@ -138,13 +138,13 @@ def _read_keymap_file(path: Path) -> dict[str, str]:
     keymap: dict[str, str] = {}
     for scope, table in data.items():
         if not isinstance(table, dict):
-            raise ConfigError(f"{path}: {scope!r} must be a table such as [queue] with lines like open = \"enter\".")
+            raise ConfigError(f'{path}: {scope!r} must be a table such as [queue] with lines like open = "enter".')
         for name, keys in table.items():
             binding_id = f"{scope}.{name}"
             if binding_id not in SPECS_BY_ID:
                 raise ConfigError(f"{path}: unknown binding id {binding_id!r}; `agent-tui keys` lists them.")
             if not isinstance(keys, str) or not keys.strip():
-                raise ConfigError(f"{path}: {binding_id} must be a string of keys such as \"ctrl+o\".")
+                raise ConfigError(f'{path}: {binding_id} must be a string of keys such as "ctrl+o".')
             keymap[binding_id] = ",".join(normalise_key(k, path, binding_id) for k in keys.split(","))
     return keymap
 
@@ -171,7 +171,9 @@ def normalise_key(key: str, source: Path | str, binding_id: str) -> str:
             raise _unknown(source, binding_id, written, f"{base!r} is not a key name")
     for modifier in modifiers:
         if modifier not in _MODIFIERS:
-            raise _unknown(source, binding_id, written, f"{modifier!r} is not a modifier (use {', '.join(sorted(_MODIFIERS))})")
+            raise _unknown(
+                source, binding_id, written, f"{modifier!r} is not a modifier (use {', '.join(sorted(_MODIFIERS))})"
+            )
         if modifiers.count(modifier) > 1:
             raise _unknown(source, binding_id, written, f"it has {modifier!r} twice")
     return "+".join([*sorted(modifiers), base])

@@ -128,7 +128,12 @@ def load_settings(paths: AppPaths, environ: Mapping[str, str] | None = None) -> 
     if isinstance(lease, bool) or not isinstance(lease, (int, float)) or not 2 <= lease <= 600:
         raise ConfigError(f"{paths.config_file}: [agent] presence_lease_seconds must be a number from 2 to 600.")
     return Settings(
-        agent=agent, default_account=default, accounts=dict(accounts), keymap=keymap, signature=signature, shop=dict(shop),
+        agent=agent,
+        default_account=default,
+        accounts=dict(accounts),
+        keymap=keymap,
+        signature=signature,
+        shop=dict(shop),
         presence_lease=timedelta(seconds=lease),
     )
 
@@ -212,4 +217,6 @@ def _write_config_text(paths: AppPaths, text: str) -> None:
         os.replace(temporary, paths.config_file)
     except OSError as error:
         temporary.unlink(missing_ok=True)
-        raise ConfigError(f"{paths.config_file} could not be written ({error.strerror}); nothing was changed.") from None
+        raise ConfigError(
+            f"{paths.config_file} could not be written ({error.strerror}); nothing was changed."
+        ) from None

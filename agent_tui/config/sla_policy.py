@@ -57,7 +57,12 @@ class _Locator:
                 continue
             if key is not None and current == table and re.match(rf'^"?{re.escape(key)}"?\s*=', line):
                 return number
-            if key is not None and table and current == "" and re.match(rf"^{re.escape(table)}\.{re.escape(key)}\s*=", line):
+            if (
+                key is not None
+                and table
+                and current == ""
+                and re.match(rf"^{re.escape(table)}\.{re.escape(key)}\s*=", line)
+            ):
                 return number
         return None
 
@@ -122,7 +127,7 @@ def _business_hours(table: Any, top_holidays: Any, tz: ZoneInfo, path: Path, whe
         if isinstance(spans, str):
             spans = [spans]
         if not isinstance(spans, list):
-            raise where.error(f"{day} must be a list of periods such as [\"09:00-17:30\"]", "business_hours", day)
+            raise where.error(f'{day} must be a list of periods such as ["09:00-17:30"]', "business_hours", day)
         parsed = sorted(_period(span, day, where) for span in spans)
         for (_, first_end), (second_start, _) in pairwise(parsed):
             if _minutes(second_start) < (_minutes(first_end) or 24 * 60):  # an end of 24:00 is time(0)
@@ -143,14 +148,14 @@ def _minutes(moment: time) -> int:
 
 def _list(value: Any, where: _Locator) -> list:
     if not isinstance(value, list):
-        raise where.error("holidays must be a list of dates such as [\"2026-12-25\"]", "business_hours", "holidays")
+        raise where.error('holidays must be a list of dates such as ["2026-12-25"]', "business_hours", "holidays")
     return value
 
 
 def _period(span: Any, day: str, where: _Locator) -> tuple[time, time]:
     found = _PERIOD.match(span) if isinstance(span, str) else None
     if not found:
-        raise where.error(f"{day}: {span!r} is not a period such as \"09:00-12:30\"", "business_hours", day)
+        raise where.error(f'{day}: {span!r} is not a period such as "09:00-12:30"', "business_hours", day)
     h1, m1, h2, m2 = map(int, found.groups())
     if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2):
         raise where.error(f"{day}: {span!r} is not a time of day", "business_hours", day)
@@ -176,14 +181,18 @@ def _ics_dates(path: Path, where: _Locator) -> set[date]:
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as error:
-        raise where.error(f"holidays_ics {str(path)!r} could not be read ({error.strerror})", "business_hours", "holidays_ics") from None
+        raise where.error(
+            f"holidays_ics {str(path)!r} could not be read ({error.strerror})", "business_hours", "holidays_ics"
+        ) from None
     found = set()
     for match in re.finditer(r"^DTSTART[^:\r\n]*:(\d{8})", text, re.M):
         raw = match.group(1)
         try:
             found.add(date(int(raw[:4]), int(raw[4:6]), int(raw[6:])))
         except ValueError:
-            raise where.error(f"holidays_ics {str(path)!r} has an impossible date {raw}", "business_hours", "holidays_ics") from None
+            raise where.error(
+                f"holidays_ics {str(path)!r} has an impossible date {raw}", "business_hours", "holidays_ics"
+            ) from None
     return found
 
 
@@ -199,15 +208,15 @@ def _targets(table: Any, name: str, hours: BusinessHours | None, where: _Locator
         if isinstance(value, str):
             value = {"within": value}
         if not isinstance(value, dict) or set(value) - {"within", "hours"} or "within" not in value:
-            raise where.error(f"{key} must look like {{ within = \"4h\", hours = \"business\" }}", name, key)
+            raise where.error(f'{key} must look like {{ within = "4h", hours = "business" }}', name, key)
         kind = value.get("hours", "calendar")
         if kind not in ("business", "calendar"):
-            raise where.error(f"{key}: hours must be \"business\" or \"calendar\", not {kind!r}", name, key)
+            raise where.error(f'{key}: hours must be "business" or "calendar", not {kind!r}', name, key)
         if kind == "business" and hours is None:
             raise where.error(f"{key} counts business hours, but there is no [business_hours] table", name, key)
         seconds = parse_duration(value["within"])
         if not seconds or seconds > 3650 * 86400:
-            raise where.error(f"{key}: {value['within']!r} is not a duration such as \"4h\", \"30m\" or \"1h30m\"", name, key)
+            raise where.error(f'{key}: {value["within"]!r} is not a duration such as "4h", "30m" or "1h30m"', name, key)
         targets[metric] = Target(seconds, business=kind == "business")
     return targets
 

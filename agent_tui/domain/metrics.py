@@ -60,7 +60,9 @@ class Report:
                 "p90_seconds": _round(percentile(self.first_response, 90)) if self.first_response else None,
                 "business_median_seconds": _round(statistics.median(business)) if business else None,
             },
-            "first_contact_resolution_rate": _ratio(sum(1 for r in self.solved_replies if r == 1), len(self.solved_replies)),
+            "first_contact_resolution_rate": _ratio(
+                sum(1 for r in self.solved_replies if r == 1), len(self.solved_replies)
+            ),
             "replies_per_resolution": _ratio(sum(self.solved_replies), len(self.solved_replies)),
             "sla": {
                 metric: {**counts, "attainment": _ratio(counts["met"], counts["met"] + counts["breached"])}
@@ -68,7 +70,9 @@ class Report:
             },
             "backlog": {
                 "open": len(self.backlog_ages),
-                "age_buckets": {name: sum(1 for age in self.backlog_ages if _bucket(age) == name) for name, _ in AGE_BUCKETS},
+                "age_buckets": {
+                    name: sum(1 for age in self.backlog_ages if _bucket(age) == name) for name, _ in AGE_BUCKETS
+                },
             },
             "by_tag": dict(sorted(self.by_tag.items(), key=lambda item: (-item[1], item[0]))),
             "by_agent": dict(sorted(self.by_agent.items())),

@@ -96,7 +96,7 @@ class Agent:
         else:
             agent = cls(name=text)
         if not agent.name:
-            raise UsageError(f"{text!r} names no agent: give a name, an email or \"Name <email>\".")
+            raise UsageError(f'{text!r} names no agent: give a name, an email or "Name <email>".')
         return agent
 
 

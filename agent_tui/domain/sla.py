@@ -68,7 +68,11 @@ class Policy:
         hours = self.hours
         parts = [
             sorted((p.value, m.value, t.seconds, t.business) for p, by in self.targets.items() for m, t in by.items()),
-            sorted((tag, m.value, t.seconds, t.business) for tag, by in (self.tag_targets or {}).items() for m, t in by.items()),
+            sorted(
+                (tag, m.value, t.seconds, t.business)
+                for tag, by in (self.tag_targets or {}).items()
+                for m, t in by.items()
+            ),
             self.warning,
             (str(hours.tz), hours.periods, sorted(hours.holidays)) if hours else None,
         ]

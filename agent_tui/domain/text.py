@@ -20,8 +20,7 @@ _CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u
 # interlinear annotation marks and the tag characters. The zero-width (non-)joiners are left alone: Persian,
 # Indic scripts and emoji sequences need them.
 _INVISIBLE = (
-    "\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b\u2060-\u2064\u3164\ufeff\uffa0\ufff9-\ufffb"
-    "\U000e0000-\U000e007f"
+    "\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b\u2060-\u2064\u3164\ufeff\uffa0\ufff9-\ufffb\U000e0000-\U000e007f"
 )
 _UNSAFE = re.compile(f"[{_CONTROLS}]")
 _UNSAFE_INLINE = re.compile(f"[\n\t{_CONTROLS}{_INVISIBLE}]")

@@ -17,7 +17,10 @@ SUBJECT_WINDOW = timedelta(days=7)
 
 _TOKEN = re.compile(r"\[#(\d{1,9})\]")
 # Reply and forward prefixes in the languages our users write in, repeated or numbered: "Re: Fwd: RE[2]:".
-_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|wg|sv|vs|tr|rv|antw|回复|回覆|答复|答覆|转发|轉寄|转寄)\s*(\[\d+\]|\(\d+\))?\s*[:：]\s*)+", re.I)
+_PREFIX = re.compile(
+    r"^\s*((re|fw|fwd|aw|wg|sv|vs|tr|rv|antw|回复|回覆|答复|答覆|转发|轉寄|转寄)\s*(\[\d+\]|\(\d+\))?\s*[:：]\s*)+",
+    re.I,
+)
 
 
 def ticket_token(subject: str) -> int | None:

@@ -31,8 +31,14 @@ Table = dict[str, str | int | bool]
 
 
 def imap_account(
-    imap: str, smtp: str | None, user: str | None, *, tls: str | None = None, name: str | None = None,
-    password_command: str | None = None, oauth2_command: str | None = None,
+    imap: str,
+    smtp: str | None,
+    user: str | None,
+    *,
+    tls: str | None = None,
+    name: str | None = None,
+    password_command: str | None = None,
+    oauth2_command: str | None = None,
 ) -> Table:
     """The config table of a shared IMAP inbox (``imap`` may be a preset such as ``gmail``)."""
     imap, preset_smtp, preset_tls = IMAP_PRESETS.get(imap, (imap, smtp or "", "ssl"))
@@ -97,8 +103,16 @@ def open_account(
     policy = policy_for(paths, source)  # a bad policy file is reported before the store is touched
     store = Store.open(paths.store_file(name))
     address = settings.accounts.get(name, {}).get("address") or source.address
-    service = TicketService(store, settings.agent, name, policy=policy, frozen_now=now, source=source, own_address=address,
-                            presence_lease=settings.presence_lease)
+    service = TicketService(
+        store,
+        settings.agent,
+        name,
+        policy=policy,
+        frozen_now=now,
+        source=source,
+        own_address=address,
+        presence_lease=settings.presence_lease,
+    )
     try:
         apply_changes(service, source.prepare(store, service.source_state, service.now(), settings.agent))
         if not policy_later:

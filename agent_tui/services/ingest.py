@@ -99,11 +99,15 @@ class Ingestor:
             on_batch(report)  # committed: a first sync of a big mailbox shows up batch by batch
         return report
 
-    def _batch(self, batch: list[Item], report: IngestReport, strict: bool, on_error: Callable[[str, str], None], careful: bool) -> None:
+    def _batch(
+        self, batch: list[Item], report: IngestReport, strict: bool, on_error: Callable[[str, str], None], careful: bool
+    ) -> None:
         failures: list[tuple[str, str]] = []
         with self.store.transaction():
             for item in batch:
-                report.read += not isinstance(item, BodyUnavailable) and not (isinstance(item, Incoming) and item.fills_body)
+                report.read += not isinstance(item, BodyUnavailable) and not (
+                    isinstance(item, Incoming) and item.fills_body
+                )
                 reason = self._one(item, report, careful)
                 if reason is None:
                     continue
@@ -182,7 +186,9 @@ class Ingestor:
                 assignee=item.assignee,
                 tags=item.tags,
                 external_key=item.ticket_key,
-                ticket_id=item.ticket_id_hint if item.ticket_id_hint and not store.ticket_exists(item.ticket_id_hint) else None,
+                ticket_id=item.ticket_id_hint
+                if item.ticket_id_hint and not store.ticket_exists(item.ticket_id_hint)
+                else None,
             )
             report.new_tickets += 1
             status = Status.NEW
@@ -199,7 +205,9 @@ class Ingestor:
         if moves_status(at, last.at if last else None):
             # A reopen is news for the team (the ticket comes back to everyone's queue); an agent's reply is
             # seen by every machine itself.
-            self.service.record_status(ticket_id, moved, at, None, share=message.author is Author.CUSTOMER, refresh=False)
+            self.service.record_status(
+                ticket_id, moved, at, None, share=message.author is Author.CUSTOMER, refresh=False
+            )
 
     def _find_ticket(self, item: Incoming, customer_email: str) -> int | None:
         store, message = self.store, item.message
@@ -214,7 +222,9 @@ class Ingestor:
         if found is None and (token := ticket_token(message.subject)) is not None:
             found = store.open_ticket(token)
         if found is None and message.subject:
-            found = store.ticket_by_thread(customer_email, normalise_subject(message.subject), message.date - SUBJECT_WINDOW)
+            found = store.ticket_by_thread(
+                customer_email, normalise_subject(message.subject), message.date - SUBJECT_WINDOW
+            )
         return found
 
     def _apply_fields(self, ticket_id: int, item: Incoming) -> None:

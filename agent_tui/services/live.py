@@ -45,7 +45,9 @@ def keep_live(
 
 
 def keep_presence(
-    service: TicketService, stop: threading.Event, on_update: Callable[[list[Presence]], None],
+    service: TicketService,
+    stop: threading.Event,
+    on_update: Callable[[list[Presence]], None],
 ) -> None:
     """Keep this agent's presence announced and the team's heard, reconnecting with a growing pause.
     While the channel is down, the team's presence is unknown, so nobody is shown."""

@@ -80,7 +80,10 @@ class Replies:
         customer_vars.update({k: v for k, v in customer.extra.items() if k not in ("email",)})
         customer_vars.update(self.customer_data().get(customer.email.lower(), {}))
         ticket_vars: dict[str, object] = {
-            "id": ticket.id, "subject": ticket.subject, "tags": list(ticket.tags), "status": ticket.status.value,
+            "id": ticket.id,
+            "subject": ticket.subject,
+            "tags": list(ticket.tags),
+            "status": ticket.status.value,
         }
         order = self.order_number(detail)
         if order:
@@ -88,9 +91,21 @@ class Replies:
         history_vars: dict[str, object] = {"count": len(detail.history), "returning": bool(detail.history)}
         if detail.history:
             history_vars["last_subject"] = detail.history[0].subject
-        shop_vars: dict[str, object] = {"name": shop_name, **({"url": self.shop["url"]} if self.shop.get("url") else {})}
-        agent_vars: dict[str, object] = {"name": me.name, "signature": self.settings.signature or f"{me.name}\n{shop_name}"}
-        groups: dict[str, dict[str, object]] = {"customer": customer_vars, "ticket": ticket_vars, "agent": agent_vars, "history": history_vars, "shop": shop_vars}
+        shop_vars: dict[str, object] = {
+            "name": shop_name,
+            **({"url": self.shop["url"]} if self.shop.get("url") else {}),
+        }
+        agent_vars: dict[str, object] = {
+            "name": me.name,
+            "signature": self.settings.signature or f"{me.name}\n{shop_name}",
+        }
+        groups: dict[str, dict[str, object]] = {
+            "customer": customer_vars,
+            "ticket": ticket_vars,
+            "agent": agent_vars,
+            "history": history_vars,
+            "shop": shop_vars,
+        }
         for key, value in (overrides or {}).items():
             group, _, field_name = key.partition(".")
             if group not in groups or not field_name:
@@ -120,7 +135,9 @@ class Replies:
             self._customer_data = (stamp, self._read_customer_data(path))
             return self._customer_data[1]
         except (OSError, ValueError, KeyError, AttributeError) as error:
-            raise ConfigError(f"The customer data file {path} could not be read ({error}); check [shop] customer_data.") from None
+            raise ConfigError(
+                f"The customer data file {path} could not be read ({error}); check [shop] customer_data."
+            ) from None
 
     @staticmethod
     def _read_customer_data(path: Path) -> dict[str, dict[str, object]]:
@@ -131,10 +148,13 @@ class Replies:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             return {
                 row["email"].strip().lower(): {k: v for k, v in row.items() if k != "email" and v not in (None, "")}
-                for row in csv.DictReader(handle) if row.get("email")
+                for row in csv.DictReader(handle)
+                if row.get("email")
             }
 
-    def render(self, name: str, ticket_id: int, overrides: dict[str, str] | None = None, language: str | None = None) -> Rendered:
+    def render(
+        self, name: str, ticket_id: int, overrides: dict[str, str] | None = None, language: str | None = None
+    ) -> Rendered:
         detail = self.service.detail(ticket_id)
         template = self.library.get(name, language or self.language(detail))
         return Rendered(template, self.library.render(template, self.context(detail, overrides)))
@@ -265,12 +285,17 @@ class Replies:
         confirmed = 0
         for row_id, ticket_id, message, state in store.outbox_pending():
             if state in ("queued", "sending"):
+
                 def handing_over(row_id: int = row_id) -> None:
                     store.outbox_mark(row_id, "sending", service.now())  # durable before the server may deliver
+
                 try:
                     if service.source is not None:
                         service.source.deliver_reply(
-                            message, before_handover=handing_over, uncertain=state == "sending" and message.message_id not in resend)
+                            message,
+                            before_handover=handing_over,
+                            uncertain=state == "sending" and message.message_id not in resend,
+                        )
                 except DeliveryUncertain as error:
                     store.outbox_mark(row_id, "sending", service.now(), str(error))
                     raise

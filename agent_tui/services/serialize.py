@@ -58,7 +58,9 @@ def message_json(message: Message) -> dict[str, object]:
         "subject": message.subject,
         "text": message.text,
         "body_pending": message.body_pending,  # filed from its headers; text and attachments are on their way
-        "problems": list(message.problems),  # what could not be read of it: an undecodable part, a body never downloaded
+        "problems": list(
+            message.problems
+        ),  # what could not be read of it: an undecodable part, a body never downloaded
         "message_id": message.message_id,
         "in_reply_to": message.in_reply_to,
         "attachments": [

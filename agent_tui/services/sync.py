@@ -31,7 +31,9 @@ def sync(service: TicketService, on_batch: Callable[[IngestReport], None] = lamb
 
 
 def apply_changes(
-    service: TicketService, changes: Iterable[Change], on_batch: Callable[[IngestReport], None] = lambda report: None,
+    service: TicketService,
+    changes: Iterable[Change],
+    on_batch: Callable[[IngestReport], None] = lambda report: None,
 ) -> IngestReport:
     """File a source's changes, each before the next is asked for (a pull, or what a source reports on opening)."""
     total = IngestReport()
@@ -53,7 +55,9 @@ def _shifted(service: TicketService, seconds: int) -> None:
     with store.transaction():
         store.shift_times(seconds)
         # A business-hours deadline does not move with the calendar: recompute every unsolved one.
-        service.refresh_sla_many(store.queue_ids(QueueQuery(view=View.OPEN, sort=SortKey.ID), service.me, service.now()))
+        service.refresh_sla_many(
+            store.queue_ids(QueueQuery(view=View.OPEN, sort=SortKey.ID), service.me, service.now())
+        )
 
 
 def _add(total: IngestReport, report: IngestReport) -> None:
@@ -71,12 +75,19 @@ def _removed(service: TicketService, change: Removed, total: IngestReport) -> No
     again reopens the ticket."""
     store = service.store
     with store.transaction():
-        gone = [ref for ref in change.refs if not (ref in change.copies and store.move_source_ref_from(ref, change.copies[ref]))]
+        gone = [
+            ref
+            for ref in change.refs
+            if not (ref in change.copies and store.move_source_ref_from(ref, change.copies[ref]))
+        ]
         forgotten = store.forget_source_refs(gone, BODY_GONE)
         for ticket_id in sorted(forgotten):
             total.vanished += forgotten[ticket_id]
-            if (change.queue_prefix is not None and store.ticket_status(ticket_id) in (Status.NEW, Status.OPEN)
-                    and not store.source_refs(ticket_id, change.queue_prefix)):
+            if (
+                change.queue_prefix is not None
+                and store.ticket_status(ticket_id) in (Status.NEW, Status.OPEN)
+                and not store.source_refs(ticket_id, change.queue_prefix)
+            ):
                 service.record_status(ticket_id, Status.SOLVED, service.now(), TEAM_ACTOR)
                 total.status_changes += 1
 
@@ -112,7 +123,9 @@ def _apply(service: TicketService, ticket_id: int, shared: TeamState, mine: Unsh
         service.record_status(ticket_id, shared.status, now, TEAM_ACTOR, refresh=False)
         changed = True
     if not mine.assignee:
-        changed |= service.assign_from_team(ticket_id, service.team_member(shared.assignee) if shared.assignee else None)
+        changed |= service.assign_from_team(
+            ticket_id, service.team_member(shared.assignee) if shared.assignee else None
+        )
     for tag in (shared.tags ^ set(ticket.tags)) - set(mine.tags):
         changed |= service.tag_from_team(ticket_id, tag, tag in shared.tags)
     return changed

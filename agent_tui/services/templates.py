@@ -76,8 +76,15 @@ class ReplyTemplate:
         return f"{self.name}.{self.language}"
 
     def to_json(self) -> dict[str, object]:
-        return {"name": self.name, "title": self.title, "language": self.language, "tags": list(self.tags),
-                "description": self.description, "latte": list(self.latte), "path": str(self.path)}
+        return {
+            "name": self.name,
+            "title": self.title,
+            "language": self.language,
+            "tags": list(self.tags),
+            "description": self.description,
+            "latte": list(self.latte),
+            "path": str(self.path),
+        }
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
@@ -141,10 +148,10 @@ def _check_front_matter(path: Path, front: dict[str, Any], source: str) -> None:
 
     for key in _FRONT_TEXTS:
         if key in front and not isinstance(front[key], str):
-            raise wrong(key, f"must be a text in quotes, such as {key} = \"...\"")
+            raise wrong(key, f'must be a text in quotes, such as {key} = "..."')
     for key in _FRONT_LISTS:
         if key in front and not (isinstance(front[key], list) and all(isinstance(item, str) for item in front[key])):
-            raise wrong(key, f"must be a list of texts, such as {key} = [\"...\", \"...\"]")
+            raise wrong(key, f'must be a list of texts, such as {key} = ["...", "..."]')
     if "." in front.get("name", "") or not front.get("name", "x").strip():
         raise wrong("name", "may not contain a dot or be empty: templates are named NAME or NAME.LANG")
 
@@ -186,7 +193,9 @@ class TemplateLibrary:
         try:
             compiled = self.env.from_string(template.body)
         except TemplateSyntaxError as error:
-            raise TemplateError(f"{template.path}, line {template.body_line + (error.lineno or 1) - 1}: {error.message}.") from None
+            raise TemplateError(
+                f"{template.path}, line {template.body_line + (error.lineno or 1) - 1}: {error.message}."
+            ) from None
         try:
             return compiled.render(context).strip() + "\n"
         except UndefinedError as error:
@@ -213,7 +222,9 @@ class TemplateLibrary:
         for name, languages in sorted(by_name.items()):
             missing = [language for language in LANGUAGES if language not in languages]
             if missing:
-                problems.append(f"{name}: no {' or '.join(missing)} version (every template needs {' and '.join(LANGUAGES)}).")
+                problems.append(
+                    f"{name}: no {' or '.join(missing)} version (every template needs {' and '.join(LANGUAGES)})."
+                )
         return problems
 
     # -- suggestions -----------------------------------------------------------------------------
@@ -265,11 +276,13 @@ def check_template(env: ImmutableSandboxedEnvironment, template: ReplyTemplate, 
         if attr not in REQUIRED[root] and not optional:
             problems.append(f"{line}: unknown variable {dotted!r}.")
         elif optional and not guarded:
-            problems.append(f"{line}: {dotted} may be missing: give it a fallback, e.g. {{{{ {dotted} | default(\"...\") }}}}.")
+            problems.append(
+                f'{line}: {dotted} may be missing: give it a fallback, e.g. {{{{ {dotted} | default("...") }}}}.'
+            )
         elif root == "customer" and optional and attr not in OPTIONAL["customer"] and extras and attr not in extras:
             problems.append(f"{line}: customer.{attr} is in no customer data file.")
     if template.name.startswith("apology") and not template.latte:
-        problems.append(f"{where}: an apology declares the LATTE parts it covers (latte = [\"listen\", ...]).")
+        problems.append(f'{where}: an apology declares the LATTE parts it covers (latte = ["listen", ...]).')
     for part in template.latte:
         if part not in LATTE:
             problems.append(f"{where}: unknown LATTE part {part!r} (use {', '.join(LATTE)}).")
@@ -332,7 +345,12 @@ def _dotted(node: nodes.Node) -> str | None:
         return node.name
     if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name):
         return f"{node.node.name}.{node.attr}"
-    if isinstance(node, nodes.Getitem) and isinstance(node.node, nodes.Name) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+    if (
+        isinstance(node, nodes.Getitem)
+        and isinstance(node.node, nodes.Name)
+        and isinstance(node.arg, nodes.Const)
+        and isinstance(node.arg.value, str)
+    ):
         return f"{node.node.name}.{node.arg.value}"
     return None
 

@@ -153,7 +153,14 @@ class TicketService:
         return self.store.ticket(ticket_id)
 
     def record_status(
-        self, ticket_id: int, status: Status, at: datetime, actor: str | None, *, share: bool = False, refresh: bool = True,
+        self,
+        ticket_id: int,
+        status: Status,
+        at: datetime,
+        actor: str | None,
+        *,
+        share: bool = False,
+        refresh: bool = True,
     ) -> None:
         """Write a status change at ``at`` (every status write goes through here). ``share``: made here, so the
         team must hear of it; ``refresh``: the caller refreshes the SLA deadline itself (a batch does, once)."""
@@ -174,7 +181,12 @@ class TicketService:
         self.source_state.set("pending", json.dumps({str(k): v.to_json() for k, v in sorted(unshared.items())}))
 
     def _mark_for_sharing(
-        self, ticket_id: int, *, status: bool = False, assignee: bool = False, tag: tuple[str, bool] | None = None,
+        self,
+        ticket_id: int,
+        *,
+        status: bool = False,
+        assignee: bool = False,
+        tag: tuple[str, bool] | None = None,
     ) -> None:
         """Remember that a field of this ticket changed here and must reach the team. Raises UsageError (inside
         the caller's transaction, so the change is undone) for a tag or agent the source could not hold."""
@@ -207,8 +219,9 @@ class TicketService:
         assert self.source is not None
         problems = self.source.push([Push(k, v, self.local_state(k)) for k, v in pushed.items()], self.store)
         with self.store.transaction():
-            self._save_unshared({k: v for k, v in self.unshared().items()
-                                 if k not in pushed or v.generation != pushed[k].generation})
+            self._save_unshared(
+                {k: v for k, v in self.unshared().items() if k not in pushed or v.generation != pushed[k].generation}
+            )
         return problems
 
     def share(self) -> list[tuple[str, str]]:
@@ -251,7 +264,9 @@ class TicketService:
         """
         source = self.source
         if source is not None and source.capabilities.claims:
-            holder_key = source.claim(ticket_id, self.local_state(ticket_id), self.me, self.store)  # unknown id: usage error first
+            holder_key = source.claim(
+                ticket_id, self.local_state(ticket_id), self.me, self.store
+            )  # unknown id: usage error first
             if holder_key is not None:
                 holder = self.team_member(holder_key)
                 self.assign_from_team(ticket_id, holder)

@@ -157,7 +157,11 @@ class Source:
         return None
 
     def deliver_reply(
-        self, message: Message, *, before_handover: Callable[[], None] = lambda: None, uncertain: bool = False,
+        self,
+        message: Message,
+        *,
+        before_handover: Callable[[], None] = lambda: None,
+        uncertain: bool = False,
     ) -> None:
         """Hand an agent's reply to the customer (SMTP, an API), exactly once: before sending, look on the
         server for this Message-ID (Sent, the ticket's transactions) and return if it is there. Sources without

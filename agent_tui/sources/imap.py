@@ -84,8 +84,12 @@ R = TypeVar("R")
 
 def parse_batch(folder: str, raws: list[tuple[int, bytes | None]], now: datetime) -> list[Item]:
     """Fetched messages as items (run in a helper process for big syncs, so it lives at module level)."""
-    return [mail_item(raw, f"{folder} UID {uid}", now) if raw else Unreadable(f"{folder} UID {uid}", "came back empty from the server")
-            for uid, raw in raws]
+    return [
+        mail_item(raw, f"{folder} UID {uid}", now)
+        if raw
+        else Unreadable(f"{folder} UID {uid}", "came back empty from the server")
+        for uid, raw in raws
+    ]
 
 
 def parse_header_batch(folder: str, blocks: list[tuple[int, bytes]], now: datetime) -> list[Item | None]:
@@ -140,7 +144,9 @@ class _Parsing:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
 
-    def run(self, parse: Callable[..., list[R]], batches: Iterator[tuple[tuple, T]], *, big: bool) -> Iterator[tuple[list[R], T]]:
+    def run(
+        self, parse: Callable[..., list[R]], batches: Iterator[tuple[tuple, T]], *, big: bool
+    ) -> Iterator[tuple[list[R], T]]:
         """(parse(*arguments), context) for each (arguments, context) batch, in order."""
         if big and self._pool is None and not self._in_process:
             import multiprocessing  # here: a sync with little to parse never needs it (10 ms of start-up)
@@ -204,15 +210,28 @@ class ImapSettings:
         imap_host, imap_port = host_port(str(table.get("imap", "")), 993 if tls == "ssl" else 143)
         smtp_host, smtp_port = host_port(str(table.get("smtp", "")), 465 if tls == "ssl" else 587)
         user = str(table.get("user", ""))
-        return cls(account, imap_host, imap_port, smtp_host, smtp_port, user, str(table.get("address") or user),
-                   str(table.get("name", "")), tls, table.get("password_command"), table.get("oauth2_command"))
+        return cls(
+            account,
+            imap_host,
+            imap_port,
+            smtp_host,
+            smtp_port,
+            user,
+            str(table.get("address") or user),
+            str(table.get("name", "")),
+            tls,
+            table.get("password_command"),
+            table.get("oauth2_command"),
+        )
 
 
 class ImapSource(Source):
     """Opening never waits on the network: ``sync`` (or the TUI's live worker) pulls the mail."""
 
     kind = "imap"
-    capabilities = Capabilities(pull=True, live=True, push=True, claims=True, presence=True, send=True, accepts_mail=True)
+    capabilities = Capabilities(
+        pull=True, live=True, push=True, claims=True, presence=True, send=True, accepts_mail=True
+    )
 
     def __init__(self, settings: ImapSettings) -> None:
         self.settings = settings
@@ -234,8 +253,13 @@ class ImapSource(Source):
         s = self.settings
         where = f"{s.imap_host}:{s.imap_port}"
         try:
-            client = IMAPClient(s.imap_host, port=s.imap_port, ssl=s.tls == "ssl",
-                                ssl_context=self._context() if s.tls == "ssl" else None, timeout=timeout)
+            client = IMAPClient(
+                s.imap_host,
+                port=s.imap_port,
+                ssl=s.tls == "ssl",
+                ssl_context=self._context() if s.tls == "ssl" else None,
+                timeout=timeout,
+            )
             if s.tls == "starttls":
                 client.starttls(self._context())
             if s.oauth2_command:
@@ -250,9 +274,13 @@ class ImapSource(Source):
             return client
         except LoginError:
             secret = "the OAuth2 token command" if s.oauth2_command else "password"
-            raise SourceError(f"The IMAP server {where} refused the login for {s.user!r}; check the user and {secret}.") from None
+            raise SourceError(
+                f"The IMAP server {where} refused the login for {s.user!r}; check the user and {secret}."
+            ) from None
         except (OSError, IMAPClientError, ssl.SSLError) as error:
-            raise SourceError(f"The IMAP server {where} could not be reached ({error}); check the host and port, or try again later.") from None
+            raise SourceError(
+                f"The IMAP server {where} could not be reached ({error}); check the host and port, or try again later."
+            ) from None
 
     @contextmanager
     def session(self) -> Iterator[IMAPClient]:
@@ -297,10 +325,18 @@ class ImapSource(Source):
                     for folder in FOLDERS:  # every queue is usable by now: the bodies follow, newest first
                         yield NewItems(self._bodies(client, known, state, now, folder, parsing))
             except (OSError, IMAPClientError) as error:
-                raise SourceError(f"The connection to {self.settings.imap_host} broke during sync ({error}); run sync again.") from None
+                raise SourceError(
+                    f"The connection to {self.settings.imap_host} broke during sync ({error}); run sync again."
+                ) from None
 
     def _pull_headers(
-        self, client: IMAPClient, known: KnownMessages, state: SourceState, now: datetime, folder: str, parsing: _Parsing,
+        self,
+        client: IMAPClient,
+        known: KnownMessages,
+        state: SourceState,
+        now: datetime,
+        folder: str,
+        parsing: _Parsing,
     ) -> Iterator[Change]:
         """The folder's new messages from their headers, then the ones the server no longer has (after: a
         customer's new message keeps its ticket in INBOX, and a message put back is its old self), and the
@@ -333,29 +369,45 @@ class ImapSource(Source):
         yield NewItems(self._headers(client, folder, validity, sorted(uids), now, parsing, observed, copies))
         if same:
             counted = "exists" not in saved or not (qresync and saved.get("modseq"))  # (older stores: once)
-            vanished = self._counted_vanished(client, known, prefix, exists - len(uids), saved) if counted else changes.vanished
+            vanished = (
+                self._counted_vanished(client, known, prefix, exists - len(uids), saved)
+                if counted
+                else changes.vanished
+            )
             if vanished:
                 yield self._removed(client, known, prefix, vanished, copies, queue_prefix)
         elif saved:  # renumbered: the messages found again followed it, so the rest are gone
-            yield Removed([r for r in known.source_refs_under(f"{folder}/") if not r.startswith(prefix)], queue_prefix=queue_prefix)
+            yield Removed(
+                [r for r in known.source_refs_under(f"{folder}/") if not r.startswith(prefix)],
+                queue_prefix=queue_prefix,
+            )
         yield StatesSeen(observed)
         next_uid = max([uidnext, *[u + 1 for u in uids]])
-        state.set(folder, json.dumps({"uidvalidity": validity, "uidnext": next_uid, "modseq": modseq, "exists": exists}))
+        state.set(
+            folder, json.dumps({"uidvalidity": validity, "uidnext": next_uid, "modseq": modseq, "exists": exists})
+        )
 
     def _qresync(self, client: IMAPClient) -> bool:
         return b"QRESYNC" in client.capabilities()  # enabled at connect whenever the server has it
 
-    def _counted_vanished(self, client: IMAPClient, known: KnownMessages, prefix: str, old_exists: int, state: dict) -> list[int]:
+    def _counted_vanished(
+        self, client: IMAPClient, known: KnownMessages, prefix: str, old_exists: int, state: dict
+    ) -> list[int]:
         """Without QRESYNC, expunged messages are found by counting: the folder's UID list is read (and compared
         with the store's) only when it holds fewer of its older messages than at the last sync. Server against
         server: a message stored once but there twice, or one that could not be read, never skews it."""
         if state.get("exists") == old_exists:
             return []
         there = set(all_uids(client))
-        return [uid for uid in (int(ref[len(prefix):]) for ref in known.source_refs_under(prefix)) if uid not in there]
+        return [uid for uid in (int(ref[len(prefix) :]) for ref in known.source_refs_under(prefix)) if uid not in there]
 
     def _removed(
-        self, client: IMAPClient, known: KnownMessages, prefix: str, uids: list[int], copies: dict[str, str],
+        self,
+        client: IMAPClient,
+        known: KnownMessages,
+        prefix: str,
+        uids: list[int],
+        copies: dict[str, str],
         queue_prefix: str | None,
     ) -> Removed:
         """The messages at these UIDs of the folder (``prefix``), which the server no longer has, with any other
@@ -376,8 +428,15 @@ class ImapSource(Source):
         return Removed(refs, found_copies, queue_prefix)
 
     def _headers(
-        self, client: IMAPClient, folder: str, validity: int, uids: list[int], now: datetime, parsing: _Parsing,
-        observed: list[StateSeen], copies: dict[str, str],
+        self,
+        client: IMAPClient,
+        folder: str,
+        validity: int,
+        uids: list[int],
+        now: datetime,
+        parsing: _Parsing,
+        observed: list[StateSeen],
+        copies: dict[str, str],
     ) -> Iterator[Item]:
         """The folder's messages as items filed from their headers, their bodies to follow (and in ``copies``,
         each Message-ID's ref). The ones ``parse_header_batch`` can't file from headers alone are fetched whole
@@ -407,7 +466,13 @@ class ImapSource(Source):
                 yield item
 
     def _bodies(
-        self, client: IMAPClient, known: KnownMessages, state: SourceState, now: datetime, folder: str, parsing: _Parsing,
+        self,
+        client: IMAPClient,
+        known: KnownMessages,
+        state: SourceState,
+        now: datetime,
+        folder: str,
+        parsing: _Parsing,
     ) -> Iterator[Item]:
         """The whole of each message of the folder filed from its headers, newest first: a message the
         server no longer has keeps what its headers said, with a note."""
@@ -425,8 +490,10 @@ class ImapSource(Source):
         if _folder_state(state, folder).get("uidvalidity") != validity:
             return  # renumbered since this sync read its headers: the next sync finds its messages again first
         prefix = f"{folder}/{validity}/"
-        yield BodyUnavailable([r for r in refs if not r.startswith(prefix)], BODY_GONE)  # not found again on renumbering
-        uids = [int(r[len(prefix):]) for r in refs if r.startswith(prefix)]
+        yield BodyUnavailable(
+            [r for r in refs if not r.startswith(prefix)], BODY_GONE
+        )  # not found again on renumbering
+        uids = [int(r[len(prefix) :]) for r in refs if r.startswith(prefix)]
         missing: list[str] = []  # fetched for, and not there: removed since the header pass
 
         def batches() -> Iterator[tuple[tuple, list[int]]]:
@@ -476,7 +543,9 @@ class ImapSource(Source):
                             raise  # the connection, not this ticket: nothing is cleared, the next sync retries it all
                         problems.append((f"ticket {push.ticket_id}", f"its state could not be shared ({error})"))
         except (OSError, IMAPClientError) as error:
-            raise SourceError(f"The connection to {self.settings.imap_host} broke ({error}); the next sync retries.") from None
+            raise SourceError(
+                f"The connection to {self.settings.imap_host} broke ({error}); the next sync retries."
+            ) from None
         return problems
 
     def _select_inbox(self, client: IMAPClient) -> str:
@@ -485,7 +554,7 @@ class ImapSource(Source):
         return f"INBOX/{int(info[b'UIDVALIDITY'])}/"
 
     def _inbox_uids(self, known: KnownMessages, ticket_id: int, prefix: str) -> list[int]:
-        return [int(ref[len(prefix):]) for ref in known.source_refs(ticket_id, prefix)]
+        return [int(ref[len(prefix) :]) for ref in known.source_refs(ticket_id, prefix)]
 
     def claim(self, ticket_id: int, local: TeamState, me: Agent, known: KnownMessages) -> str | None:
         """Take the ticket in the mailbox, compare-and-set: returns the holder's key when someone else has it."""
@@ -493,8 +562,10 @@ class ImapSource(Source):
             with self._session() as client:
                 uids = self._inbox_uids(known, ticket_id, self._select_inbox(client))
                 if not uids:
-                    raise SourceError("it has no message in the shared INBOX to hold a claim; assign it with "
-                                      f"agent-tui set {ticket_id} --assign me")
+                    raise SourceError(
+                        "it has no message in the shared INBOX to hold a claim; assign it with "
+                        f"agent-tui set {ticket_id} --assign me"
+                    )
                 return write_state(client, uids, Unshared(), local, claim_for=agent_key(me))
         except SourceError as error:
             raise SourceError(f"Ticket {ticket_id} was not taken: {error}") from None
@@ -511,8 +582,11 @@ class ImapSource(Source):
         try:
             info = client.select_folder("INBOX", readonly=True)
             synced = _folder_state(state, "INBOX")
-            if (int(info.get(b"UIDNEXT", 0)) > synced.get("uidnext", 0) or int(info.get(b"HIGHESTMODSEQ", 0)) > synced.get("modseq", 0)
-                    or int(info.get(b"EXISTS", 0)) != synced.get("exists", info.get(b"EXISTS", 0))):  # a removal, without CONDSTORE
+            if (
+                int(info.get(b"UIDNEXT", 0)) > synced.get("uidnext", 0)
+                or int(info.get(b"HIGHESTMODSEQ", 0)) > synced.get("modseq", 0)
+                or int(info.get(b"EXISTS", 0)) != synced.get("exists", info.get(b"EXISTS", 0))
+            ):  # a removal, without CONDSTORE
                 return
             client.idle()
             waited = 0.0
@@ -522,7 +596,9 @@ class ImapSource(Source):
                 waited += 1
             client.idle_done()
         except (OSError, IMAPClientError) as error:
-            raise SourceError(f"The connection to {self.settings.imap_host} broke while waiting for mail ({error}).") from None
+            raise SourceError(
+                f"The connection to {self.settings.imap_host} broke while waiting for mail ({error})."
+            ) from None
 
     # -- sending -------------------------------------------------------------------------------
 
@@ -535,12 +611,17 @@ class ImapSource(Source):
                     client.append("INBOX", raw, msg_time=date)
                     count += 1
         except (OSError, IMAPClientError) as error:
-            raise SourceError(f"Delivering to the shared inbox stopped after {count} messages ({error}); "
-                              "the rest were not delivered.") from None
+            raise SourceError(
+                f"Delivering to the shared inbox stopped after {count} messages ({error}); the rest were not delivered."
+            ) from None
         return count
 
     def deliver_reply(
-        self, message: Message, *, before_handover: Callable[[], None] = lambda: None, uncertain: bool = False,
+        self,
+        message: Message,
+        *,
+        before_handover: Callable[[], None] = lambda: None,
+        uncertain: bool = False,
     ) -> None:
         """SMTP, then a copy in Sent; skipped entirely when Sent already holds this Message-ID."""
         try:
@@ -592,7 +673,10 @@ class ImapSource(Source):
                 if s.oauth2_command:
                     token = credentials.from_command(s.account, s.oauth2_command, "OAuth2 token")
                     server.ehlo_or_helo_if_needed()
-                    server.auth("XOAUTH2", lambda challenge=None: "" if challenge else f"user={s.user}\x01auth=Bearer {token}\x01\x01")
+                    server.auth(
+                        "XOAUTH2",
+                        lambda challenge=None: "" if challenge else f"user={s.user}\x01auth=Bearer {token}\x01\x01",
+                    )
                 elif s.tls != "none" or server.has_extn("auth"):
                     server.login(s.user, credentials.password(s.account, s.user, s.password_command))
                 take_data = server.data
@@ -606,11 +690,19 @@ class ImapSource(Source):
                 server.data = data  # type: ignore[method-assign]
                 server.send_message(mail)
         except smtplib.SMTPAuthenticationError:
-            raise SourceError(f"The SMTP server {where} refused the login for {s.user!r}; the reply stays in the outbox.") from None
+            raise SourceError(
+                f"The SMTP server {where} refused the login for {s.user!r}; the reply stays in the outbox."
+            ) from None
         except smtplib.SMTPResponseException as error:  # the server answered, and said no: not delivered
-            raise SourceError(f"The SMTP server {where} refused the reply ({error.smtp_code} {error.smtp_error!r}); it stays in the outbox.") from None
+            raise SourceError(
+                f"The SMTP server {where} refused the reply ({error.smtp_code} {error.smtp_error!r}); it stays in the outbox."
+            ) from None
         except (TimeoutError, OSError, smtplib.SMTPException) as error:
             if handed_over:  # the line dropped while the server had the whole message: it may deliver it
-                raise DeliveryUncertain(f"The connection to {where} broke while it was taking the reply ({error}); "
-                                        "it may have gone out, so it is held: agent-tui reply ID --send --resend sends it anyway.") from None
-            raise SourceError(f"The SMTP server {where} could not take the reply ({error}); it stays in the outbox.") from None
+                raise DeliveryUncertain(
+                    f"The connection to {where} broke while it was taking the reply ({error}); "
+                    "it may have gone out, so it is held: agent-tui reply ID --send --resend sends it anyway."
+                ) from None
+            raise SourceError(
+                f"The SMTP server {where} could not take the reply ({error}); it stays in the outbox."
+            ) from None

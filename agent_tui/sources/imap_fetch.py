@@ -100,7 +100,9 @@ def changes_since(client: IMAPClient, last_uid: int, modseq: int, *, qresync: bo
         return Changes({}, [])
     imap = client._imap
     imap.untagged_responses.pop("VANISHED", None)  # left from an earlier command: not about this range
-    status, data = imap.uid("FETCH", f"1:{last_uid}", f"(UID FLAGS) (CHANGEDSINCE {modseq}{' VANISHED' if qresync else ''})")
+    status, data = imap.uid(
+        "FETCH", f"1:{last_uid}", f"(UID FLAGS) (CHANGEDSINCE {modseq}{' VANISHED' if qresync else ''})"
+    )
     _check(status, data, "FETCH")
     flags: dict[int, Fetched] = {}
     for element in data:

@@ -84,7 +84,9 @@ class ImapPresence:
                     if stop.is_set():
                         self._delete(client, self._mine)
         except (OSError, IMAPClientError) as error:
-            raise SourceError(f"The presence folder on {self.source.settings.imap_host} could not be used ({error}).") from None
+            raise SourceError(
+                f"The presence folder on {self.source.settings.imap_host} could not be used ({error})."
+            ) from None
 
     def read_once(self) -> list[Presence]:
         """Everyone's live presence, read once (for the CLI). A short note of this client's ("on no ticket")
@@ -144,11 +146,21 @@ class ImapPresence:
         note["From"] = "agent-tui <presence@agent-tui.invalid>"
         note["Subject"] = "agent-tui presence"
         note[CLIENT_HEADER] = self.client_id
-        note.set_content(json.dumps({
-            "agent": agent, "client": self.client_id, "ticket": ticket_id,
-            "activity": activity.value if activity else None, "since": since.isoformat(),
-            "lease": self.lease.total_seconds(),
-        }, indent=1, ensure_ascii=True), cte="7bit")  # one short line per key: never re-encoded
+        note.set_content(
+            json.dumps(
+                {
+                    "agent": agent,
+                    "client": self.client_id,
+                    "ticket": ticket_id,
+                    "activity": activity.value if activity else None,
+                    "since": since.isoformat(),
+                    "lease": self.lease.total_seconds(),
+                },
+                indent=1,
+                ensure_ascii=True,
+            ),
+            cte="7bit",
+        )  # one short line per key: never re-encoded
         sent_at = _now()
         response = client.append(FOLDER, note.as_bytes(), flags=[b"\\Seen"])
         uid = _appended_uid(response)
@@ -171,8 +183,11 @@ class ImapPresence:
             note = _parse(data) if data.get(b"RFC822.SIZE", 0) <= _NOTE_LIMIT else None
             stamped = data.get(b"INTERNALDATE")
             lease = max(self.lease, note[2].lease if note and note[2] else self.lease)
-            dead = isinstance(stamped, datetime) and stamped.tzinfo is not None and (
-                shared_now - stamped > 10 * lease or stamped - shared_now > lease)  # long dead, or dated ahead
+            dead = (
+                isinstance(stamped, datetime)
+                and stamped.tzinfo is not None
+                and (shared_now - stamped > 10 * lease or stamped - shared_now > lease)
+            )  # long dead, or dated ahead
             if (dead or not isinstance(stamped, datetime)) and uid not in self._mine:
                 stale.append(uid)
                 continue
@@ -218,7 +233,9 @@ def _parse(data: dict) -> tuple[str, Agent, Presence | None] | None:
         ticket_id = int(note["ticket"])
         if not _LEASE_RANGE[0] <= seconds <= _LEASE_RANGE[1] or not 0 < ticket_id < 2**53 or len(client_id) > 64:
             return None
-        presence = Presence(agent, ticket_id, Activity(note["activity"]), since, client_id, stamped, timedelta(seconds=seconds))
+        presence = Presence(
+            agent, ticket_id, Activity(note["activity"]), since, client_id, stamped, timedelta(seconds=seconds)
+        )
         return client_id, agent, presence
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, UsageError, ArithmeticError):
         return None

@@ -72,8 +72,10 @@ def check_fits(prefix: str, value: str, what: str) -> str:
     keyword = prefix + encode(value)
     if len(keyword) > MAX_KEYWORD:
         room = MAX_KEYWORD - len(prefix)
-        raise UsageError(f"The {what} {value!r} is too long to share through the mailbox: keep it under {room} "
-                         "letters (fewer for Chinese, about a third as many).")
+        raise UsageError(
+            f"The {what} {value!r} is too long to share through the mailbox: keep it under {room} "
+            "letters (fewer for Chinese, about a third as many)."
+        )
     return keyword
 
 
@@ -101,14 +103,18 @@ def state_from_flags(flags: tuple) -> TeamState | None:
         if lowered in _STATUS_BY_KEYWORD:
             status = _STATUS_BY_KEYWORD[lowered]
         elif lowered.startswith(ASSIGNEE_PREFIX.lower()):
-            assignee = decode(flag[len(ASSIGNEE_PREFIX):])
+            assignee = decode(flag[len(ASSIGNEE_PREFIX) :])
         elif lowered.startswith(TAG_PREFIX.lower()):
-            tags.add(decode(flag[len(TAG_PREFIX):]).lower())
+            tags.add(decode(flag[len(TAG_PREFIX) :]).lower())
     return TeamState(status, assignee, frozenset(tags)) if status is not None else None
 
 
 def write_state(
-    client: IMAPClient, uids: list[int], unshared: Unshared, local: TeamState, claim_for: str | None = None,
+    client: IMAPClient,
+    uids: list[int],
+    unshared: Unshared,
+    local: TeamState,
+    claim_for: str | None = None,
 ) -> str | None:
     """Put a ticket's state on its INBOX messages (INBOX selected read-write), compare-and-set per message.
 
@@ -118,8 +124,10 @@ def write_state(
     uids = sorted(uids)
     conditional = b"CONDSTORE" in client.capabilities()
     if claim_for is not None and not conditional:
-        raise SourceError("this mail server has no CONDSTORE, so two agents could take the same ticket; "
-                          "assign it with agent-tui set ID --assign me instead")
+        raise SourceError(
+            "this mail server has no CONDSTORE, so two agents could take the same ticket; "
+            "assign it with agent-tui set ID --assign me instead"
+        )
     for _ in range(_MAX_ATTEMPTS):
         fetched = client.fetch(uids, ["FLAGS", "MODSEQ"] if conditional else ["FLAGS"])
         if not fetched:

@@ -109,8 +109,12 @@ class Unshared:
 
     @classmethod
     def from_json(cls, data: Mapping) -> Unshared:
-        return cls(bool(data.get("status")), bool(data.get("assignee")), dict(data.get("tags", {})),
-                   int(data.get("generation", 0)))
+        return cls(
+            bool(data.get("status")),
+            bool(data.get("assignee")),
+            dict(data.get("tags", {})),
+            int(data.get("generation", 0)),
+        )
 
     def to_json(self) -> dict:
         return {"status": self.status, "assignee": self.assignee, "tags": self.tags, "generation": self.generation}
@@ -121,7 +125,8 @@ class Unshared:
         if remote is None:
             return local
         tags = (set(remote.tags) | {t for t, present in self.tags.items() if present}) - {
-            t for t, present in self.tags.items() if not present}
+            t for t, present in self.tags.items() if not present
+        }
         return TeamState(
             local.status if self.status else remote.status,
             local.assignee if self.assignee else remote.assignee,

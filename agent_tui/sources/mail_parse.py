@@ -40,7 +40,9 @@ from agent_tui.domain.models import Address, Attachment, Author, Message
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 _PARSER = BytesParser(policy=policy.compat32)
 _HEADER_PARSER = Parser(policy=policy.compat32)
-_SIMPLE_ADDRESS = re.compile(r'^\s*(?:(?P<name>[^"<>,;:()@\\]*?)\s*<(?P<email>[^<>\s,;:()"@]+@[^<>\s,;:()"@]+)>|(?P<bare>[^<>\s,;:()"@]+@[^<>\s,;:()"@]+))\s*$')
+_SIMPLE_ADDRESS = re.compile(
+    r'^\s*(?:(?P<name>[^"<>,;:()@\\]*?)\s*<(?P<email>[^<>\s,;:()"@]+@[^<>\s,;:()"@]+)>|(?P<bare>[^<>\s,;:()"@]+@[^<>\s,;:()"@]+))\s*$'
+)
 _RAW_BYTES = re.compile("[\udc80-\udcff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # not text: SQLite and the terminal refuse it
 _BOM = b"\xef\xbb\xbf"
@@ -56,18 +58,76 @@ MADE_UP_ID_END = "@agent-tui.invalid>"  # ends the Message-ID made up for mail t
 # UTF-8, else Windows-1252; ISO-8859-1 is decoded as Windows-1252, whose only difference is printable
 # characters where ISO-8859-1 has unused control codes.
 _SUPERSETS: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys(("gb2312", "gbk", "x-gbk", "euc-cn", "cn-gb", "csgb2312", "chinese", "gb_2312-80", "iso-ir-58",
-                     "cp936", "gb18030"), ("gb18030",)),
+    **dict.fromkeys(
+        (
+            "gb2312",
+            "gbk",
+            "x-gbk",
+            "euc-cn",
+            "cn-gb",
+            "csgb2312",
+            "chinese",
+            "gb_2312-80",
+            "iso-ir-58",
+            "cp936",
+            "gb18030",
+        ),
+        ("gb18030",),
+    ),
     **dict.fromkeys(("big5", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5", "cp950"), ("big5hkscs", "cp950")),
-    **dict.fromkeys(("ks_c_5601-1987", "ks_c_5601-1989", "ksc5601", "ksc_5601", "euc-kr", "cseuckr", "csksc56011987",
-                     "korean", "iso-ir-149", "windows-949", "cp949"), ("cp949",)),
-    **dict.fromkeys(("shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "csshiftjis", "windows-31j", "cp932",
-                     "ms932"), ("cp932",)),
+    **dict.fromkeys(
+        (
+            "ks_c_5601-1987",
+            "ks_c_5601-1989",
+            "ksc5601",
+            "ksc_5601",
+            "euc-kr",
+            "cseuckr",
+            "csksc56011987",
+            "korean",
+            "iso-ir-149",
+            "windows-949",
+            "cp949",
+        ),
+        ("cp949",),
+    ),
+    **dict.fromkeys(
+        ("shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "csshiftjis", "windows-31j", "cp932", "ms932"),
+        ("cp932",),
+    ),
     **dict.fromkeys(("us-ascii", "ascii", "ansi_x3.4-1968", "us", "iso646-us", "cp367"), ("utf-8", "cp1252")),
-    **dict.fromkeys(("iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1", "cp819", "ibm819",
-                     "csisolatin1", "iso-ir-100", "windows-1252", "cp1252", "x-cp1252"), ("cp1252",)),
-    **dict.fromkeys(("iso-8859-9", "iso8859-9", "iso_8859-9", "latin5", "l5", "csisolatin5", "iso-ir-148",
-                     "windows-1254", "cp1254"), ("cp1254",)),
+    **dict.fromkeys(
+        (
+            "iso-8859-1",
+            "iso8859-1",
+            "iso_8859-1",
+            "latin1",
+            "latin-1",
+            "l1",
+            "cp819",
+            "ibm819",
+            "csisolatin1",
+            "iso-ir-100",
+            "windows-1252",
+            "cp1252",
+            "x-cp1252",
+        ),
+        ("cp1252",),
+    ),
+    **dict.fromkeys(
+        (
+            "iso-8859-9",
+            "iso8859-9",
+            "iso_8859-9",
+            "latin5",
+            "l5",
+            "csisolatin5",
+            "iso-ir-148",
+            "windows-1254",
+            "cp1254",
+        ),
+        ("cp1254",),
+    ),
     **dict.fromkeys(("iso-8859-11", "iso8859-11", "tis-620", "dos-874", "windows-874", "cp874"), ("cp874",)),
 }
 # Bytes a Windows code page leaves undefined are the ISO-8859 control codes (the WHATWG decoders agree).
@@ -173,7 +233,11 @@ class _Body:
 
 
 def _parsed(
-    raw_headers: dict[str, str], charset: Callable[[], str], body: _Body, raw: bytes, fallback_date: datetime,
+    raw_headers: dict[str, str],
+    charset: Callable[[], str],
+    body: _Body,
+    raw: bytes,
+    fallback_date: datetime,
     problems: list[str],
 ) -> ParsedMail:
     def as_sent(name: str) -> str | None:

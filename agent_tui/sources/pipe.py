@@ -55,8 +55,6 @@ _MAX_CONTENT_LENGTH = 64 << 20
 _FALSE_CONTENT_LENGTH_BUDGET = 256 << 20
 
 
-
-
 def read_inputs(paths: Iterable[str], fmt: str, stdin: BinaryIO, now: datetime) -> Iterator[Item]:
     """Every item of every input, in order; ``-`` (or no path at all) is standard input."""
     if fmt not in FORMATS:
@@ -118,8 +116,11 @@ def _read_json_lines(stream: BinaryIO, name: str, now: datetime) -> Iterator[Ite
             while line and not line.endswith(b"\n"):  # skip the rest a bounded piece at a time
                 line = stream.readline(1 << 20)
             empty = False
-            yield Unreadable(f"{name} line {number}", f"is longer than {_MAX_JSON_LINE >> 20} MB, the most one line may "
-                                                     "hold; shorten it (leave out inlined files) and ingest it again")
+            yield Unreadable(
+                f"{name} line {number}",
+                f"is longer than {_MAX_JSON_LINE >> 20} MB, the most one line may "
+                "hold; shorten it (leave out inlined files) and ingest it again",
+            )
         elif line.strip():
             empty = False
             yield parse_json_line(line, f"{name} line {number}", now)
@@ -132,7 +133,7 @@ def _read_mbox(stream: BinaryIO, name: str, now: datetime) -> Iterator[Item]:
     for number, raw in enumerate(_split_mbox(stream), start=1):
         empty = False
         if raw is None:
-            yield Unreadable(name, "does not start with a \"From \" line, so it is not an mbox")
+            yield Unreadable(name, 'does not start with a "From " line, so it is not an mbox')
             continue
         yield mail_item(raw, f"{name} message {number}", now)
     if empty:
@@ -229,17 +230,27 @@ def _read_folder(folder: Path, now: datetime) -> Iterator[Item]:
     subfolders = [folder / sub for sub in ("cur", "new") if (folder / sub).is_dir()]
     try:
         if subfolders:
-            files = [entry for sub in subfolders for entry in sorted(os.scandir(sub), key=lambda e: e.name)
-                     if entry.is_file() and not entry.name.startswith(".")]
+            files = [
+                entry
+                for sub in subfolders
+                for entry in sorted(os.scandir(sub), key=lambda e: e.name)
+                if entry.is_file() and not entry.name.startswith(".")
+            ]
         else:
-            files = [entry for entry in sorted(os.scandir(folder), key=lambda e: e.name)
-                     if entry.is_file() and entry.name.lower().endswith(".eml") and not entry.name.startswith(".")]
+            files = [
+                entry
+                for entry in sorted(os.scandir(folder), key=lambda e: e.name)
+                if entry.is_file() and entry.name.lower().endswith(".eml") and not entry.name.startswith(".")
+            ]
     except OSError as error:
         yield Unreadable(str(folder), f"could not be read ({error.strerror})")
         return
     if not subfolders and not files:
-        yield Unreadable(str(folder), "is not a maildir (no cur/ or new/ folder) and holds no .eml files; "
-                                      "name the maildir or the mail files to read")
+        yield Unreadable(
+            str(folder),
+            "is not a maildir (no cur/ or new/ folder) and holds no .eml files; "
+            "name the maildir or the mail files to read",
+        )
     for entry in files:
         try:
             raw = Path(entry.path).read_bytes()
@@ -305,7 +316,9 @@ def _json_item(data: dict, origin: str, now: datetime) -> Item:
     if "text" not in data and "html" not in data and "status" in data:
         if ticket_key is None:
             raise _BadLine('a status change needs "ticket"')
-        return StatusLine(origin, ticket_key, _json_date(data, required=True, now=now), Status.parse(_string(data, "status")))
+        return StatusLine(
+            origin, ticket_key, _json_date(data, required=True, now=now), Status.parse(_string(data, "status"))
+        )
     if "text" not in data and "html" not in data:
         raise _BadLine('has neither "text" nor "status"')
     sender = _json_addresses(data.get("from"), "from")

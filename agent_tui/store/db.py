@@ -211,7 +211,11 @@ class Store:
                 " name = CASE WHEN excluded.name != '' THEN excluded.name ELSE name END"
                 + (", extra = json_patch(extra, excluded.extra)" if customer.extra else "")  # mail brings none
                 + " RETURNING id",
-                (customer.email, customer.name, json.dumps(customer.extra, ensure_ascii=False) if customer.extra else "{}"),
+                (
+                    customer.email,
+                    customer.name,
+                    json.dumps(customer.extra, ensure_ascii=False) if customer.extra else "{}",
+                ),
             ).fetchone()[0]
 
     def create_ticket(
@@ -346,11 +350,14 @@ class Store:
 
     def bodies_pending(self, prefix: str) -> list[str]:
         """Source refs starting with ``prefix`` of messages whose bodies are still to come, newest first."""
-        return [r[0] for r in self._read(
-            "SELECT source_ref FROM messages WHERE body_pending AND source_ref >= ? AND source_ref < ?"
-            " ORDER BY date DESC, id DESC",
-            (prefix, prefix + "\uffff"),
-        )]
+        return [
+            r[0]
+            for r in self._read(
+                "SELECT source_ref FROM messages WHERE body_pending AND source_ref >= ? AND source_ref < ?"
+                " ORDER BY date DESC, id DESC",
+                (prefix, prefix + "\uffff"),
+            )
+        ]
 
     def body_unavailable(self, source_refs: Sequence[str], reason: str) -> None:
         """The source no longer has these messages: keep what their headers said, and say why there is no body."""
@@ -368,9 +375,13 @@ class Store:
 
     def source_refs_under(self, prefix: str) -> list[str]:
         """Every stored source ref that starts with ``prefix`` (a folder under one numbering, say)."""
-        return [r[0] for r in self._read(
-            "SELECT source_ref FROM messages WHERE source_ref >= ? AND source_ref < ?", (prefix, prefix + "\uffff"),
-        )]
+        return [
+            r[0]
+            for r in self._read(
+                "SELECT source_ref FROM messages WHERE source_ref >= ? AND source_ref < ?",
+                (prefix, prefix + "\uffff"),
+            )
+        ]
 
     def message_ids_at(self, source_refs: Sequence[str]) -> dict[str, str]:
         """The Message-ID of the message stored at each of these refs (where it has one)."""
@@ -385,10 +396,14 @@ class Store:
         """The message at ``old`` is now at ``new`` (another copy of it); False when none is at ``old``, or
         another message is at ``new`` already."""
         with self.transaction():
-            return self._db.execute(
-                "UPDATE messages SET source_ref = ? WHERE source_ref = ?"
-                " AND NOT EXISTS (SELECT 1 FROM messages WHERE source_ref = ?)", (new, old, new),
-            ).rowcount > 0
+            return (
+                self._db.execute(
+                    "UPDATE messages SET source_ref = ? WHERE source_ref = ?"
+                    " AND NOT EXISTS (SELECT 1 FROM messages WHERE source_ref = ?)",
+                    (new, old, new),
+                ).rowcount
+                > 0
+            )
 
     def forget_source_refs(self, source_refs: Sequence[str], reason: str) -> dict[int, int]:
         """The source no longer has these messages: they stay here (a customer's history is kept), no longer
@@ -401,7 +416,8 @@ class Store:
             self.body_unavailable(source_refs, reason)
             for ref in source_refs:
                 for (ticket_id,) in self._db.execute(
-                    "UPDATE messages SET source_ref = NULL WHERE source_ref = ? RETURNING ticket_id", (ref,),
+                    "UPDATE messages SET source_ref = NULL WHERE source_ref = ? RETURNING ticket_id",
+                    (ref,),
                 ).fetchall():
                     forgotten[ticket_id] = forgotten.get(ticket_id, 0) + 1
         return forgotten
@@ -424,7 +440,9 @@ class Store:
                 "INSERT INTO events(ticket_id, at, actor, kind, value) VALUES (?, ?, ?, ?, ?)",
                 (ticket_id, to_epoch(at), actor, kind, value),
             )
-            self._db.execute("UPDATE tickets SET updated_at = MAX(updated_at, ?) WHERE id = ?", (to_epoch(at), ticket_id))
+            self._db.execute(
+                "UPDATE tickets SET updated_at = MAX(updated_at, ?) WHERE id = ?", (to_epoch(at), ticket_id)
+            )
 
     def set_status(self, ticket_id: int, status: Status, at: datetime, actor: str | None) -> None:
         """Log a status change at ``at``; the ticket's status is that of its latest change by date, so a
@@ -494,7 +512,9 @@ class Store:
 
     def _refresh_derived(self, ticket_id: int) -> None:
         """Recompute the denormalised tag list and filter key after the tags changed."""
-        tags = [r[0] for r in self._db.execute("SELECT tag FROM ticket_tags WHERE ticket_id = ? ORDER BY tag", (ticket_id,))]
+        tags = [
+            r[0] for r in self._db.execute("SELECT tag FROM ticket_tags WHERE ticket_id = ? ORDER BY tag", (ticket_id,))
+        ]
         subject, name, email = self._db.execute(
             "SELECT t.subject, c.name, c.email FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?",
             (ticket_id,),
@@ -509,7 +529,9 @@ class Store:
     def queue_ids(self, query: QueueQuery, me: Agent, now: datetime) -> list[int]:
         """Ids of every ticket a queue shows, in order (for scripts; the TUI reads pages)."""
         where, params, order, join = _queue_sql(query, me, now)
-        return [row[0] for row in self._read(f"SELECT t.id FROM tickets t{join} WHERE {where} ORDER BY {order}", params)]
+        return [
+            row[0] for row in self._read(f"SELECT t.id FROM tickets t{join} WHERE {where} ORDER BY {order}", params)
+        ]
 
     def queue_count(self, query: QueueQuery, me: Agent, now: datetime) -> int:
         where, params, _, _ = _queue_sql(query, me, now)
@@ -752,7 +774,9 @@ class Store:
     def release_external_key(self, key: str) -> None:
         """The key's closed ticket keeps it as ``KEY<US>id``, so lines dated in its time still find it."""
         with self.transaction():
-            self._db.execute("UPDATE tickets SET external_key = external_key || char(31) || id WHERE external_key = ?", (key,))
+            self._db.execute(
+                "UPDATE tickets SET external_key = external_key || char(31) || id WHERE external_key = ?", (key,)
+            )
 
     def ticket_for_key_at(self, key: str, moment: datetime) -> int | None:
         """The ticket that held an external key at ``moment``: the latest created by then, else the current one."""
@@ -818,8 +842,16 @@ class Store:
                 "INSERT INTO drafts(ticket_id, agent, body, template, message_id, seen_at, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(ticket_id, agent) DO UPDATE SET body = excluded.body,"
                 " template = excluded.template, updated_at = excluded.updated_at",
-                (draft.ticket_id, draft.agent, draft.body, draft.template, draft.message_id,
-                 to_epoch(draft.seen_at), to_epoch(draft.updated_at), to_epoch(draft.updated_at)),
+                (
+                    draft.ticket_id,
+                    draft.agent,
+                    draft.body,
+                    draft.template,
+                    draft.message_id,
+                    to_epoch(draft.seen_at),
+                    to_epoch(draft.updated_at),
+                    to_epoch(draft.updated_at),
+                ),
             )
 
     def ticket_marks(self, ticket_id: int) -> tuple[int, int]:
@@ -832,7 +864,9 @@ class Store:
         return rows[0][0], rows[0][1]
 
     def draft_marks(self, ticket_id: int, agent: str) -> tuple[int, int] | None:
-        rows = self._read("SELECT seen_message, seen_event FROM drafts WHERE ticket_id = ? AND agent = ?", (ticket_id, agent))
+        rows = self._read(
+            "SELECT seen_message, seen_event FROM drafts WHERE ticket_id = ? AND agent = ?", (ticket_id, agent)
+        )
         return (rows[0][0], rows[0][1]) if rows else None
 
     def set_draft_marks(self, ticket_id: int, agent: str, marks: tuple[int, int]) -> None:
@@ -889,8 +923,13 @@ class Store:
             return self._db.execute(
                 "INSERT INTO outbox(ticket_id, message_id, message, state, created_at, updated_at)"
                 " VALUES (?, ?, ?, 'queued', ?, ?) RETURNING id",
-                (ticket_id, message.message_id, json.dumps(message_to_json(message), ensure_ascii=False),
-                 to_epoch(now), to_epoch(now)),
+                (
+                    ticket_id,
+                    message.message_id,
+                    json.dumps(message_to_json(message), ensure_ascii=False),
+                    to_epoch(now),
+                    to_epoch(now),
+                ),
             ).fetchone()[0]
 
     def outbox_message(self, message_id: str) -> Message:
@@ -903,8 +942,12 @@ class Store:
 
     def outbox_pending(self) -> list[tuple[int, int, Message, str]]:
         """(row id, ticket id, message, state) of every reply not yet confirmed, oldest first."""
-        rows = self._read("SELECT id, ticket_id, message, state FROM outbox WHERE state IN ('queued', 'sending', 'sent') ORDER BY id")
-        return [(row_id, ticket_id, message_from_json(json.loads(data)), state) for row_id, ticket_id, data, state in rows]
+        rows = self._read(
+            "SELECT id, ticket_id, message, state FROM outbox WHERE state IN ('queued', 'sending', 'sent') ORDER BY id"
+        )
+        return [
+            (row_id, ticket_id, message_from_json(json.loads(data)), state) for row_id, ticket_id, data, state in rows
+        ]
 
     def outbox_mark(self, row_id: int, state: str, now: datetime, error: str | None = None) -> None:
         with self.transaction():
@@ -1029,7 +1072,9 @@ def _statements(script: str) -> Iterator[str]:
 def _queue_sql(query: QueueQuery, me: Agent, now: datetime) -> tuple[str, list, str, str]:
     """WHERE clause, its parameters, ORDER BY clause, and the join the order needs."""
     where, params = _where(query, me, now)
-    order = _SORT_SQL[query.sort].format(dir=" DESC" if query.descending else "", rev="" if query.descending else " DESC")
+    order = _SORT_SQL[query.sort].format(
+        dir=" DESC" if query.descending else "", rev="" if query.descending else " DESC"
+    )
     join = " JOIN customers c ON c.id = t.customer_id" if query.sort is SortKey.CUSTOMER else ""
     return where, params, order, join
 
@@ -1073,7 +1118,9 @@ def _where(query: QueueQuery, me: Agent, now: datetime) -> tuple[str, list]:
         if flt.assignee in ("none", "nobody"):
             clauses.append("t.assignee_name IS NULL")
         else:
-            clauses.append("instr(lower(coalesce(t.assignee_name, '') || ' ' || coalesce(t.assignee_email, '')), ?) > 0")
+            clauses.append(
+                "instr(lower(coalesce(t.assignee_name, '') || ' ' || coalesce(t.assignee_email, '')), ?) > 0"
+            )
             params.append(flt.assignee)
     if flt.search is not None:
         match = fts.match_query(flt.search)
@@ -1095,9 +1142,13 @@ def _store_error(error: sqlite3.Error, path: Path | None) -> StoreError:
     if code == sqlite3.SQLITE_READONLY or "readonly" in text or "read-only" in text:
         return StoreError(f"The local store {path} is read-only; check its permissions.")
     if _is_damage(error):
-        return StoreError(f"The local store {path} is damaged ({text}); restore it from a backup, or move it aside to start afresh.")
+        return StoreError(
+            f"The local store {path} is damaged ({text}); restore it from a backup, or move it aside to start afresh."
+        )
     if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
-        return StoreError(f"The local store {path} could not be opened ({text}); check the permissions of the file and its folder.")
+        return StoreError(
+            f"The local store {path} could not be opened ({text}); check the permissions of the file and its folder."
+        )
     return StoreError(f"The local store {path} failed ({text}).", whole_store=False)
 
 

@@ -10,7 +10,19 @@ import pytest
 from agent_tui.cli import main
 from tests.conftest import NOW_ISO
 
-TICKET_KEYS = {"id", "subject", "status", "priority", "assignee", "tags", "customer", "created_at", "updated_at", "message_count", "sla"}
+TICKET_KEYS = {
+    "id",
+    "subject",
+    "status",
+    "priority",
+    "assignee",
+    "tags",
+    "customer",
+    "created_at",
+    "updated_at",
+    "message_count",
+    "sla",
+}
 MESSAGE_KEYS = {"id", "author", "from", "date", "subject", "text", "message_id"}
 
 
@@ -66,8 +78,21 @@ def test_show_json_adds_messages(home, capsys):
 def test_set_changes_persist_and_are_reported(home, capsys):
     _, out, _ = run(home, "list", "--view", "unassigned", "--json", "--limit", "1", capsys=capsys)
     ticket_id = str(json.loads(out)[0]["id"])
-    code, out, _ = run(home, "set", ticket_id, "--status", "pending", "--assign", "me", "--priority", "high",
-                       "--tag", "VIP", "--json", capsys=capsys)
+    code, out, _ = run(
+        home,
+        "set",
+        ticket_id,
+        "--status",
+        "pending",
+        "--assign",
+        "me",
+        "--priority",
+        "high",
+        "--tag",
+        "VIP",
+        "--json",
+        capsys=capsys,
+    )
     assert code == 0
     ticket = json.loads(out)
     assert (ticket["status"], ticket["priority"], ticket["assignee"]) == ("pending", "high", "Robin Ng")
@@ -122,7 +147,11 @@ def test_hostile_text_is_shown_literally_in_plain_output(home, capsys):
     from tests.ui.test_queue_and_ticket import service_for
 
     service = service_for(home)
-    evil = service.store.create_ticket(subject="[red]x[/red] \x1b[31mred\x1b[0m \x1b]2;title\x07", customer=Customer("m@evil.example", "M\x1b[2J"), created_at=NOW)
+    evil = service.store.create_ticket(
+        subject="[red]x[/red] \x1b[31mred\x1b[0m \x1b]2;title\x07",
+        customer=Customer("m@evil.example", "M\x1b[2J"),
+        created_at=NOW,
+    )
     service.close()
     code, out, _ = run(home, "list", "--filter", f"#{evil}", capsys=capsys)
     assert code == 0 and "\x1b" not in out and "\x07" not in out
@@ -135,10 +164,14 @@ def test_installed_command_version_env_home_and_exit_codes(home):
     env = {**os.environ, "AGENT_TUI_HOME": str(home), "AGENT_TUI_NOW": NOW_ISO}
     version = subprocess.run([sys.executable, "-m", "agent_tui", "--version"], capture_output=True, text=True, env=env)
     assert version.returncode == 0 and version.stdout.startswith("agent-tui ")
-    listed = subprocess.run([sys.executable, "-m", "agent_tui", "list", "--json"], capture_output=True, text=True, env=env)
+    listed = subprocess.run(
+        [sys.executable, "-m", "agent_tui", "list", "--json"], capture_output=True, text=True, env=env
+    )
     assert listed.returncode == 0 and len(json.loads(listed.stdout)) >= 60
     assert (home / "data" / "accounts" / "demo" / "store.sqlite3").is_file()
-    missing = subprocess.run([sys.executable, "-m", "agent_tui", "show", "4242"], capture_output=True, text=True, env=env)
+    missing = subprocess.run(
+        [sys.executable, "-m", "agent_tui", "show", "4242"], capture_output=True, text=True, env=env
+    )
     assert missing.returncode == 2 and missing.stderr.strip() == "agent-tui: There is no ticket 4242 in this account."
 
 

@@ -17,10 +17,18 @@ from tests.ingest.test_ingest import cli, jsonl, tickets
 def test_a_late_reply_is_a_breach_on_record_not_a_running_clock(shop, monkeypatch, capsys):
     lines = [
         {"ticket": "L", "from": "ann@example.com", "subject": "Late", "text": "Hi", "date": "2026-11-24T09:00:00Z"},
-        {"ticket": "L", "from": "support@shop.example", "author": "agent", "text": "Sorry", "date": "2026-11-24T14:00:00Z"},
+        {
+            "ticket": "L",
+            "from": "support@shop.example",
+            "author": "agent",
+            "text": "Sorry",
+            "date": "2026-11-24T14:00:00Z",
+        },
         {"ticket": "L", "from": "ann@example.com", "text": "Thanks, one more thing", "date": "2026-11-24T15:00:00Z"},
     ]
-    cli(shop, "--now", "2026-11-24T16:00:00Z", "ingest", "-", stdin=jsonl(lines), monkeypatch=monkeypatch, capsys=capsys)
+    cli(
+        shop, "--now", "2026-11-24T16:00:00Z", "ingest", "-", stdin=jsonl(lines), monkeypatch=monkeypatch, capsys=capsys
+    )
     code, out, _ = cli(shop, "--now", "2026-11-24T16:00:00Z", "list", "--view", "breaching", "--json", capsys=capsys)
     assert json.loads(out) == []  # the live clock (next reply, 8 h from 15:00) has 7 h left
     code, out, _ = cli(shop, "--now", "2026-11-24T16:00:00Z", "list", capsys=capsys)
@@ -36,8 +44,25 @@ def test_tags_with_control_characters_or_markup_are_refused(tag):
 
 
 def test_low_priority_is_a_priority(shop, monkeypatch, capsys):
-    cli(shop, "ingest", "-", stdin=jsonl([{"ticket": "P", "from": "a@b.c", "subject": "Low", "text": "x", "priority": "low",
-                                           "date": "2026-11-24T09:00:00Z"}]), monkeypatch=monkeypatch, capsys=capsys)
+    cli(
+        shop,
+        "ingest",
+        "-",
+        stdin=jsonl(
+            [
+                {
+                    "ticket": "P",
+                    "from": "a@b.c",
+                    "subject": "Low",
+                    "text": "x",
+                    "priority": "low",
+                    "date": "2026-11-24T09:00:00Z",
+                }
+            ]
+        ),
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert tickets(shop, capsys)["Low"]["priority"] == "low"
     code, out, _ = cli(shop, "set", "1001", "--priority", "normal", "--json", capsys=capsys)
     code, out, _ = cli(shop, "set", "1001", "--priority", "low", "--json", capsys=capsys)
@@ -75,7 +100,9 @@ def test_json_escapes_what_a_terminal_would_act_on(home, capsys):
     from tests.ui.test_queue_and_ticket import service_for
 
     service = service_for(home)
-    ticket_id = service.store.create_ticket(subject="a\x9b31mb\u202ec\x7fd 退款", customer=Customer("x@y.z"), created_at=NOW)
+    ticket_id = service.store.create_ticket(
+        subject="a\x9b31mb\u202ec\x7fd 退款", customer=Customer("x@y.z"), created_at=NOW
+    )
     service.close()
     main(["--home", str(home), "--now", NOW_ISO, "show", str(ticket_id), "--json"])
     out = capsys.readouterr().out
@@ -92,9 +119,14 @@ def test_a_status_set_with_a_lagging_clock_still_takes_effect(home, capsys):
 
 
 def test_the_policy_fingerprint_is_the_same_in_every_process(tmp_path):
-    (tmp_path / "sla.toml").write_text('[business_hours]\nmon = ["09:00-17:00"]\nholidays = ["2026-12-25", "2026-12-28", "2027-01-01"]\n')
+    (tmp_path / "sla.toml").write_text(
+        '[business_hours]\nmon = ["09:00-17:00"]\nholidays = ["2026-12-25", "2026-12-28", "2027-01-01"]\n'
+    )
     code = f"from pathlib import Path; from agent_tui.config.sla_policy import load_policy; print(load_policy(Path({str(tmp_path / 'sla.toml')!r})).fingerprint())"
-    prints = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout for _ in range(3)}
+    prints = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        for _ in range(3)
+    }
     assert len(prints) == 1
 
 

@@ -20,9 +20,23 @@ def cli(home, *args, capsys, agent=None, monkeypatch=None):
 def test_send_is_refused_when_the_customer_wrote_meanwhile_until_the_agent_looks(home, capsys, monkeypatch):
     assert cli(home, "reply", "1041", "--template", "apology-late-order", capsys=capsys)[0] == 0  # draft saved
     # While Robin writes, Lucy writes again (the mail arrives by another program).
-    monkeypatch.setattr("sys.stdin", __import__("io").TextIOWrapper(__import__("io").BytesIO(jsonl([
-        {"from": "Lucy Barnes <lucy.barnes@mail.example>", "subject": "Re: Missing item from order PP-10585 [#1041]",
-         "text": "Actually it just arrived, sorry!", "date": "2026-11-24T11:59:00Z"}]))))
+    monkeypatch.setattr(
+        "sys.stdin",
+        __import__("io").TextIOWrapper(
+            __import__("io").BytesIO(
+                jsonl(
+                    [
+                        {
+                            "from": "Lucy Barnes <lucy.barnes@mail.example>",
+                            "subject": "Re: Missing item from order PP-10585 [#1041]",
+                            "text": "Actually it just arrived, sorry!",
+                            "date": "2026-11-24T11:59:00Z",
+                        }
+                    ]
+                )
+            )
+        ),
+    )
     assert cli(home, "ingest", "-", capsys=capsys)[0] == 0
     code, out, err = cli(home, "reply", "1041", "--send", capsys=capsys)
     assert code == 3 and err.count("\n") == 1
@@ -35,13 +49,39 @@ def test_send_is_refused_when_the_customer_wrote_meanwhile_until_the_agent_looks
 
 def test_another_agents_reply_or_status_change_blocks_the_send(home, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", __import__("io").StringIO("Sorry about the size!\n"))
-    assert cli(home, "reply", "1044", "--body-file", "-", capsys=capsys, agent="Robin Ng <robin@pineandpebble.example>",
-               monkeypatch=monkeypatch)[0] == 0
-    code, _, err = cli(home, "set", "1044", "--status", "pending", capsys=capsys, agent="Dana Li <dana@pineandpebble.example>",
-                       monkeypatch=monkeypatch)
+    assert (
+        cli(
+            home,
+            "reply",
+            "1044",
+            "--body-file",
+            "-",
+            capsys=capsys,
+            agent="Robin Ng <robin@pineandpebble.example>",
+            monkeypatch=monkeypatch,
+        )[0]
+        == 0
+    )
+    code, _, err = cli(
+        home,
+        "set",
+        "1044",
+        "--status",
+        "pending",
+        capsys=capsys,
+        agent="Dana Li <dana@pineandpebble.example>",
+        monkeypatch=monkeypatch,
+    )
     assert code == 0, err
-    code, _, err = cli(home, "reply", "1044", "--send", capsys=capsys, agent="Robin Ng <robin@pineandpebble.example>",
-                       monkeypatch=monkeypatch)
+    code, _, err = cli(
+        home,
+        "reply",
+        "1044",
+        "--send",
+        capsys=capsys,
+        agent="Robin Ng <robin@pineandpebble.example>",
+        monkeypatch=monkeypatch,
+    )
     assert code == 3 and "Dana Li set the status to pending" in err
 
 
@@ -49,7 +89,9 @@ def test_take_is_a_compare_and_set(home, capsys, monkeypatch):
     code, out, _ = cli(home, "list", "--view", "unassigned", "--json", "--limit", "1", capsys=capsys)
     ticket = str(json.loads(out)[0]["id"])
     assert cli(home, "take", ticket, capsys=capsys, agent="Dana Li <dana@x.example>", monkeypatch=monkeypatch)[0] == 0
-    assert cli(home, "take", ticket, capsys=capsys, agent="Dana Li <dana@x.example>", monkeypatch=monkeypatch)[0] == 0  # mine: fine
+    assert (
+        cli(home, "take", ticket, capsys=capsys, agent="Dana Li <dana@x.example>", monkeypatch=monkeypatch)[0] == 0
+    )  # mine: fine
     code, _, err = cli(home, "take", ticket, capsys=capsys, agent="Sam Okafor <sam@x.example>", monkeypatch=monkeypatch)
     assert code == 3 and err.strip() == f"agent-tui: Ticket {ticket} is already assigned to Dana Li; it was not taken."
 
@@ -59,7 +101,15 @@ def test_two_processes_taking_at_once_exactly_one_wins(home, capsys):
     code, out, _ = cli(home, "list", "--view", "unassigned", "--json", "--limit", "1", capsys=capsys)
     ticket = str(json.loads(out)[0]["id"])
     env = lambda who: {**__import__("os").environ, "AGENT_TUI_AGENT": who, "AGENT_TUI_HOME": str(home)}  # noqa: E731
-    runs = [subprocess.Popen([sys.executable, "-m", "agent_tui", "take", ticket], env=env(who), stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True) for who in ("Ann <ann@x.example>", "Bo <bo@x.example>")]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "agent_tui", "take", ticket],
+            env=env(who),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for who in ("Ann <ann@x.example>", "Bo <bo@x.example>")
+    ]
     codes = sorted(run.wait(timeout=60) for run in runs)
     assert codes == [0, 3]

@@ -11,11 +11,25 @@ HOSTILE_SUBJECT = "Where is \x1b[2Jmy\u200b order\u202e?\x07"
 
 
 def test_a_reply_subject_and_recipient_name_drop_what_the_customer_hid_in_them(shop, monkeypatch, capsys):
-    line = {"ticket": "H", "from": {"email": "eve@example.com", "name": "Eve\x1b]0;pwned\x07 \u3164Smith"},
-            "subject": HOSTILE_SUBJECT, "text": "Hi", "date": "2026-11-24T09:00:00Z"}
+    line = {
+        "ticket": "H",
+        "from": {"email": "eve@example.com", "name": "Eve\x1b]0;pwned\x07 \u3164Smith"},
+        "subject": HOSTILE_SUBJECT,
+        "text": "Hi",
+        "date": "2026-11-24T09:00:00Z",
+    }
     assert cli(shop, "ingest", "-", stdin=jsonl([line]), monkeypatch=monkeypatch, capsys=capsys)[0] == 0
-    code, out, _ = cli(shop, "reply", "1001", "--body-file", "-", "--json", stdin=b"On its way.\n",
-                       monkeypatch=monkeypatch, capsys=capsys)
+    code, out, _ = cli(
+        shop,
+        "reply",
+        "1001",
+        "--body-file",
+        "-",
+        "--json",
+        stdin=b"On its way.\n",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert code == 0
     reply = json.loads(out)
     assert reply["subject"] == "Re: Where is [2Jmy order? [#1001]"
@@ -26,7 +40,9 @@ def test_a_reply_subject_and_recipient_name_drop_what_the_customer_hid_in_them(s
     assert json.loads(out)["subject"] == HOSTILE_SUBJECT
 
 
-@pytest.mark.parametrize("hidden", ["\u200b", "\u2060", "\ufeff", "\u00ad", "\u3164", "\u115f", "\uffa0", "\U000e0041", "\u180e"])
+@pytest.mark.parametrize(
+    "hidden", ["\u200b", "\u2060", "\ufeff", "\u00ad", "\u3164", "\u115f", "\uffa0", "\U000e0041", "\u180e"]
+)
 def test_invisible_characters_in_a_name_or_subject_are_shown_not_hidden(hidden):
     shown = safe_line(f"Dana{hidden}Li")
     assert hidden not in shown and f"<U+{ord(hidden):04X}>" in shown

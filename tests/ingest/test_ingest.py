@@ -28,8 +28,16 @@ def tickets(home, capsys):
     return {t["subject"]: t for t in json.loads(out)}
 
 
-def mail(subject, sender="Ann Lee <ann@example.com>", to="support@shop.example", date="Mon, 02 Nov 2026 09:00:00 +0000",
-         message_id=None, in_reply_to=None, body="Hello", attachment=False):
+def mail(
+    subject,
+    sender="Ann Lee <ann@example.com>",
+    to="support@shop.example",
+    date="Mon, 02 Nov 2026 09:00:00 +0000",
+    message_id=None,
+    in_reply_to=None,
+    body="Hello",
+    attachment=False,
+):
     message = EmailMessage()
     message["From"], message["To"], message["Subject"], message["Date"] = sender, to, subject, date
     if message_id:
@@ -45,7 +53,7 @@ def mail(subject, sender="Ann Lee <ann@example.com>", to="support@shop.example",
 def test_account_add_local_becomes_default_and_lists(shop, capsys):
     code, out, _ = cli(shop, "account", "list", "--json", capsys=capsys)
     assert {"name": "shop", "kind": "local", "default": True} in json.loads(out)
-    assert "default_account = \"shop\"" in (shop / "config.toml").read_text()
+    assert 'default_account = "shop"' in (shop / "config.toml").read_text()
     code, _, err = cli(shop, "account", "add", "shop", "--local", capsys=capsys)
     assert code == 2 and "exists already" in err
     code, out, _ = cli(shop, "account", "add", "second", "--local", "--json", capsys=capsys)
@@ -58,12 +66,31 @@ def test_eml_files_thread_by_headers_and_keep_attachments(shop, tmp_path, capsys
     first = tmp_path / "1.eml"
     first.write_bytes(mail("Parcel crushed", message_id="<a1@example.com>", attachment=True).as_bytes())
     reply = tmp_path / "2.eml"
-    reply.write_bytes(mail("Re: Parcel crushed", sender="Dana <support@shop.example>", to="ann@example.com",
-                           date="Mon, 02 Nov 2026 10:00:00 +0000", message_id="<a2@shop.example>", in_reply_to="<a1@example.com>").as_bytes())
+    reply.write_bytes(
+        mail(
+            "Re: Parcel crushed",
+            sender="Dana <support@shop.example>",
+            to="ann@example.com",
+            date="Mon, 02 Nov 2026 10:00:00 +0000",
+            message_id="<a2@shop.example>",
+            in_reply_to="<a1@example.com>",
+        ).as_bytes()
+    )
     code, out, _ = cli(shop, "ingest", "--json", str(first), str(reply), capsys=capsys)
     assert code == 0
-    assert json.loads(out) | {"errors": []} == {"read": 2, "new_tickets": 1, "new_messages": 2, "status_changes": 0,
-                                                "duplicates": 0, "failed": 0, "flagged": 0, "team_changes": 0, "bodies": 0, "vanished": 0, "errors": []}
+    assert json.loads(out) | {"errors": []} == {
+        "read": 2,
+        "new_tickets": 1,
+        "new_messages": 2,
+        "status_changes": 0,
+        "duplicates": 0,
+        "failed": 0,
+        "flagged": 0,
+        "team_changes": 0,
+        "bodies": 0,
+        "vanished": 0,
+        "errors": [],
+    }
     ticket = tickets(shop, capsys)["Parcel crushed"]
     assert ticket["status"] == "open" and ticket["customer"] == {"email": "ann@example.com", "name": "Ann Lee"}
     code, out, _ = cli(shop, "show", str(ticket["id"]), "--json", capsys=capsys)
@@ -88,7 +115,9 @@ def test_threading_by_subject_token_and_by_sender_and_subject(shop, tmp_path, ca
     assert sorted(t["message_count"] for t in where) == [1, 2]  # Ann's two messages joined, the stranger's did not
     refund_id = by_customer[("bo@example.com", "Refund")]["id"]
     token_reply = tmp_path / "token.eml"
-    token_reply.write_bytes(mail(f"Fwd: something else [#{refund_id}]", sender="bo@example.com", message_id="<r2@example.com>").as_bytes())
+    token_reply.write_bytes(
+        mail(f"Fwd: something else [#{refund_id}]", sender="bo@example.com", message_id="<r2@example.com>").as_bytes()
+    )
     assert cli(shop, "ingest", str(token_reply), capsys=capsys)[0] == 0
     code, out, _ = cli(shop, "show", str(refund_id), "--json", capsys=capsys)
     assert json.loads(out)["message_count"] == 2
@@ -105,8 +134,15 @@ def test_maildir_folder(shop, tmp_path, capsys):
 
 def test_mbox_from_stdin_and_escaped_from_lines(shop, monkeypatch, capsys):
     first = mail("Piped", body="Line one\nFrom here on it is quoted\n", message_id="<p1@example.com>")
-    data = b"From ann@example.com Mon Nov  2 09:00:00 2026\n" + first.as_bytes().replace(b"\nFrom here", b"\n>From here") + b"\n"
-    data += b"From bo@example.com Mon Nov  2 09:05:00 2026\n" + mail("Second", sender="bo@example.com", message_id="<p2@example.com>").as_bytes()
+    data = (
+        b"From ann@example.com Mon Nov  2 09:00:00 2026\n"
+        + first.as_bytes().replace(b"\nFrom here", b"\n>From here")
+        + b"\n"
+    )
+    data += (
+        b"From bo@example.com Mon Nov  2 09:05:00 2026\n"
+        + mail("Second", sender="bo@example.com", message_id="<p2@example.com>").as_bytes()
+    )
     code, out, _ = cli(shop, "ingest", "-", stdin=data, monkeypatch=monkeypatch, capsys=capsys)
     assert code == 0 and "new tickets 2" in out
     ticket = tickets(shop, capsys)["Piped"]
@@ -115,20 +151,54 @@ def test_mbox_from_stdin_and_escaped_from_lines(shop, monkeypatch, capsys):
 
 
 REPLAY = [
-    {"ticket": "T1", "from": {"email": "ann@example.com", "name": "Ann Lee"}, "subject": "Late order", "text": "Where is it?",
-     "date": "2026-11-02T09:00:00Z", "tags": ["shipping"], "priority": "high"},
-    {"ticket": "T1", "from": "support@shop.example", "author": "agent", "text": "Could you send the order number?", "date": "2026-11-02T10:00:00Z"},
+    {
+        "ticket": "T1",
+        "from": {"email": "ann@example.com", "name": "Ann Lee"},
+        "subject": "Late order",
+        "text": "Where is it?",
+        "date": "2026-11-02T09:00:00Z",
+        "tags": ["shipping"],
+        "priority": "high",
+    },
+    {
+        "ticket": "T1",
+        "from": "support@shop.example",
+        "author": "agent",
+        "text": "Could you send the order number?",
+        "date": "2026-11-02T10:00:00Z",
+    },
     {"ticket": "T1", "status": "pending", "date": "2026-11-02T10:00:30Z"},
     {"ticket": "T1", "from": "ann@example.com", "text": "PP-10001", "date": "2026-11-03T08:00:00Z"},
-    {"ticket": "T1", "from": "support@shop.example", "author": "note", "text": "Found it in the depot.", "date": "2026-11-03T08:30:00Z"},
-    {"ticket": "T1", "from": "support@shop.example", "author": "agent", "text": "It ships today.", "date": "2026-11-03T09:00:00Z"},
+    {
+        "ticket": "T1",
+        "from": "support@shop.example",
+        "author": "note",
+        "text": "Found it in the depot.",
+        "date": "2026-11-03T08:30:00Z",
+    },
+    {
+        "ticket": "T1",
+        "from": "support@shop.example",
+        "author": "agent",
+        "text": "It ships today.",
+        "date": "2026-11-03T09:00:00Z",
+    },
     {"ticket": "T1", "status": "solved", "date": "2026-11-03T09:00:10Z"},
-    {"ticket": "T2", "from": "李雷 <li@example.com>", "subject": "退款", "text": "我要退款", "date": "2026-11-24T10:00:00+08:00"},
+    {
+        "ticket": "T2",
+        "from": "李雷 <li@example.com>",
+        "subject": "退款",
+        "text": "我要退款",
+        "date": "2026-11-24T10:00:00+08:00",
+    },
 ]
 
 
 def jsonl(lines) -> bytes:
-    return "\n".join(json.dumps(line, ensure_ascii=False) if isinstance(line, dict) else line for line in lines).encode() + b"\n"
+    return (
+        "\n".join(json.dumps(line, ensure_ascii=False) if isinstance(line, dict) else line for line in lines).encode()
+        + b"\n"
+    )
 
 
 def test_replayed_history_gives_statuses_and_clocks(shop, monkeypatch, capsys):
@@ -149,7 +219,14 @@ def test_replayed_history_gives_statuses_and_clocks(shop, monkeypatch, capsys):
 
 
 def test_replay_in_any_order_ends_the_same(shop, monkeypatch, capsys):
-    cli(shop, "ingest", "-", stdin=jsonl([REPLAY[0], REPLAY[6], REPLAY[2], REPLAY[1], REPLAY[3], REPLAY[5]]), monkeypatch=monkeypatch, capsys=capsys)
+    cli(
+        shop,
+        "ingest",
+        "-",
+        stdin=jsonl([REPLAY[0], REPLAY[6], REPLAY[2], REPLAY[1], REPLAY[3], REPLAY[5]]),
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert tickets(shop, capsys)["Late order"]["status"] == "solved"
 
 
@@ -168,9 +245,17 @@ def test_ingesting_again_changes_nothing(shop, monkeypatch, capsys, tmp_path):
 
 
 def test_bad_lines_are_named_the_rest_is_ingested_and_exit_is_2(shop, monkeypatch, capsys):
-    lines = [REPLAY[0], "not json at all", '["a list"]', {"ticket": "T9", "status": "solved", "date": "2026-11-02T09:00:00Z"},
-             {"from": "ann@example.com", "subject": "x"}, {"from": "nobody", "text": "x"}, {"from": "a@b.c", "text": "x", "date": "tuesday"},
-             {"from": "a@b.c", "text": "x", "priority": "asap"}, REPLAY[7]]
+    lines = [
+        REPLAY[0],
+        "not json at all",
+        '["a list"]',
+        {"ticket": "T9", "status": "solved", "date": "2026-11-02T09:00:00Z"},
+        {"from": "ann@example.com", "subject": "x"},
+        {"from": "nobody", "text": "x"},
+        {"from": "a@b.c", "text": "x", "date": "tuesday"},
+        {"from": "a@b.c", "text": "x", "priority": "asap"},
+        REPLAY[7],
+    ]
     code, out, err = cli(shop, "ingest", "--json", "-", stdin=jsonl(lines), monkeypatch=monkeypatch, capsys=capsys)
     report = json.loads(out)
     assert code == 2
@@ -185,7 +270,16 @@ def test_bad_lines_are_named_the_rest_is_ingested_and_exit_is_2(shop, monkeypatc
 
 
 def test_strict_stops_at_the_first_problem(shop, monkeypatch, capsys):
-    code, out, err = cli(shop, "ingest", "--strict", "--json", "-", stdin=jsonl([REPLAY[0], "oops", REPLAY[7]]), monkeypatch=monkeypatch, capsys=capsys)
+    code, out, err = cli(
+        shop,
+        "ingest",
+        "--strict",
+        "--json",
+        "-",
+        stdin=jsonl([REPLAY[0], "oops", REPLAY[7]]),
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert code == 2 and json.loads(out)["read"] == 2 and err.count("\n") == 1
     assert "退款" not in tickets(shop, capsys)
 
@@ -225,7 +319,13 @@ def test_list_jsonl_after_piping_in(shop, monkeypatch, capsys):
 
 def test_sla_json_on_ingested_tickets_with_a_business_hours_policy(shop, monkeypatch, capsys):
     (shop / "sla.toml").write_text((Path(__file__).resolve().parents[2] / "sla.example.toml").read_text())
-    line = {"ticket": "B1", "from": "cy@example.com", "subject": "Friday afternoon", "text": "Hello?", "date": "2026-11-20T16:00:00Z"}
+    line = {
+        "ticket": "B1",
+        "from": "cy@example.com",
+        "subject": "Friday afternoon",
+        "text": "Hello?",
+        "date": "2026-11-20T16:00:00Z",
+    }
     cli(shop, "ingest", "-", stdin=jsonl([line]), monkeypatch=monkeypatch, capsys=capsys)
     ticket_id = str(tickets(shop, capsys)["Friday afternoon"]["id"])
 
@@ -236,10 +336,20 @@ def test_sla_json_on_ingested_tickets_with_a_business_hours_policy(shop, monkeyp
 
     # Saturday noon: 1.5 business hours ran on Friday (16:00-17:30); 2.5 are left for Monday morning.
     saturday = clocks("2026-11-21T12:00:00Z")
-    assert saturday["first_reply"] == {"metric": "first_reply", "state": "ok", "due_at": "2026-11-23T11:30:00+00:00",
-                                       "remaining_seconds": 9000, "business": True}
-    assert saturday["resolution"] == {"metric": "resolution", "state": "ok", "due_at": "2026-11-23T16:00:00+00:00",
-                                      "remaining_seconds": 52 * 3600, "business": False}
+    assert saturday["first_reply"] == {
+        "metric": "first_reply",
+        "state": "ok",
+        "due_at": "2026-11-23T11:30:00+00:00",
+        "remaining_seconds": 9000,
+        "business": True,
+    }
+    assert saturday["resolution"] == {
+        "metric": "resolution",
+        "state": "ok",
+        "due_at": "2026-11-23T16:00:00+00:00",
+        "remaining_seconds": 52 * 3600,
+        "business": False,
+    }
     assert clocks("2026-11-23T10:45:00Z")["first_reply"]["state"] == "warning"  # 45 min of 4 h left
     monday = clocks("2026-11-23T12:00:00Z")["first_reply"]
     assert (monday["state"], monday["remaining_seconds"]) == ("breached", -1800)

@@ -26,8 +26,15 @@ GOOD = {"ticket": "G", "from": "a@b.c", "subject": "Good", "text": "x", "date": 
     ],
 )
 def test_one_odd_line_fails_alone(shop, monkeypatch, capsys, bad):
-    code, out, err = cli(shop, "ingest", "--json", "-", stdin=jsonl([GOOD, bad, {**GOOD, "ticket": "H", "subject": "Also good"}]),
-                         monkeypatch=monkeypatch, capsys=capsys)
+    code, out, err = cli(
+        shop,
+        "ingest",
+        "--json",
+        "-",
+        stdin=jsonl([GOOD, bad, {**GOOD, "ticket": "H", "subject": "Also good"}]),
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     report = json.loads(out)
     assert code == 2 and (report["failed"], report["new_tickets"]) == (1, 2) and "Traceback" not in err
     assert {"Good", "Also good"} <= set(tickets(shop, capsys))
@@ -38,7 +45,9 @@ def test_a_maildir_without_new_and_an_mbox_with_junk(shop, tmp_path, capsys):
     (tmp_path / "md" / "cur" / "1").write_bytes(mail("In cur", message_id="<c1@x>").as_bytes())
     assert cli(shop, "ingest", str(tmp_path / "md"), capsys=capsys)[0] == 0
     box = tmp_path / "bom.mbox"
-    box.write_bytes(b"\xef\xbb\xbfFrom a@b.c Mon Nov  2 09:00:00 2026\n" + mail("BOM first", message_id="<b1@x>").as_bytes())
+    box.write_bytes(
+        b"\xef\xbb\xbfFrom a@b.c Mon Nov  2 09:00:00 2026\n" + mail("BOM first", message_id="<b1@x>").as_bytes()
+    )
     code, out, _ = cli(shop, "ingest", "--json", str(box), capsys=capsys)
     assert code == 0 and json.loads(out)["new_messages"] == 1
     eml = tmp_path / "one.eml"
@@ -48,7 +57,7 @@ def test_a_maildir_without_new_and_an_mbox_with_junk(shop, tmp_path, capsys):
 
 
 def test_nul_in_a_charset_and_empty_message_ids(shop, tmp_path, capsys):
-    raw = b"From: a@b.c\nSubject: nul\nMessage-ID: <>\nContent-Type: text/plain; charset=\"utf\x00-8\"\n\nhello\n"
+    raw = b'From: a@b.c\nSubject: nul\nMessage-ID: <>\nContent-Type: text/plain; charset="utf\x00-8"\n\nhello\n'
     parsed = parse_mail(raw, fallback_date=datetime(2026, 11, 2))
     assert parsed.message.text.strip() == "hello" and parsed.message.message_id.startswith("<sha256-")
     other = raw.replace(b"hello", b"another")
@@ -59,8 +68,11 @@ def test_nul_in_a_charset_and_empty_message_ids(shop, tmp_path, capsys):
 
 
 def test_a_closed_key_keeps_its_history_and_replays_are_idempotent(shop, monkeypatch, capsys):
-    lines = [GOOD, {"ticket": "G", "status": "closed", "date": "2026-11-03T09:00:00Z"},
-             {"ticket": "G", "from": "a@b.c", "text": "again", "date": "2026-11-05T09:00:00Z"}]
+    lines = [
+        GOOD,
+        {"ticket": "G", "status": "closed", "date": "2026-11-03T09:00:00Z"},
+        {"ticket": "G", "from": "a@b.c", "text": "again", "date": "2026-11-05T09:00:00Z"},
+    ]
     cli(shop, "ingest", "-", stdin=jsonl(lines), monkeypatch=monkeypatch, capsys=capsys)
     code, out, _ = cli(shop, "ingest", "--json", "-", stdin=jsonl(lines), monkeypatch=monkeypatch, capsys=capsys)
     assert json.loads(out)["duplicates"] == 3
@@ -71,16 +83,28 @@ def test_a_closed_key_keeps_its_history_and_replays_are_idempotent(shop, monkeyp
 
 
 def test_out_of_order_replay_ends_as_in_order(shop, monkeypatch, capsys):
-    lines = [GOOD, {"ticket": "G", "from": "s@shop.example", "author": "agent", "text": "Order number?", "date": "2026-11-02T10:00:00Z"},
-             {"ticket": "G", "from": "a@b.c", "text": "PP-1", "date": "2026-11-03T08:00:00Z"},
-             {"ticket": "G", "status": "pending", "date": "2026-11-02T10:00:30Z"}]  # the pending line comes last
+    lines = [
+        GOOD,
+        {
+            "ticket": "G",
+            "from": "s@shop.example",
+            "author": "agent",
+            "text": "Order number?",
+            "date": "2026-11-02T10:00:00Z",
+        },
+        {"ticket": "G", "from": "a@b.c", "text": "PP-1", "date": "2026-11-03T08:00:00Z"},
+        {"ticket": "G", "status": "pending", "date": "2026-11-02T10:00:30Z"},
+    ]  # the pending line comes last
     cli(shop, "ingest", "-", stdin=jsonl(lines), monkeypatch=monkeypatch, capsys=capsys)
     assert tickets(shop, capsys)["Good"]["status"] == "open"
 
 
 def test_a_message_dated_before_the_close_joins_the_closed_ticket(shop, monkeypatch, capsys):
-    lines = [GOOD, {"ticket": "G", "status": "closed", "date": "2026-11-02T11:00:00Z"},
-             {"ticket": "G", "from": "a@b.c", "text": "sent before the close", "date": "2026-11-02T10:30:00Z"}]
+    lines = [
+        GOOD,
+        {"ticket": "G", "status": "closed", "date": "2026-11-02T11:00:00Z"},
+        {"ticket": "G", "from": "a@b.c", "text": "sent before the close", "date": "2026-11-02T10:30:00Z"},
+    ]
     cli(shop, "ingest", "-", stdin=jsonl(lines), monkeypatch=monkeypatch, capsys=capsys)
     found = tickets(shop, capsys)
     assert list(found) == ["Good"] and found["Good"]["message_count"] == 2
@@ -91,9 +115,13 @@ def test_a_customer_writing_after_a_solve_gets_a_next_reply_clock():
     from datetime import timedelta
 
     clocks = ticket_clocks(
-        created_at=day, priority=Priority.NORMAL,
+        created_at=day,
+        priority=Priority.NORMAL,
         messages=[(Author.CUSTOMER, day), (Author.CUSTOMER, day + timedelta(days=1))],
-        status_changes=[StatusChange(day + timedelta(hours=1), Status.SOLVED), StatusChange(day + timedelta(days=1), Status.OPEN)],
+        status_changes=[
+            StatusChange(day + timedelta(hours=1), Status.SOLVED),
+            StatusChange(day + timedelta(days=1), Status.OPEN),
+        ],
         now=day + timedelta(days=2),
     )
     assert any(c.metric is Metric.NEXT_REPLY and c.state.value == "breached" for c in clocks)
@@ -117,7 +145,15 @@ def test_periods_to_midnight_are_checked_for_overlap(tmp_path):
 
 def test_report_counts_a_direct_close_and_measures_replies_after_the_customer(shop, monkeypatch, capsys):
     lines = [
-        {"ticket": "O", "from": "s@shop.example", "author": "agent", "subject": "Outreach", "text": "Hello from us", "date": "2026-11-02T08:00:00Z", "to": "a@b.c"},
+        {
+            "ticket": "O",
+            "from": "s@shop.example",
+            "author": "agent",
+            "subject": "Outreach",
+            "text": "Hello from us",
+            "date": "2026-11-02T08:00:00Z",
+            "to": "a@b.c",
+        },
         {"ticket": "O", "from": "a@b.c", "text": "Thanks", "date": "2026-11-02T09:00:00Z"},
         {"ticket": "O", "from": "s@shop.example", "author": "agent", "text": "Welcome", "date": "2026-11-02T15:00:00Z"},
         {"ticket": "O", "status": "closed", "date": "2026-11-02T16:00:00Z"},

@@ -59,8 +59,11 @@ def test_a_line_over_the_limit_is_refused_and_the_next_line_still_read(shop, tmp
 
 def test_from_lines_without_a_blank_line_before_them_still_separate(shop, tmp_path, capsys):
     path = tmp_path / "tight.mbox"
-    path.write_bytes(b"".join(FROM_LINE + mail(f"Tight {n}", message_id=f"<t{n}@x>").as_bytes().rstrip(b"\n") + b"\n"
-                              for n in range(3)))
+    path.write_bytes(
+        b"".join(
+            FROM_LINE + mail(f"Tight {n}", message_id=f"<t{n}@x>").as_bytes().rstrip(b"\n") + b"\n" for n in range(3)
+        )
+    )
     code, report, _ = ingest(shop, capsys, str(path))
     assert code == 0 and report["new_messages"] == 3
     assert texts(shop, capsys, "Tight 0") == ["Hello\n"]
@@ -68,8 +71,7 @@ def test_from_lines_without_a_blank_line_before_them_still_separate(shop, tmp_pa
 
 def test_a_right_content_length_keeps_unquoted_from_lines_in_the_body(shop, tmp_path, capsys):
     body = b"Before\n\nFrom the depot it went back to the sender.\nAfter\n"
-    first = (b"From: ann@example.com\nSubject: Counted\nMessage-ID: <cl1@x>\n"
-             b"Content-Length: %d\n\n" % len(body)) + body
+    first = (b"From: ann@example.com\nSubject: Counted\nMessage-ID: <cl1@x>\nContent-Length: %d\n\n" % len(body)) + body
     second = mail("Next one", message_id="<cl2@x>").as_bytes()
     path = tmp_path / "counted.mbox"
     path.write_bytes(FROM_LINE + first + b"\n" + FROM_LINE + second)
@@ -112,7 +114,10 @@ BODY_LINE = st.one_of(
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(st.lists(BODY_LINE, max_size=8), st.booleans()), min_size=1, max_size=6))
 def test_messages_written_by_python_mailbox_read_back_the_same(messages):
-    raws = [b"Subject: %d\n\n" % n + b"\n".join(lines) + (b"\n" if ends else b"") for n, (lines, ends) in enumerate(messages)]
+    raws = [
+        b"Subject: %d\n\n" % n + b"\n".join(lines) + (b"\n" if ends else b"")
+        for n, (lines, ends) in enumerate(messages)
+    ]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "box.mbox"
         box = mailbox.mbox(path)
@@ -150,11 +155,15 @@ def test_any_mbox_splits_where_python_mailbox_splits_it(lines):
 def test_bodies_counted_by_content_length_are_read_back_whole(messages):
     """mboxcl2: From lines in bodies left unquoted, each body's length in its header."""
     bodies = [b"".join(line + b"\n" for line in lines) for lines, _ in messages]
-    data = b"".join(FROM_LINE + CL % len(body) + body + (b"\n" if blank else b"")
-                    for body, (_, blank) in zip(bodies, messages, strict=True))
+    data = b"".join(
+        FROM_LINE + CL % len(body) + body + (b"\n" if blank else b"")
+        for body, (_, blank) in zip(bodies, messages, strict=True)
+    )
     ours = _split(data)
-    expected = [CL % len(body) + _mboxrd_unquoted(body) + (b"\n" if blank else b"")
-                for body, (_, blank) in zip(bodies, messages, strict=True)]
+    expected = [
+        CL % len(body) + _mboxrd_unquoted(body) + (b"\n" if blank else b"")
+        for body, (_, blank) in zip(bodies, messages, strict=True)
+    ]
     assert ours == expected
 
 
@@ -169,13 +178,20 @@ def test_content_lengths_that_are_wrong_or_at_the_edges():
         data = FROM_LINE + CL % claim + b"one\n" + body + b"\n" + FROM_LINE + CL % len(body) + body
         assert _split(data) == [CL % claim + b"one\n", b"\n", CL % len(body) + body], claim
     assert _split(FROM_LINE + b"Subject: s\nContent-Length: 99999999999999999999\n\n" + body) == [
-        b"Subject: s\nContent-Length: 99999999999999999999\n\n", b""]
+        b"Subject: s\nContent-Length: 99999999999999999999\n\n",
+        b"",
+    ]
 
 
 def test_a_content_length_read_from_a_pipe_is_believed_as_from_a_file(shop, monkeypatch, capsys):
     body = b"From the start of time\n"
-    data = (FROM_LINE + b"From: ann@example.com\nSubject: Piped count\nMessage-ID: <pc1@x>\nContent-Length: %d\n\n" % len(body)
-            + body + FROM_LINE + mail("Piped next", message_id="<pc2@x>").as_bytes())
+    data = (
+        FROM_LINE
+        + b"From: ann@example.com\nSubject: Piped count\nMessage-ID: <pc1@x>\nContent-Length: %d\n\n" % len(body)
+        + body
+        + FROM_LINE
+        + mail("Piped next", message_id="<pc2@x>").as_bytes()
+    )
     code, out, _ = cli(shop, "ingest", "--json", "-", stdin=data, monkeypatch=monkeypatch, capsys=capsys)
     assert code == 0 and json.loads(out)["new_messages"] == 2
     assert texts(shop, capsys, "Piped count") == [body.decode()]
@@ -234,14 +250,18 @@ def test_empty_stdin_is_an_error(shop, monkeypatch, capsys):
         assert (code, err) == (2, "agent-tui: stdin: is empty.\n"), fmt
 
 
-def test_a_display_name_hiding_the_shops_address_files_a_customer_message_from_the_real_sender(shop, monkeypatch, capsys):
+def test_a_display_name_hiding_the_shops_address_files_a_customer_message_from_the_real_sender(
+    shop, monkeypatch, capsys
+):
     """Issue 18, point 1, end to end: the spoof used to be filed as an agent reply (the first-reply clock met,
     the ticket opened) from support@shop.example, the real address stored nowhere."""
     from tests.ingest.test_ingest import cli
 
-    spoof = (b"From: =?utf-8?q?Shop_Support_<support@shop.example>,?= <attacker@evil.example>\r\n"
-             b"To: support@shop.example\r\nSubject: Your refund\r\nMessage-ID: <spoof@evil.example>\r\n"
-             b"Date: Mon, 23 Nov 2026 09:00:00 +0000\r\n\r\nClick here to confirm your card.\r\n")
+    spoof = (
+        b"From: =?utf-8?q?Shop_Support_<support@shop.example>,?= <attacker@evil.example>\r\n"
+        b"To: support@shop.example\r\nSubject: Your refund\r\nMessage-ID: <spoof@evil.example>\r\n"
+        b"Date: Mon, 23 Nov 2026 09:00:00 +0000\r\n\r\nClick here to confirm your card.\r\n"
+    )
     code, _, err = cli(shop, "ingest", "-", stdin=spoof, monkeypatch=monkeypatch, capsys=capsys)
     assert code == 0, err
     code, out, _ = cli(shop, "show", "1001", "--json", capsys=capsys)

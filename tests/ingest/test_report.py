@@ -19,7 +19,14 @@ PRIYA = {"email": "priya@shop.example", "name": "Priya"}
 
 
 def customer(key, date, text="Hello", **extra):
-    return {"ticket": key, "from": f"{key.lower()}@example.com", "subject": f"Ticket {key}", "text": text, "date": date, **extra}
+    return {
+        "ticket": key,
+        "from": f"{key.lower()}@example.com",
+        "subject": f"Ticket {key}",
+        "text": text,
+        "date": date,
+        **extra,
+    }
 
 
 def agent(key, date, who, author="agent"):
@@ -33,26 +40,37 @@ def status(key, date, value):
 DATASET = [
     # A: answered in 1 h, solved with one reply.
     customer("A", "2026-11-02T09:00:00Z", tags=["shipping"], assignee="Dana <dana@shop.example>"),
-    agent("A", "2026-11-02T10:00:00Z", DANA), status("A", "2026-11-02T10:05:00Z", "solved"),
+    agent("A", "2026-11-02T10:00:00Z", DANA),
+    status("A", "2026-11-02T10:05:00Z", "solved"),
     # B: written at 16:00, a note that is no reply, answered next morning; two more rounds, one while pending.
     customer("B", "2026-11-02T16:00:00Z", tags=["refund"], assignee="Sam <sam@shop.example>"),
     agent("B", "2026-11-02T16:30:00Z", SAM, author="note"),
-    agent("B", "2026-11-03T10:00:00Z", SAM), customer("B", "2026-11-03T11:00:00Z"), agent("B", "2026-11-03T12:00:00Z", SAM),
-    status("B", "2026-11-03T12:01:00Z", "pending"), customer("B", "2026-11-04T09:00:00Z"),
-    agent("B", "2026-11-04T09:30:00Z", SAM), status("B", "2026-11-04T09:31:00Z", "solved"),
+    agent("B", "2026-11-03T10:00:00Z", SAM),
+    customer("B", "2026-11-03T11:00:00Z"),
+    agent("B", "2026-11-03T12:00:00Z", SAM),
+    status("B", "2026-11-03T12:01:00Z", "pending"),
+    customer("B", "2026-11-04T09:00:00Z"),
+    agent("B", "2026-11-04T09:30:00Z", SAM),
+    status("B", "2026-11-04T09:31:00Z", "solved"),
     # C: urgent, answered after an hour (its 30 m target breached), never solved (its 8 h resolution breached).
-    customer("C", "2026-11-03T09:00:00Z", tags=["billing"], priority="urgent"), agent("C", "2026-11-03T10:00:00Z", DANA),
+    customer("C", "2026-11-03T09:00:00Z", tags=["billing"], priority="urgent"),
+    agent("C", "2026-11-03T10:00:00Z", DANA),
     # D: Saturday, no reply yet.
     customer("D", "2026-11-07T10:00:00Z", tags=["shipping"]),
     # E: from before the period, solved in it after 74 h (resolution breached).
-    customer("E", "2026-10-30T09:00:00Z", tags=["returns"]), agent("E", "2026-10-30T10:00:00Z", DANA),
+    customer("E", "2026-10-30T09:00:00Z", tags=["returns"]),
+    agent("E", "2026-10-30T10:00:00Z", DANA),
     status("E", "2026-11-02T11:00:00Z", "solved"),
     # F: solved, reopened by the customer, solved again.
     customer("F", "2026-11-04T09:00:00Z", tags=["shipping"], assignee="Priya <priya@shop.example>"),
-    agent("F", "2026-11-04T09:10:00Z", PRIYA), status("F", "2026-11-04T09:15:00Z", "solved"),
-    customer("F", "2026-11-05T09:00:00Z"), agent("F", "2026-11-05T09:20:00Z", PRIYA), status("F", "2026-11-05T09:25:00Z", "solved"),
+    agent("F", "2026-11-04T09:10:00Z", PRIYA),
+    status("F", "2026-11-04T09:15:00Z", "solved"),
+    customer("F", "2026-11-05T09:00:00Z"),
+    agent("F", "2026-11-05T09:20:00Z", PRIYA),
+    status("F", "2026-11-05T09:25:00Z", "solved"),
     # G: written and answered in the evening, outside business hours; left open.
-    customer("G", "2026-11-04T20:00:00Z", tags=["sizing"]), agent("G", "2026-11-04T22:00:00Z", DANA),
+    customer("G", "2026-11-04T20:00:00Z", tags=["sizing"]),
+    agent("G", "2026-11-04T22:00:00Z", DANA),
 ]
 
 EXPECTED = {
@@ -86,7 +104,20 @@ def build(shop, monkeypatch, capsys):
 
 
 def report(shop, capsys, *extra):
-    code = main(["--home", str(shop), "--now", "2026-11-20T12:00:00Z", "report", "--since", "2026-11-02", "--until", "2026-11-08", *extra])
+    code = main(
+        [
+            "--home",
+            str(shop),
+            "--now",
+            "2026-11-20T12:00:00Z",
+            "report",
+            "--since",
+            "2026-11-02",
+            "--until",
+            "2026-11-08",
+            *extra,
+        ]
+    )
     out, err = capsys.readouterr()
     assert code == 0, err
     return out
@@ -97,8 +128,15 @@ def test_report_matches_hand_computed_figures(shop, monkeypatch, capsys):
     data = json.loads(report(shop, capsys, "--json"))
     volume = data.pop("volume_by_day")
     assert {key: data[key] for key in EXPECTED} == EXPECTED
-    assert volume == {"2026-11-02": 2, "2026-11-03": 1, "2026-11-04": 2, "2026-11-05": 0, "2026-11-06": 0,
-                      "2026-11-07": 1, "2026-11-08": 0}
+    assert volume == {
+        "2026-11-02": 2,
+        "2026-11-03": 1,
+        "2026-11-04": 2,
+        "2026-11-05": 0,
+        "2026-11-06": 0,
+        "2026-11-07": 1,
+        "2026-11-08": 0,
+    }
 
 
 def test_csv_and_json_agree(shop, monkeypatch, capsys):

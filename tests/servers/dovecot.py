@@ -133,4 +133,10 @@ class Dovecot:
 def _run_dovecot(folder: Path) -> None:
     # Dovecot daemonises: its children would hold captured pipes open forever, so output goes to a file.
     with (folder / "start.log").open("ab") as log:
-        subprocess.run(["dovecot", "-c", str(folder / "dovecot.conf")], check=True, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+        subprocess.run(
+            ["dovecot", "-c", str(folder / "dovecot.conf")],
+            check=True,
+            stdout=log,
+            stderr=log,
+            stdin=subprocess.DEVNULL,
+        )

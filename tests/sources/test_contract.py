@@ -64,7 +64,9 @@ class Local(Harness):
     def add(self, home) -> None:
         from agent_tui.cli import main
 
-        assert main(["--home", str(home), "account", "add", "shop", "--local", "--address", "support@shop.example"]) == 0
+        assert (
+            main(["--home", str(home), "account", "add", "shop", "--local", "--address", "support@shop.example"]) == 0
+        )
 
 
 class Demo(Harness):
@@ -82,9 +84,30 @@ class Imap(Harness):
     def add(self, home) -> None:
         from agent_tui.cli import main
 
-        assert main(["--home", str(home), "account", "add", "shop", "--imap", f"127.0.0.1:{self.dovecot.port}",
-                     "--smtp", f"127.0.0.1:{self.smtp.port}", "--user", "support", "--address", "support@shop.example",
-                     "--tls", "none", "--password-command", "echo secret"]) == 0
+        assert (
+            main(
+                [
+                    "--home",
+                    str(home),
+                    "account",
+                    "add",
+                    "shop",
+                    "--imap",
+                    f"127.0.0.1:{self.dovecot.port}",
+                    "--smtp",
+                    f"127.0.0.1:{self.smtp.port}",
+                    "--user",
+                    "support",
+                    "--address",
+                    "support@shop.example",
+                    "--tls",
+                    "none",
+                    "--password-command",
+                    "echo secret",
+                ]
+            )
+            == 0
+        )
 
     def customer_writes(self, service: TicketService, raw: bytes) -> None:
         self.inbox.append("INBOX", raw)
@@ -97,8 +120,13 @@ class Imap(Harness):
 @pytest.fixture(params=["demo", "local", "imap"])
 def harness(request, tmp_path, monkeypatch, capsys) -> Iterator[Harness]:
     if request.param == "imap":
-        made: Harness = Imap(tmp_path, monkeypatch, request.getfixturevalue("dovecot"), request.getfixturevalue("inbox"),
-                             request.getfixturevalue("smtp"))
+        made: Harness = Imap(
+            tmp_path,
+            monkeypatch,
+            request.getfixturevalue("dovecot"),
+            request.getfixturevalue("inbox"),
+            request.getfixturevalue("smtp"),
+        )
     else:
         made = {"demo": Demo, "local": Local}[request.param](tmp_path, monkeypatch)
     made.add(tmp_path / "dana")
@@ -109,7 +137,9 @@ def harness(request, tmp_path, monkeypatch, capsys) -> Iterator[Harness]:
 
 def _new_ticket(harness: Harness, service: TicketService, subject: str) -> tuple[int, str]:
     message_id = make_msgid(domain="example.com")
-    harness.customer_writes(service, mail(subject, sender="Ann Lee <ann@example.com>", message_id=message_id).as_bytes())
+    harness.customer_writes(
+        service, mail(subject, sender="Ann Lee <ann@example.com>", message_id=message_id).as_bytes()
+    )
     return service.store.ticket_for_message_ids([message_id]), message_id
 
 
@@ -121,7 +151,9 @@ def test_capabilities_are_data_and_what_is_off_is_refused_with_a_sentence(harnes
     ticket_id, _ = _new_ticket(harness, service, "Where is my order?")
     calls = {
         "pull": lambda: sync(service),
-        "push": lambda: source.push([Push(ticket_id, Unshared(status=True), service.local_state(ticket_id))], service.store),
+        "push": lambda: source.push(
+            [Push(ticket_id, Unshared(status=True), service.local_state(ticket_id))], service.store
+        ),
         "claims": lambda: source.claim(ticket_id, service.local_state(ticket_id), service.me, service.store),
         "accepts_mail": lambda: source.deliver_mail([]),
     }
@@ -149,7 +181,9 @@ def test_a_customer_message_makes_a_ticket_and_writing_again_reopens_it_once_sol
 def test_a_reply_reaches_the_customer_once_however_often_it_is_handed_over(harness):
     service = harness.open(harness.tmp_path / "dana")
     ticket_id, _ = _new_ticket(harness, service, "Refund please")
-    replies = Replies(service, AppPaths.resolve(harness.tmp_path / "dana"), load_settings(AppPaths.resolve(harness.tmp_path / "dana")))
+    replies = Replies(
+        service, AppPaths.resolve(harness.tmp_path / "dana"), load_settings(AppPaths.resolve(harness.tmp_path / "dana"))
+    )
     sent = replies.send(ticket_id, "Your refund is on its way.")
     assert service.source is not None
     service.source.deliver_reply(sent)  # a retry after a crash: the source finds it already out
@@ -214,8 +248,10 @@ def test_opening_and_pulling_read_the_store_only_through_the_contracts_views(har
     if source.capabilities.pull:
         harness.inbox.append("INBOX", mail("Hello", sender="bo@example.com").as_bytes())
     state = _DictState()
-    for opened in (source.prepare(_ReadOnly(service.store), state, NOW, Agent("Dana Li", "dana@shop.example")),
-                   source.pull(_ReadOnly(service.store), state, NOW)):
+    for opened in (
+        source.prepare(_ReadOnly(service.store), state, NOW, Agent("Dana Li", "dana@shop.example")),
+        source.pull(_ReadOnly(service.store), state, NOW),
+    ):
         for change in opened:
             if isinstance(change, NewItems):
                 for item in change.items:

@@ -16,7 +16,15 @@ from agent_tui.cli import main
 from tests.conftest import NOW, NOW_ISO
 
 
-def mail(subject, sender="Ann Lee <ann@example.com>", to="support@shop.example", minutes=0, message_id=None, in_reply_to=None, body="Hello"):
+def mail(
+    subject,
+    sender="Ann Lee <ann@example.com>",
+    to="support@shop.example",
+    minutes=0,
+    message_id=None,
+    in_reply_to=None,
+    body="Hello",
+):
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = sender, to, subject
     message["Date"] = format_datetime(NOW - timedelta(hours=5) + timedelta(minutes=minutes))
@@ -36,14 +44,34 @@ def run(home, *args, stdin=None, monkeypatch=None, capsys=None):
 
 
 def add_account(home, dovecot, smtp_port, monkeypatch, capsys, password="secret"):
-    code, out, err = run(home, "account", "add", "shop", "--imap", f"127.0.0.1:{dovecot.port}", "--smtp", f"127.0.0.1:{smtp_port}",
-                         "--user", "support", "--address", "support@shop.example", "--name", "Shop Support", "--tls", "none",
-                         stdin=password + "\n", monkeypatch=monkeypatch, capsys=capsys)
+    code, out, err = run(
+        home,
+        "account",
+        "add",
+        "shop",
+        "--imap",
+        f"127.0.0.1:{dovecot.port}",
+        "--smtp",
+        f"127.0.0.1:{smtp_port}",
+        "--user",
+        "support",
+        "--address",
+        "support@shop.example",
+        "--name",
+        "Shop Support",
+        "--tls",
+        "none",
+        stdin=password + "\n",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert code == 0, err
     return code, out, err
 
 
-def test_account_keeps_the_password_in_the_keyring_and_sync_files_tickets(home, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+def test_account_keeps_the_password_in_the_keyring_and_sync_files_tickets(
+    home, dovecot, inbox, memory_keyring, monkeypatch, capsys
+):
     _, _, err = add_account(home, dovecot, 25, monkeypatch, capsys)
     assert "unencrypted" in err  # --tls none is allowed, with a warning
     config = (home / "config.toml").read_text()
@@ -62,8 +90,16 @@ def test_account_keeps_the_password_in_the_keyring_and_sync_files_tickets(home, 
 
     # Incremental: only what is new is read; a reply joins its ticket; another agent's answer in Sent too.
     inbox.append("INBOX", mail("Re: Where is my order?", minutes=30, in_reply_to="<o1@example.com>").as_bytes())
-    inbox.append("Sent", mail("Re: Where is my order?", sender="Dana <support@shop.example>", to="ann@example.com",
-                              minutes=40, in_reply_to="<o1@example.com>").as_bytes())
+    inbox.append(
+        "Sent",
+        mail(
+            "Re: Where is my order?",
+            sender="Dana <support@shop.example>",
+            to="ann@example.com",
+            minutes=40,
+            in_reply_to="<o1@example.com>",
+        ).as_bytes(),
+    )
     code, out, _ = run(home, "sync", "--json", capsys=capsys)
     report = json.loads(out)
     assert (report["read"], report["new_tickets"], report["new_messages"]) == (2, 0, 2)
@@ -74,7 +110,9 @@ def test_account_keeps_the_password_in_the_keyring_and_sync_files_tickets(home, 
     assert json.loads(out)["read"] == 0  # nothing changed, nothing read
 
 
-def test_a_renumbered_folder_is_read_again_without_duplicate_tickets(home, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+def test_a_renumbered_folder_is_read_again_without_duplicate_tickets(
+    home, dovecot, inbox, memory_keyring, monkeypatch, capsys
+):
     """UIDVALIDITY changing is simulated by the store's remembered value changing (Dovecot can't renumber INBOX)."""
     add_account(home, dovecot, 25, monkeypatch, capsys)
     for n in range(3):
@@ -92,15 +130,24 @@ def test_a_renumbered_folder_is_read_again_without_duplicate_tickets(home, dovec
 
 
 def test_messages_found_again_in_a_renumbered_folder_follow_it_so_their_state_is_still_shared(
-    home, dovecot, inbox, memory_keyring, monkeypatch, capsys,
+    home,
+    dovecot,
+    inbox,
+    memory_keyring,
+    monkeypatch,
+    capsys,
 ):
     """The store's messages are moved back to an older UIDVALIDITY, as if the server had renumbered INBOX since."""
     add_account(home, dovecot, 25, monkeypatch, capsys)
     uid = inbox.append("INBOX", mail("Renumbered").as_bytes())
     run(home, "sync", capsys=capsys)
     with closing(sqlite3.connect(home / "data" / "accounts" / "shop" / "store.sqlite3")) as db, db:
-        validity = json.loads(db.execute("SELECT value FROM meta WHERE key = 'imap.INBOX'").fetchone()[0])["uidvalidity"]
-        db.execute("UPDATE meta SET value = json_set(value, '$.uidvalidity', ?) WHERE key = 'imap.INBOX'", (validity - 1,))
+        validity = json.loads(db.execute("SELECT value FROM meta WHERE key = 'imap.INBOX'").fetchone()[0])[
+            "uidvalidity"
+        ]
+        db.execute(
+            "UPDATE meta SET value = json_set(value, '$.uidvalidity', ?) WHERE key = 'imap.INBOX'", (validity - 1,)
+        )
         db.execute("UPDATE messages SET source_ref = replace(source_ref, ?, ?)", (f"/{validity}/", f"/{validity - 1}/"))
     code, out, err = run(home, "sync", "--json", capsys=capsys)
     assert code == 0 and json.loads(out)["duplicates"] == 1, err
@@ -110,15 +157,31 @@ def test_messages_found_again_in_a_renumbered_folder_follow_it_so_their_state_is
     assert b"$TuiPending" in inbox.client.get_flags([uid])[uid]  # it reached the message under its new numbering
 
 
-def test_a_first_sync_files_every_message_from_its_headers_before_any_body(home, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+def test_a_first_sync_files_every_message_from_its_headers_before_any_body(
+    home, dovecot, inbox, memory_keyring, monkeypatch, capsys
+):
     """The connection breaks once every header is in: the queue and threads are complete, the bodies are
     marked as coming, and the next sync brings them; a message deleted meanwhile keeps what its headers said."""
     from agent_tui.errors import SourceError
     from agent_tui.sources.imap import ImapSource
 
     add_account(home, dovecot, 25, monkeypatch, capsys)
-    first = inbox.append("INBOX", mail("Where is my order?", sender="c1@example.com", message_id="<h1@example.com>", body="Order PP-1").as_bytes())
-    inbox.append("INBOX", mail("Re: Where is my order?", sender="c1@example.com", minutes=5, in_reply_to="<h1@example.com>", body="Any news?").as_bytes())
+    first = inbox.append(
+        "INBOX",
+        mail(
+            "Where is my order?", sender="c1@example.com", message_id="<h1@example.com>", body="Order PP-1"
+        ).as_bytes(),
+    )
+    inbox.append(
+        "INBOX",
+        mail(
+            "Re: Where is my order?",
+            sender="c1@example.com",
+            minutes=5,
+            in_reply_to="<h1@example.com>",
+            body="Any news?",
+        ).as_bytes(),
+    )
     gone = inbox.append("INBOX", mail("Wrong size", sender="c2@example.com", body="Size M, not L").as_bytes())
 
     def broken(self, *args):
@@ -154,7 +217,9 @@ def test_a_first_sync_files_every_message_from_its_headers_before_any_body(home,
     assert json.loads(run(home, "sync", "--json", capsys=capsys)[1])["bodies"] == 0  # nothing left waiting
 
 
-def test_a_reply_goes_out_over_smtp_threaded_and_lands_in_sent(home, dovecot, inbox, smtp, memory_keyring, monkeypatch, capsys):
+def test_a_reply_goes_out_over_smtp_threaded_and_lands_in_sent(
+    home, dovecot, inbox, smtp, memory_keyring, monkeypatch, capsys
+):
     add_account(home, dovecot, smtp.port, monkeypatch, capsys)
     inbox.append("INBOX", mail("Parcel crushed", message_id="<p1@example.com>").as_bytes())
     run(home, "sync", capsys=capsys)
@@ -200,7 +265,9 @@ def test_a_retry_after_a_crash_never_sends_twice(home, dovecot, inbox, smtp, mem
     service.close()
 
 
-def test_unreachable_server_and_refused_login_are_one_sentence_and_exit_1(home, dovecot, memory_keyring, monkeypatch, capsys):
+def test_unreachable_server_and_refused_login_are_one_sentence_and_exit_1(
+    home, dovecot, memory_keyring, monkeypatch, capsys
+):
     add_account(home, dovecot, 25, monkeypatch, capsys, password="wrong")
     code, _, err = run(home, "sync", capsys=capsys)
     assert code == 1 and "refused the login for 'support'" in err and err.count("\n") == 1
@@ -212,15 +279,32 @@ def test_unreachable_server_and_refused_login_are_one_sentence_and_exit_1(home, 
 
 
 def test_password_command_instead_of_a_keyring(home, dovecot, inbox, monkeypatch, capsys):
-    code, _, err = run(home, "account", "add", "cmd", "--imap", f"127.0.0.1:{dovecot.port}", "--smtp", "127.0.0.1:25",
-                       "--user", "support", "--tls", "none", "--password-command", "echo secret", capsys=capsys)
+    code, _, err = run(
+        home,
+        "account",
+        "add",
+        "cmd",
+        "--imap",
+        f"127.0.0.1:{dovecot.port}",
+        "--smtp",
+        "127.0.0.1:25",
+        "--user",
+        "support",
+        "--tls",
+        "none",
+        "--password-command",
+        "echo secret",
+        capsys=capsys,
+    )
     assert code == 0, err
     inbox.append("INBOX", mail("Via a command").as_bytes())
     code, out, err = run(home, "sync", "--json", capsys=capsys)
     assert code == 0 and json.loads(out)["new_tickets"] == 1, err
 
 
-def test_status_is_shared_through_the_mailbox_between_two_agents(home, tmp_path, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+def test_status_is_shared_through_the_mailbox_between_two_agents(
+    home, tmp_path, dovecot, inbox, memory_keyring, monkeypatch, capsys
+):
     dana, sam = home, tmp_path / "sam"
     for agent_home in (dana, sam):
         add_account(agent_home, dovecot, 25, monkeypatch, capsys)
@@ -249,7 +333,9 @@ def test_status_is_shared_through_the_mailbox_between_two_agents(home, tmp_path,
     assert json.loads(out)["status"] == "solved"
 
 
-def test_a_status_set_while_offline_is_shared_on_the_next_sync(home, tmp_path, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+def test_a_status_set_while_offline_is_shared_on_the_next_sync(
+    home, tmp_path, dovecot, inbox, memory_keyring, monkeypatch, capsys
+):
     add_account(home, dovecot, 25, monkeypatch, capsys)
     uid = inbox.append("INBOX", mail("Offline change").as_bytes())
     run(home, "sync", capsys=capsys)
@@ -263,7 +349,9 @@ def test_a_status_set_while_offline_is_shared_on_the_next_sync(home, tmp_path, d
     assert b"$TuiOnHold" in inbox.client.get_flags([uid])[uid]
 
 
-def test_sending_again_after_a_failed_send_sends_that_reply_once(home, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+def test_sending_again_after_a_failed_send_sends_that_reply_once(
+    home, dovecot, inbox, memory_keyring, monkeypatch, capsys
+):
     from tests.servers.dovecot import free_port
     from tests.sources.conftest import Smtp
 
@@ -293,14 +381,18 @@ def test_sending_again_after_a_failed_send_sends_that_reply_once(home, dovecot, 
         smtp.controller.stop()
 
 
-def test_a_customer_reopening_a_solved_ticket_reopens_it_in_the_mailbox(home, tmp_path, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+def test_a_customer_reopening_a_solved_ticket_reopens_it_in_the_mailbox(
+    home, tmp_path, dovecot, inbox, memory_keyring, monkeypatch, capsys
+):
     add_account(home, dovecot, 25, monkeypatch, capsys)
     uid = inbox.append("INBOX", mail("Reopen me", message_id="<ro1@example.com>").as_bytes())
     run(home, "sync", capsys=capsys)
     run(home, "set", str(1000 + uid), "--status", "solved", capsys=capsys)
     inbox.client.select_folder("INBOX")
     assert b"$TuiSolved" in inbox.client.get_flags([uid])[uid]
-    inbox.append("INBOX", mail("Re: Reopen me", minutes=400, in_reply_to="<ro1@example.com>").as_bytes())  # after the solve
+    inbox.append(
+        "INBOX", mail("Re: Reopen me", minutes=400, in_reply_to="<ro1@example.com>").as_bytes()
+    )  # after the solve
     run(home, "sync", capsys=capsys)  # files the reply (reopened here), and marks the change for sharing
     run(home, "sync", capsys=capsys)  # shares it
     inbox.client.select_folder("INBOX")
@@ -309,7 +401,9 @@ def test_a_customer_reopening_a_solved_ticket_reopens_it_in_the_mailbox(home, tm
     assert json.loads(out)["status"] == "open"
 
 
-def test_oauth2_token_command_logs_in_with_xoauth2_to_imap_and_smtp(home, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+def test_oauth2_token_command_logs_in_with_xoauth2_to_imap_and_smtp(
+    home, dovecot, inbox, memory_keyring, monkeypatch, capsys
+):
     from base64 import b64decode
 
     from aiosmtpd.controller import Controller
@@ -333,15 +427,32 @@ def test_oauth2_token_command_logs_in_with_xoauth2_to_imap_and_smtp(home, doveco
     controller.start()
     try:
         # Dovecot (tests/servers/dovecot.py) accepts XOAUTH2 and checks the token as it would a password.
-        code, _, err = run(home, "account", "add", "shop", "--imap", f"127.0.0.1:{dovecot.port}", "--smtp", f"127.0.0.1:{port}",
-                           "--user", "support", "--tls", "none", "--oauth2-command", "echo secret", capsys=capsys)
+        code, _, err = run(
+            home,
+            "account",
+            "add",
+            "shop",
+            "--imap",
+            f"127.0.0.1:{dovecot.port}",
+            "--smtp",
+            f"127.0.0.1:{port}",
+            "--user",
+            "support",
+            "--tls",
+            "none",
+            "--oauth2-command",
+            "echo secret",
+            capsys=capsys,
+        )
         assert code == 0, err
         assert memory_keyring.secrets == {}  # no password asked for, none stored
         inbox.append("INBOX", mail("Token login").as_bytes())
         code, out, err = run(home, "sync", "--json", capsys=capsys)
         assert code == 0 and json.loads(out)["new_tickets"] == 1, err
         ticket = str(json.loads(run(home, "list", "--json", capsys=capsys)[1])[0]["id"])
-        code, _, err = run(home, "reply", ticket, "--body-file", "-", "--send", stdin="Done.\n", monkeypatch=monkeypatch, capsys=capsys)
+        code, _, err = run(
+            home, "reply", ticket, "--body-file", "-", "--send", stdin="Done.\n", monkeypatch=monkeypatch, capsys=capsys
+        )
         assert code == 0, err
         assert logins == ["user=support\x01auth=Bearer secret\x01\x01"] and received == [True]
 
@@ -353,14 +464,18 @@ def test_oauth2_token_command_logs_in_with_xoauth2_to_imap_and_smtp(home, doveco
         controller.stop()
 
 
-def test_ingest_deliver_puts_mail_in_the_shared_inbox_with_the_teams_ticket_ids(home, tmp_path, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+def test_ingest_deliver_puts_mail_in_the_shared_inbox_with_the_teams_ticket_ids(
+    home, tmp_path, dovecot, inbox, memory_keyring, monkeypatch, capsys
+):
     sam = tmp_path / "sam"
     for agent_home in (home, sam):
         add_account(agent_home, dovecot, 25, monkeypatch, capsys)
     first = tmp_path / "first.eml"
     first.write_bytes(mail("Imported from the old help desk", message_id="<imp1@example.com>").as_bytes())
     reply = tmp_path / "reply.eml"
-    reply.write_bytes(mail("Re: Imported from the old help desk", minutes=5, in_reply_to="<imp1@example.com>").as_bytes())
+    reply.write_bytes(
+        mail("Re: Imported from the old help desk", minutes=5, in_reply_to="<imp1@example.com>").as_bytes()
+    )
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"")))
     code, out, err = run(home, "ingest", "--deliver", "--json", str(first), str(reply), capsys=capsys)
     assert code == 0, err
@@ -370,7 +485,9 @@ def test_ingest_deliver_puts_mail_in_the_shared_inbox_with_the_teams_ticket_ids(
     run(sam, "sync", capsys=capsys)
     ids = [json.loads(run(h, "list", "--json", capsys=capsys)[1]) for h in (home, sam)]
     assert [t["id"] for t in ids[0]] == [t["id"] for t in ids[1]] and ids[0][0]["message_count"] == 2
-    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b'{"from": "a@b.example", "subject": "x", "text": "y"}\n')))
+    monkeypatch.setattr(
+        "sys.stdin", io.TextIOWrapper(io.BytesIO(b'{"from": "a@b.example", "subject": "x", "text": "y"}\n'))
+    )
     code, _, err = run(home, "ingest", "--deliver", "-", capsys=capsys)
     assert code == 2 and "JSON lines" in err
 
@@ -379,7 +496,9 @@ CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the project on this machine")
-def test_corpus_mail_threads_through_imap_exactly_as_piped(home, tmp_path, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+def test_corpus_mail_threads_through_imap_exactly_as_piped(
+    home, tmp_path, dovecot, inbox, memory_keyring, monkeypatch, capsys
+):
     """Real-world mail no one here wrote: synced from the shared inbox, it forms the same tickets as when piped in."""
     files = [p for p in sorted(CORPUS.rglob("*.eml")) if p.stat().st_size > 0]
     for path in files:
@@ -405,7 +524,9 @@ def test_corpus_mail_threads_through_imap_exactly_as_piped(home, tmp_path, dovec
     assert synced == tickets(piped)
 
 
-def test_a_big_first_sync_parses_in_a_helper_process_with_the_same_result(home, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+def test_a_big_first_sync_parses_in_a_helper_process_with_the_same_result(
+    home, dovecot, inbox, memory_keyring, monkeypatch, capsys
+):
     monkeypatch.setattr("agent_tui.sources.imap.PARALLEL_FROM", 5)  # so a dozen messages take that path
     monkeypatch.setattr("agent_tui.sources.imap.BATCH", 4)  # and several batches overlap
     monkeypatch.setattr("agent_tui.sources.imap.BODY_BATCH", 5)
@@ -421,8 +542,12 @@ def test_a_big_first_sync_parses_in_a_helper_process_with_the_same_result(home, 
     monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", CountingPool)  # imported where it is used
     add_account(home, dovecot, 25, monkeypatch, capsys)
     for n in range(10):
-        inbox.append("INBOX", mail(f"Order {n}", sender=f"c{n}@example.com", message_id=f"<p{n}@example.com>").as_bytes())
-    inbox.append("INBOX", mail("Re: Order 3", sender="c3@example.com", minutes=30, in_reply_to="<p3@example.com>").as_bytes())
+        inbox.append(
+            "INBOX", mail(f"Order {n}", sender=f"c{n}@example.com", message_id=f"<p{n}@example.com>").as_bytes()
+        )
+    inbox.append(
+        "INBOX", mail("Re: Order 3", sender="c3@example.com", minutes=30, in_reply_to="<p3@example.com>").as_bytes()
+    )
     uid = inbox.append("INBOX", mail("Already pending", sender="z@example.com").as_bytes())
     inbox.client.select_folder("INBOX")
     inbox.client.add_flags([uid], [b"$TuiPending"])

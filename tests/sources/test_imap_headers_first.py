@@ -27,23 +27,37 @@ def bodies_broken(self, *args):
     yield
 
 
-def test_a_date_past_year_9999_is_flagged_and_never_stops_the_sync(home, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+def test_a_date_past_year_9999_is_flagged_and_never_stops_the_sync(
+    home, dovecot, inbox, memory_keyring, monkeypatch, capsys
+):
     add_account(home, dovecot, 25, monkeypatch, capsys)
     inbox.append("INBOX", mail("Fine").as_bytes())
-    inbox.append("INBOX", b"From: x@example.com\r\nSubject: Far future\r\nMessage-ID: <d@x>\r\n"
-                          b"Date: Fri, 31 Dec 9999 23:59:59 -0100\r\n\r\nhi\r\n")
+    inbox.append(
+        "INBOX",
+        b"From: x@example.com\r\nSubject: Far future\r\nMessage-ID: <d@x>\r\n"
+        b"Date: Fri, 31 Dec 9999 23:59:59 -0100\r\n\r\nhi\r\n",
+    )
     code, out, err = run(home, "sync", "--json", capsys=capsys)
     report = json.loads(out)
     assert code == 0 and (report["read"], report["failed"], report["flagged"]) == (2, 0, 1), err
-    assert sorted(t["subject"] for t in json.loads(run(home, "list", "--json", capsys=capsys)[1])) == ["Far future", "Fine"]
+    assert sorted(t["subject"] for t in json.loads(run(home, "list", "--json", capsys=capsys)[1])) == [
+        "Far future",
+        "Fine",
+    ]
 
 
-def test_raw_8bit_headers_of_multipart_mail_read_in_the_charset_its_body_declares(home, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+def test_raw_8bit_headers_of_multipart_mail_read_in_the_charset_its_body_declares(
+    home, dovecot, inbox, memory_keyring, monkeypatch, capsys
+):
     add_account(home, dovecot, 25, monkeypatch, capsys)
-    uid = inbox.append("INBOX", (
-        b"From: \xf0\xc5\xd4\xd2 <petr@example.ru>\r\nSubject: \xf0\xd2\xc9\xd7\xc5\xd4\r\nMessage-ID: <koi@x>\r\n"
-        b"Date: Mon, 23 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=BB\r\n\r\n"
-        b"--BB\r\nContent-Type: text/plain; charset=koi8-r\r\n\r\n\xf0\xd2\xc9\xd7\xc5\xd4\r\n--BB--\r\n"))
+    uid = inbox.append(
+        "INBOX",
+        (
+            b"From: \xf0\xc5\xd4\xd2 <petr@example.ru>\r\nSubject: \xf0\xd2\xc9\xd7\xc5\xd4\r\nMessage-ID: <koi@x>\r\n"
+            b"Date: Mon, 23 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=BB\r\n\r\n"
+            b"--BB\r\nContent-Type: text/plain; charset=koi8-r\r\n\r\n\xf0\xd2\xc9\xd7\xc5\xd4\r\n--BB--\r\n"
+        ),
+    )
     assert run(home, "sync", capsys=capsys)[0] == 0
     shown = json.loads(run(home, "show", str(1000 + uid), "--json", capsys=capsys)[1])
     assert (shown["subject"], shown["customer"]["name"]) == ("Привет", "Петр")  # what a reply's subject is made from
@@ -57,9 +71,13 @@ def test_a_message_with_header_problems_is_flagged_once(home, dovecot, inbox, me
     assert (report["new_messages"], report["bodies"], report["flagged"]) == (1, 1, 1)
 
 
-def test_bodies_still_come_when_the_folder_is_renumbered_between_the_two_passes(home, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+def test_bodies_still_come_when_the_folder_is_renumbered_between_the_two_passes(
+    home, dovecot, inbox, memory_keyring, monkeypatch, capsys
+):
     add_account(home, dovecot, 25, monkeypatch, capsys)
-    raw = mail("Reply kept in Sent", sender="support@shop.example", to="ann@example.com", message_id="<s1@x>", body="Sent text").as_bytes()
+    raw = mail(
+        "Reply kept in Sent", sender="support@shop.example", to="ann@example.com", message_id="<s1@x>", body="Sent text"
+    ).as_bytes()
     inbox.append("Sent", raw)
     bodies = ImapSource._bodies
 
@@ -76,7 +94,11 @@ def test_bodies_still_come_when_the_folder_is_renumbered_between_the_two_passes(
     report = json.loads(run(home, "sync", "--json", capsys=capsys)[1])
     assert (report["duplicates"], report["bodies"]) == (1, 1)
     with store(home) as db:
-        assert db.execute("SELECT body_pending, rtrim(body_text, char(10)), problems FROM messages").fetchone() == (0, "Sent text", "[]")
+        assert db.execute("SELECT body_pending, rtrim(body_text, char(10)), problems FROM messages").fetchone() == (
+            0,
+            "Sent text",
+            "[]",
+        )
 
 
 @pytest.fixture
@@ -86,13 +108,20 @@ def dovecot_without_auto_sent():
 
 
 def test_a_folder_renamed_while_its_bodies_are_pending_does_not_stop_later_syncs(
-    home, dovecot_without_auto_sent, memory_keyring, monkeypatch, capsys,
+    home,
+    dovecot_without_auto_sent,
+    memory_keyring,
+    monkeypatch,
+    capsys,
 ):
     inbox = Inbox(dovecot_without_auto_sent.port)
     add_account(home, dovecot_without_auto_sent, 25, monkeypatch, capsys)
     inbox.client.create_folder("Sent")
     inbox.append("INBOX", mail("Question", message_id="<q@x>").as_bytes())
-    inbox.append("Sent", mail("Re: Question", sender="support@shop.example", to="ann@example.com", in_reply_to="<q@x>").as_bytes())
+    inbox.append(
+        "Sent",
+        mail("Re: Question", sender="support@shop.example", to="ann@example.com", in_reply_to="<q@x>").as_bytes(),
+    )
     with monkeypatch.context() as patched:
         patched.setattr(ImapSource, "_bodies", bodies_broken)
         assert run(home, "sync", capsys=capsys)[0] == 1
@@ -101,7 +130,8 @@ def test_a_folder_renamed_while_its_bodies_are_pending_does_not_stop_later_syncs
     assert code == 0 and json.loads(out)["bodies"] == 1, err  # INBOX's body came; Sent's can't
     with store(home) as db:
         assert json.loads(db.execute("SELECT problems FROM messages WHERE subject = 'Re: Question'").fetchone()[0]) == [
-            "its folder Sent is no longer on the server"]
+            "its folder Sent is no longer on the server"
+        ]
     assert run(home, "sync", capsys=capsys)[0] == 0
     inbox.client.logout()
 
@@ -110,11 +140,15 @@ def test_a_folder_renamed_while_its_bodies_are_pending_does_not_stop_later_syncs
 
 _HEADER = b"From: a@b.example\r\nMessage-ID: <m@x>\r\n\r\n"
 _FETCH_ANSWER = (
-    b"* 1 FETCH (UID 11 FLAGS (\\Seen) BODY[] {%d}\r\n" % len(_HEADER) + _HEADER + b")\r\n"
-    + b"* 2 FETCH (BODY[] {%d}\r\n" % len(_HEADER) + _HEADER + b" UID 12 FLAGS ($TuiPending))\r\n"  # items after it
+    b"* 1 FETCH (UID 11 FLAGS (\\Seen) BODY[] {%d}\r\n" % len(_HEADER)
+    + _HEADER
+    + b")\r\n"
+    + b"* 2 FETCH (BODY[] {%d}\r\n" % len(_HEADER)
+    + _HEADER
+    + b" UID 12 FLAGS ($TuiPending))\r\n"  # items after it
     + b"* 3 FETCH (UID 13 FLAGS () BODY[] NIL)\r\n"
-    + b"* 4 FETCH (UID 14 FLAGS () BODY[] \"\")\r\n"
-    + b"* 5 FETCH (UID 15 FLAGS () BODY[] \"Subject: \\\"q\\\"\")\r\n"
+    + b'* 4 FETCH (UID 14 FLAGS () BODY[] "")\r\n'
+    + b'* 5 FETCH (UID 15 FLAGS () BODY[] "Subject: \\"q\\"")\r\n'
     + b"* 6 FETCH (FLAGS (\\Seen) UID 16)\r\n"  # another session's flag change, no section
 )
 
@@ -171,4 +205,6 @@ def test_parsing_falls_back_to_this_process_when_no_helper_can_start(monkeypatch
     with _Parsing() as parsing:
         done = list(parsing.run(parse_header_batch, iter([(("INBOX", [(7, block)], now), "context")]), big=True))
     [(items, context)] = done
-    assert context == "context" and [(i.origin, i.message.subject, i.message.body_pending) for i in items] == [("INBOX UID 7", "Fallback", True)]
+    assert context == "context" and [(i.origin, i.message.subject, i.message.body_pending) for i in items] == [
+        ("INBOX UID 7", "Fallback", True)
+    ]

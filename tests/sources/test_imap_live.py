@@ -22,7 +22,9 @@ def subjects(table):
     return [table.row_at(i).subject for i in range(table.total) if table.row_at(i)]
 
 
-async def test_new_mail_arrives_in_the_open_queue_and_offline_is_shown(home, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+async def test_new_mail_arrives_in_the_open_queue_and_offline_is_shown(
+    home, dovecot, inbox, memory_keyring, monkeypatch, capsys
+):
     add_account(home, dovecot, 25, monkeypatch, capsys)
     inbox.append("INBOX", mail("Already there").as_bytes())
     app = make_app(home=home, now=NOW)
@@ -40,7 +42,12 @@ async def test_new_mail_arrives_in_the_open_queue_and_offline_is_shown(home, dov
 
 
 async def test_a_big_first_sync_in_the_tui_parses_on_a_second_core_and_fills_the_queue_and_the_bodies(
-    home, dovecot, inbox, memory_keyring, monkeypatch, capsys,
+    home,
+    dovecot,
+    inbox,
+    memory_keyring,
+    monkeypatch,
+    capsys,
 ):
     """Under Textual, stderr is a stand-in with no file descriptor, and multiprocessing could not start the
     parse helper: make_app prepares it first. (This sync once died quietly with "connecting…" on screen.)"""
@@ -63,12 +70,18 @@ async def test_a_big_first_sync_in_the_tui_parses_on_a_second_core_and_fills_the
         assert await wait_for(pilot, lambda: app.connection_status == "online"), app.connection_status
         table = app.screen.query_one(QueueTable)
         assert await wait_for(pilot, lambda: sorted(subjects(table)) == [f"Big sync {n}" for n in range(6)])
-        messages = [m for ticket_id in app.service.queue_ids(QueueQuery(view=View.ALL)) for m in app.service.store.messages(ticket_id)]
+        messages = [
+            m
+            for ticket_id in app.service.queue_ids(QueueQuery(view=View.ALL))
+            for m in app.service.store.messages(ticket_id)
+        ]
         assert sorted(m.text.strip() for m in messages) == [f"Body {n}" for n in range(6)]
     assert len(helpers) == 1  # one helper process, started from under Textual
 
 
-async def test_a_message_a_teammate_deletes_leaves_the_open_queue_within_seconds(home, dovecot, inbox, memory_keyring, monkeypatch, capsys):
+async def test_a_message_a_teammate_deletes_leaves_the_open_queue_within_seconds(
+    home, dovecot, inbox, memory_keyring, monkeypatch, capsys
+):
     add_account(home, dovecot, 25, monkeypatch, capsys)
     inbox.append("INBOX", mail("Keep me").as_bytes())
     spam = inbox.append("INBOX", mail("Cheap watches", sender="spam@example.net").as_bytes())

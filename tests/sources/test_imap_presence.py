@@ -28,9 +28,25 @@ LEASE_SECONDS = 5  # Dana's: short, so the test sees a killed client expire; ren
 
 
 def add_account(home, dovecot, smtp_port, capsys, lease=None):
-    code, _, err = run(home, "account", "add", "shop", "--imap", f"127.0.0.1:{dovecot.port}", "--smtp", f"127.0.0.1:{smtp_port}",
-                       "--user", "support", "--address", "support@shop.example", "--tls", "none",
-                       "--password-command", "echo secret", capsys=capsys)
+    code, _, err = run(
+        home,
+        "account",
+        "add",
+        "shop",
+        "--imap",
+        f"127.0.0.1:{dovecot.port}",
+        "--smtp",
+        f"127.0.0.1:{smtp_port}",
+        "--user",
+        "support",
+        "--address",
+        "support@shop.example",
+        "--tls",
+        "none",
+        "--password-command",
+        "echo secret",
+        capsys=capsys,
+    )
     assert code == 0, err
     if lease:
         with (home / "config.toml").open("a") as config:
@@ -42,8 +58,13 @@ class AgentProcess:
 
     def __init__(self, home, agent):
         env = {**os.environ, "AGENT_TUI_AGENT": agent}
-        self.process = subprocess.Popen([sys.executable, "-m", "tests.sources.pilot_agent", str(home)], env=env,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.sources.pilot_agent", str(home)],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert self.process.stdout.readline().strip() == "ready"
 
     def send(self, command):
@@ -74,7 +95,9 @@ def dana_on(app, ticket_id, activity):
     return any(p.ticket_id == ticket_id and p.agent.name == "Dana Li" and p.activity is activity for p in app.presence)
 
 
-async def test_sam_sees_dana_viewing_then_replying_until_her_killed_client_expires(tmp_path, dovecot, inbox, monkeypatch, capsys):
+async def test_sam_sees_dana_viewing_then_replying_until_her_killed_client_expires(
+    tmp_path, dovecot, inbox, monkeypatch, capsys
+):
     dana_home, sam_home = tmp_path / "dana", tmp_path / "sam"
     add_account(dana_home, dovecot, 25, capsys, lease=LEASE_SECONDS)
     add_account(sam_home, dovecot, 25, capsys)
@@ -98,11 +121,17 @@ async def test_sam_sees_dana_viewing_then_replying_until_her_killed_client_expir
             line = app.screen.query_one("#ticket-presence")
             assert await wait_for(pilot, lambda: line.display and "Dana Li is replying" in str(line.render()))
 
-            shown = subprocess.run([sys.executable, "-m", "agent_tui", "--home", str(sam_home), "show", str(ticket), "--json"],
-                                   capture_output=True, text=True, check=True, env={**os.environ, "AGENT_TUI_AGENT": SAM})
+            shown = subprocess.run(
+                [sys.executable, "-m", "agent_tui", "--home", str(sam_home), "show", str(ticket), "--json"],
+                capture_output=True,
+                text=True,
+                check=True,
+                env={**os.environ, "AGENT_TUI_AGENT": SAM},
+            )
             presence = json.loads(shown.stdout)["presence"]  # the CLI reads the presence folder itself
             assert [(p["agent"], p["activity"]) for p in presence if p["agent"].startswith("Dana")] == [
-                ("Dana Li <dana@shop.example>", "replying")]
+                ("Dana Li <dana@shop.example>", "replying")
+            ]
             assert {(p["agent"], p["activity"]) for p in presence} >= {("Sam Ortiz <sam@shop.example>", "viewing")}
 
             dana.kill()  # no goodbye: only the lease can clear her
@@ -116,7 +145,9 @@ async def test_sam_sees_dana_viewing_then_replying_until_her_killed_client_expir
         dana.kill()
 
 
-async def test_dana_replies_while_sam_writes_and_sams_send_waits_for_his_review(tmp_path, dovecot, inbox, smtp, monkeypatch, capsys):
+async def test_dana_replies_while_sam_writes_and_sams_send_waits_for_his_review(
+    tmp_path, dovecot, inbox, smtp, monkeypatch, capsys
+):
     dana_home, sam_home = tmp_path / "dana", tmp_path / "sam"
     for home in (dana_home, sam_home):
         add_account(home, dovecot, smtp.port, capsys)
@@ -164,10 +195,25 @@ def test_hostile_or_stale_notes_in_the_presence_folder_are_ignored_and_cleared(t
     def note(agent, client, lease=45, when=None, ticket_id=ticket):
         message = EmailMessage()
         message["Subject"] = "agent-tui presence"
-        message.set_content(json.dumps({"agent": agent, "client": client, "ticket": ticket_id, "activity": "viewing",
-                                        "since": now.isoformat(), "lease": lease}, indent=1), cte="7bit")
-        return inbox.append("agent-tui-presence", message.as_bytes()) if when is None else \
-            inbox.client.append("agent-tui-presence", message.as_bytes(), msg_time=when)
+        message.set_content(
+            json.dumps(
+                {
+                    "agent": agent,
+                    "client": client,
+                    "ticket": ticket_id,
+                    "activity": "viewing",
+                    "since": now.isoformat(),
+                    "lease": lease,
+                },
+                indent=1,
+            ),
+            cte="7bit",
+        )
+        return (
+            inbox.append("agent-tui-presence", message.as_bytes())
+            if when is None
+            else inbox.client.append("agent-tui-presence", message.as_bytes(), msg_time=when)
+        )
 
     note("Dana Li <dana@shop.example>", "dana")
     note("\x1b]52;c;ZXZpbA==\x07Mallory <m@evil.example>", "mallory")
@@ -188,14 +234,31 @@ def test_hostile_or_stale_notes_in_the_presence_folder_are_ignored_and_cleared(t
 
 def test_an_agent_who_quits_cleanly_is_gone_for_the_others_at_once_not_at_the_next_renewal(dovecot):
     """Her note is deleted on quitting; the others' IDLE hears it (as VANISHED, since QRESYNC is enabled)."""
-    source = ImapSource(ImapSettings("shop", "127.0.0.1", dovecot.port, "127.0.0.1", 25, "support", "support@shop.example",
-                                     "", "none", "echo secret"))
+    source = ImapSource(
+        ImapSettings(
+            "shop",
+            "127.0.0.1",
+            dovecot.port,
+            "127.0.0.1",
+            25,
+            "support",
+            "support@shop.example",
+            "",
+            "none",
+            "echo secret",
+        )
+    )
     lease = timedelta(seconds=60)  # the next renewal is 20 s away: only hearing the deletion is quick
-    sam, dana = ImapPresence(source, Agent("Sam", "sam@shop.example"), lease), ImapPresence(source, Agent("Dana", "dana@shop.example"), lease)
+    sam, dana = (
+        ImapPresence(source, Agent("Sam", "sam@shop.example"), lease),
+        ImapPresence(source, Agent("Dana", "dana@shop.example"), lease),
+    )
     dana.announce(1001, Activity.VIEWING)
     seen: list[list[str]] = []
     sam_stop, dana_stop = threading.Event(), threading.Event()
-    sam_thread = threading.Thread(target=sam.run, args=(sam_stop, lambda live: seen.append([p.agent.name for p in live])))
+    sam_thread = threading.Thread(
+        target=sam.run, args=(sam_stop, lambda live: seen.append([p.agent.name for p in live]))
+    )
     dana_thread = threading.Thread(target=dana.run, args=(dana_stop, lambda live: None))
     sam_thread.start()
     time.sleep(1)  # Sam is listening first

@@ -57,13 +57,25 @@ class HoldingSmtp:
 
 def sending_process(home):
     env = {**os.environ, "AGENT_TUI_AGENT": DANA}
-    return subprocess.Popen([sys.executable, "-m", "agent_tui", "--home", str(home), "reply", ticket_of(home), "--send"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "agent_tui", "--home", str(home), "reply", ticket_of(home), "--send"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def ticket_of(home):
-    return str(json.loads(subprocess.run([sys.executable, "-m", "agent_tui", "--home", str(home), "list", "--json"],
-                                         capture_output=True, text=True, check=True).stdout)[0]["id"])
+    return str(
+        json.loads(
+            subprocess.run(
+                [sys.executable, "-m", "agent_tui", "--home", str(home), "list", "--json"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )[0]["id"]
+    )
 
 
 def killed_while_sending(tmp_path, dovecot, inbox, monkeypatch, capsys, hold_at):
@@ -85,7 +97,9 @@ def killed_while_sending(tmp_path, dovecot, inbox, monkeypatch, capsys, hold_at)
     return smtp, home
 
 
-def test_killed_before_the_message_was_handed_over_sends_it_once_on_restart(tmp_path, dovecot, inbox, monkeypatch, capsys):
+def test_killed_before_the_message_was_handed_over_sends_it_once_on_restart(
+    tmp_path, dovecot, inbox, monkeypatch, capsys
+):
     smtp, home = killed_while_sending(tmp_path, dovecot, inbox, monkeypatch, capsys, hold_at="rcpt")
     try:
         assert smtp.received == []
@@ -98,7 +112,9 @@ def test_killed_before_the_message_was_handed_over_sends_it_once_on_restart(tmp_
         smtp.controller.stop()
 
 
-def test_killed_while_the_server_took_it_is_held_never_sent_twice_on_its_own(tmp_path, dovecot, inbox, monkeypatch, capsys):
+def test_killed_while_the_server_took_it_is_held_never_sent_twice_on_its_own(
+    tmp_path, dovecot, inbox, monkeypatch, capsys
+):
     smtp, home = killed_while_sending(tmp_path, dovecot, inbox, monkeypatch, capsys, hold_at="data")
     try:
         assert len(smtp.received) == 1  # the server had it all when the sender died: the customer gets it

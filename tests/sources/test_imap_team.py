@@ -19,9 +19,25 @@ SAM = "Sam Ortiz <sam@shop.example>"
 
 def add_account(home, dovecot, capsys):
     """An account whose password comes from a command, so separate processes can log in too."""
-    code, _, err = run(home, "account", "add", "shop", "--imap", f"127.0.0.1:{dovecot.port}", "--smtp", "127.0.0.1:25",
-                       "--user", "support", "--address", "support@shop.example", "--tls", "none",
-                       "--password-command", "echo secret", capsys=capsys)
+    code, _, err = run(
+        home,
+        "account",
+        "add",
+        "shop",
+        "--imap",
+        f"127.0.0.1:{dovecot.port}",
+        "--smtp",
+        "127.0.0.1:25",
+        "--user",
+        "support",
+        "--address",
+        "support@shop.example",
+        "--tls",
+        "none",
+        "--password-command",
+        "echo secret",
+        capsys=capsys,
+    )
     assert code == 0, err
 
 
@@ -152,8 +168,13 @@ def test_two_processes_taking_at_once_exactly_one_wins(tmp_path, dovecot, inbox,
         def take(name, agent_home, agent, start=start, uid=uid, results=results):
             env = {**os.environ, "AGENT_TUI_AGENT": agent}
             start.wait()
-            done = subprocess.run([sys.executable, "-m", "agent_tui", "--home", str(agent_home), "take", str(1000 + uid)],
-                                  env=env, capture_output=True, text=True, timeout=60)
+            done = subprocess.run(
+                [sys.executable, "-m", "agent_tui", "--home", str(agent_home), "take", str(1000 + uid)],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
             results[name] = (done.returncode, done.stderr)
 
         threads = [threading.Thread(target=take, args=args) for args in (("dana", dana, DANA), ("sam", sam, SAM))]
@@ -234,7 +255,9 @@ def test_a_ticket_with_nothing_in_the_inbox_cannot_be_taken(tmp_path, dovecot, i
 
     dana = tmp_path / "dana"
     add_account(dana, dovecot, capsys)
-    inbox.append("Sent", make_mail("Your order shipped", sender="Dana <support@shop.example>", to="ann@example.com").as_bytes())
+    inbox.append(
+        "Sent", make_mail("Your order shipped", sender="Dana <support@shop.example>", to="ann@example.com").as_bytes()
+    )
     assert run(dana, "sync", capsys=capsys)[0] == 0
     ticket = str(json.loads(run(dana, "list", "--json", capsys=capsys)[1])[0]["id"])
     as_agent(monkeypatch, DANA)

@@ -20,7 +20,9 @@ from tests.sources.test_imap import add_account, mail, run
 def offering(*extensions: str) -> str:
     """A Dovecot config that advertises only these extensions after login (all a client uses) besides the basics."""
     basics = "IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE UIDPLUS"
-    return CONFIG.replace("protocol imap {{\n", f"protocol imap {{{{\n  imap_capability = {' '.join((basics, *extensions))}\n")
+    return CONFIG.replace(
+        "protocol imap {{\n", f"protocol imap {{{{\n  imap_capability = {' '.join((basics, *extensions))}\n"
+    )
 
 
 CONDSTORE_ONLY = offering("CONDSTORE")  # as Gmail is: CONDSTORE, no QRESYNC
@@ -48,17 +50,27 @@ def shown(home, ticket_id, capsys):
 
 
 def test_messages_removed_on_the_server_are_reported_kept_here_and_a_ticket_left_with_none_is_solved(
-    home, server, memory_keyring, monkeypatch, capsys,
+    home,
+    server,
+    memory_keyring,
+    monkeypatch,
+    capsys,
 ):
     dovecot, inbox, kind = server
     add_account(home, dovecot, 25, monkeypatch, capsys)
     assert (b"QRESYNC" in inbox.client.capabilities()) is (kind == "qresync")
     alone = inbox.append("INBOX", mail("Spam offer", sender="spam@example.net", message_id="<spam@x>").as_bytes())
     first = inbox.append("INBOX", mail("Broken zip", message_id="<zip@x>").as_bytes())
-    follow_up = inbox.append("INBOX", mail("Re: Broken zip", minutes=5, in_reply_to="<zip@x>", message_id="<zip2@x>").as_bytes())
+    follow_up = inbox.append(
+        "INBOX", mail("Re: Broken zip", minutes=5, in_reply_to="<zip@x>", message_id="<zip2@x>").as_bytes()
+    )
     asked = inbox.append("INBOX", mail("Invoice", sender="cy@example.com", message_id="<inv@x>").as_bytes())
-    answered = inbox.append("Sent", mail("Re: Invoice", sender="support@shop.example", to="cy@example.com", minutes=9,
-                                         in_reply_to="<inv@x>").as_bytes())
+    answered = inbox.append(
+        "Sent",
+        mail(
+            "Re: Invoice", sender="support@shop.example", to="cy@example.com", minutes=9, in_reply_to="<inv@x>"
+        ).as_bytes(),
+    )
     run(home, "sync", capsys=capsys)
     assert shown(home, 1000 + asked, capsys)["status"] == "open"  # the agent's answer in Sent opened it
 
@@ -96,10 +108,14 @@ def test_messages_removed_on_the_server_are_reported_kept_here_and_a_ticket_left
     assert shown(home, 1000 + first, capsys)["status"] == "open"
 
 
-def test_a_message_removed_before_its_body_came_keeps_its_headers_and_says_why(home, server, memory_keyring, monkeypatch, capsys):
+def test_a_message_removed_before_its_body_came_keeps_its_headers_and_says_why(
+    home, server, memory_keyring, monkeypatch, capsys
+):
     dovecot, inbox, _ = server
     add_account(home, dovecot, 25, monkeypatch, capsys)
-    monkeypatch.setattr("agent_tui.sources.imap.ImapSource._bodies", lambda self, *args: iter(()))  # stopped after the headers
+    monkeypatch.setattr(
+        "agent_tui.sources.imap.ImapSource._bodies", lambda self, *args: iter(())
+    )  # stopped after the headers
     uid = inbox.append("INBOX", mail("Wrong size", message_id="<ws@x>").as_bytes())
     run(home, "sync", capsys=capsys)
     monkeypatch.undo()
@@ -108,12 +124,16 @@ def test_a_message_removed_before_its_body_came_keeps_its_headers_and_says_why(h
     code, out, err = run(home, "sync", "--json", capsys=capsys)
     assert code == 0 and json.loads(out)["vanished"] == 1, err
     with closing(sqlite3.connect(home / "data" / "accounts" / "shop" / "store.sqlite3")) as db:
-        assert db.execute("SELECT body_pending, source_ref, problems FROM messages WHERE message_id = '<ws@x>'").fetchone() == (
-            0, None, '["removed from the server before its body was downloaded"]')
+        assert db.execute(
+            "SELECT body_pending, source_ref, problems FROM messages WHERE message_id = '<ws@x>'"
+        ).fetchone() == (0, None, '["removed from the server before its body was downloaded"]')
     code, out, _ = run(home, "list", "--search", "wrong size", "--json", capsys=capsys)
     assert [t["id"] for t in json.loads(out)] == [1000 + uid]  # its subject is still found
     [message] = shown(home, 1000 + uid, capsys)["messages"]
-    assert (message["body_pending"], message["problems"]) == (False, ["removed from the server before its body was downloaded"])
+    assert (message["body_pending"], message["problems"]) == (
+        False,
+        ["removed from the server before its body was downloaded"],
+    )
 
 
 def test_messages_not_found_again_in_a_renumbered_folder_are_gone(home, server, memory_keyring, monkeypatch, capsys):
@@ -122,8 +142,12 @@ def test_messages_not_found_again_in_a_renumbered_folder_are_gone(home, server, 
     inbox.append("INBOX", mail("Question", message_id="<q@x>").as_bytes())
     kept = mail("Re: Question", sender="support@shop.example", to="ann@example.com", minutes=5, in_reply_to="<q@x>")
     inbox.append("Sent", kept.as_bytes())
-    inbox.append("Sent", mail("Re: Question", sender="support@shop.example", to="ann@example.com", minutes=9,
-                              in_reply_to="<q@x>").as_bytes())
+    inbox.append(
+        "Sent",
+        mail(
+            "Re: Question", sender="support@shop.example", to="ann@example.com", minutes=9, in_reply_to="<q@x>"
+        ).as_bytes(),
+    )
     run(home, "sync", capsys=capsys)
     inbox.client.delete_folder("Sent")  # another client recreates Sent (a new UIDVALIDITY) with one of the two
     inbox.client.create_folder("Sent")
@@ -134,7 +158,11 @@ def test_messages_not_found_again_in_a_renumbered_folder_are_gone(home, server, 
 
 
 def test_a_ticket_keeps_its_place_when_a_copy_of_its_message_is_still_there_or_the_customer_wrote_again(
-    home, server, memory_keyring, monkeypatch, capsys,
+    home,
+    server,
+    memory_keyring,
+    monkeypatch,
+    capsys,
 ):
     """Found by review: each of these once left a ticket solved with its mail still in INBOX."""
     dovecot, inbox, _ = server
@@ -160,11 +188,15 @@ def test_a_ticket_keeps_its_place_when_a_copy_of_its_message_is_still_there_or_t
     assert shown(home, 1000 + waiting, capsys)["status"] == "pending"  # archived while waiting: still waiting
     assert len(shown(home, 1000 + archived, capsys)["messages"]) == 2
     with closing(sqlite3.connect(home / "data" / "accounts" / "shop" / "store.sqlite3")) as db:
-        refs = dict(db.execute("SELECT message_id, substr(source_ref, instr(substr(source_ref, 7), '/') + 7) FROM messages"))
+        refs = dict(
+            db.execute("SELECT message_id, substr(source_ref, instr(substr(source_ref, 7), '/') + 7) FROM messages")
+        )
     assert (refs["<twice@x>"], refs["<undo@x>"]) == (str(second_copy), str(back))  # shared state reaches the copies
 
 
-def test_a_removal_is_found_when_stored_and_server_counts_differ_for_other_reasons(home, server, memory_keyring, monkeypatch, capsys):
+def test_a_removal_is_found_when_stored_and_server_counts_differ_for_other_reasons(
+    home, server, memory_keyring, monkeypatch, capsys
+):
     """Two copies are one stored message: counting the store against the server once hid a removal (review)."""
     dovecot, inbox, _ = server
     add_account(home, dovecot, 25, monkeypatch, capsys)
@@ -190,14 +222,19 @@ def test_removals_from_before_an_upgrade_are_found_once(home, server, memory_key
     inbox.client.select_folder("INBOX", readonly=True)
     highest = inbox.client.folder_status("INBOX", ["HIGHESTMODSEQ"]).get(b"HIGHESTMODSEQ", 0)
     with closing(sqlite3.connect(home / "data" / "accounts" / "shop" / "store.sqlite3")) as db, db:
-        db.execute("UPDATE meta SET value = json_remove(json_set(value, '$.modseq', ?), '$.exists') WHERE key = 'imap.INBOX'", (highest,))
+        db.execute(
+            "UPDATE meta SET value = json_remove(json_set(value, '$.modseq', ?), '$.exists') WHERE key = 'imap.INBOX'",
+            (highest,),
+        )
     code, out, _ = run(home, "sync", "--json", capsys=capsys)
     assert json.loads(out)["vanished"] == 1
     code, out, _ = run(home, "sync", "--json", capsys=capsys)
     assert json.loads(out)["vanished"] == 0
 
 
-def test_without_condstore_a_removal_since_the_last_sync_wakes_the_live_sync_at_once(home, memory_keyring, monkeypatch, capsys):
+def test_without_condstore_a_removal_since_the_last_sync_wakes_the_live_sync_at_once(
+    home, memory_keyring, monkeypatch, capsys
+):
     """IDLE only hears what happens while it waits; a server without MODSEQs shows an earlier removal in EXISTS."""
     with running_dovecot(offering()) as dovecot:
         inbox = Inbox(dovecot.port)

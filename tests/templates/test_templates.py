@@ -27,7 +27,9 @@ def replies(home):
 
 
 def demo_ticket(replies, language):
-    for ticket_id in replies.service.queue_ids(__import__("agent_tui.domain.queue", fromlist=["QueueQuery"]).QueueQuery()):
+    for ticket_id in replies.service.queue_ids(
+        __import__("agent_tui.domain.queue", fromlist=["QueueQuery"]).QueueQuery()
+    ):
         if replies.language(replies.service.detail(ticket_id)) == language:
             return ticket_id
     raise AssertionError(language)
@@ -37,8 +39,13 @@ def test_the_shipped_library_passes_its_own_lint():
     library = TemplateLibrary([SHIPPED])
     assert library.check() == []
     names = {t.name for t in library.templates}
-    assert {"apology-late-order", "apology-damaged-package", "apology-wrong-item", "apology-double-charge",
-            "apology-unhappy-product"} <= names
+    assert {
+        "apology-late-order",
+        "apology-damaged-package",
+        "apology-wrong-item",
+        "apology-double-charge",
+        "apology-unhappy-product",
+    } <= names
     assert all({t.language for t in library.templates if t.name == name} == {"en", "zh"} for name in names)
 
 
@@ -66,12 +73,21 @@ def test_personalised_from_what_we_know(replies):
 
 def test_customer_text_is_data_never_a_template(replies):
     store = replies.service.store
-    ticket_id = store.create_ticket(subject="{{ 7 * 7 }} {% raw %}", customer=Customer("x@example.com", "{{ shop.name }}\x1b[2J"),
-                                    created_at=NOW)
+    ticket_id = store.create_ticket(
+        subject="{{ 7 * 7 }} {% raw %}", customer=Customer("x@example.com", "{{ shop.name }}\x1b[2J"), created_at=NOW
+    )
     library = TemplateLibrary([])
     template = __import__("agent_tui.services.templates", fromlist=["read_template"]).ReplyTemplate(
-        name="t", language="en", title="t", tags=(), description="", latte=(),
-        body="{{ ticket.subject }} / {{ customer.name | default('x') }}", path=Path("t.en.j2"), body_line=1)
+        name="t",
+        language="en",
+        title="t",
+        tags=(),
+        description="",
+        latte=(),
+        body="{{ ticket.subject }} / {{ customer.name | default('x') }}",
+        path=Path("t.en.j2"),
+        body_line=1,
+    )
     text = library.render(template, replies.context(replies.service.detail(ticket_id)))
     assert text.strip() == "{{ 7 * 7 }} {% raw %} / {{ shop.name }}[2J"  # no evaluation; the escape byte dropped
 
@@ -90,19 +106,23 @@ def test_sandbox_escapes_are_refused_with_a_clear_error(replies, tmp_path, body)
     library = TemplateLibrary([tmp_path])
     with pytest.raises(TemplateError) as caught:
         library.render(library.get("evil"), replies.context(replies.service.detail(1041)))
-    assert "evil.en.j2, line 1" in str(caught.value) and ("unsafe" in str(caught.value) or "sandbox" in str(caught.value))
+    assert "evil.en.j2, line 1" in str(caught.value) and (
+        "unsafe" in str(caught.value) or "sandbox" in str(caught.value)
+    )
 
 
 def test_a_missing_variable_names_template_line_and_variable(replies, tmp_path):
-    (tmp_path / "vip.en.j2").write_text("+++\nname = \"vip\"\n+++\nHello\n\nDear {{ customer.vip_level }}\n")
+    (tmp_path / "vip.en.j2").write_text('+++\nname = "vip"\n+++\nHello\n\nDear {{ customer.vip_level }}\n')
     library = TemplateLibrary([tmp_path])
     with pytest.raises(TemplateError) as caught:
         library.render(library.get("vip"), replies.context(replies.service.detail(1041)))
-    assert str(caught.value).endswith("vip.en.j2, line 6: customer.vip_level is not defined for this ticket (give it a fallback: | default(...)).")
+    assert str(caught.value).endswith(
+        "vip.en.j2, line 6: customer.vip_level is not defined for this ticket (give it a fallback: | default(...))."
+    )
 
 
 def test_a_syntax_error_names_the_line(tmp_path):
-    (tmp_path / "broken.en.j2").write_text("+++\nname = \"broken\"\n+++\nfine\n{% if %}\n")
+    (tmp_path / "broken.en.j2").write_text('+++\nname = "broken"\n+++\nfine\n{% if %}\n')
     library = TemplateLibrary([tmp_path])
     with pytest.raises(TemplateError, match=r"broken.en.j2, line 5: "):
         library.render(library.get("broken"), {})
@@ -117,8 +137,14 @@ def test_check_catches_each_kind_of_problem(tmp_path):
     write("unknown.en.j2", "{{ customr.name }} {{ ticket.priority }}")
     write("unknown.zh.j2", "ok")
     write("nofallback.en.j2", "Hi {{ customer.first_name }}, {{ ticket.order_number }}")
-    write("nofallback.zh.j2", "{% if ticket.order_number is defined %}{{ ticket.order_number }}{% endif %}{{ customer.name | default('您') }}")
-    write("apology-x.en.j2", '+++\nname = "apology-x"\nlatte = ["listen", "acknowledge", "take_action", "thank", "explain"]\n+++\n{# latte:listen #}\nhi\n')
+    write(
+        "nofallback.zh.j2",
+        "{% if ticket.order_number is defined %}{{ ticket.order_number }}{% endif %}{{ customer.name | default('您') }}",
+    )
+    write(
+        "apology-x.en.j2",
+        '+++\nname = "apology-x"\nlatte = ["listen", "acknowledge", "take_action", "thank", "explain"]\n+++\n{# latte:listen #}\nhi\n',
+    )
     write("apology-x.zh.j2", '+++\nname = "apology-x"\nlanguage = "zh"\n+++\nhi\n')
     write("onlyenglish.en.j2", "hi")
     write("badfront.en.j2", "+++\nname = \n+++\nhi")
@@ -138,7 +164,9 @@ def test_check_catches_each_kind_of_problem(tmp_path):
 def test_user_templates_override_and_extend(home, capsys):
     user = home / "canned"
     user.mkdir(parents=True)
-    (user / "apology-late-order.en.j2").write_text('+++\ntitle = "Our own late-order apology"\nlatte = []\n+++\nSorry {{ customer.first_name | default("there") }}!\n')
+    (user / "apology-late-order.en.j2").write_text(
+        '+++\ntitle = "Our own late-order apology"\nlatte = []\n+++\nSorry {{ customer.first_name | default("there") }}!\n'
+    )
     (user / "plain.j2").write_text("Just {{ ticket.id }}")
     assert main(["--home", str(home), "--now", NOW_ISO, "templates", "list", "--json"]) == 0
     listed = {(t["name"], t["language"]): t for t in json.loads(capsys.readouterr().out)}
@@ -188,8 +216,11 @@ def test_a_draft_whose_reply_was_recorded_never_swallows_the_next_reply(replies)
     first = replies.save_draft(1041, "First answer")
     replies.send(1041)
     # As if an old version crashed after recording the reply but before removing the draft:
-    replies.service.store.save_draft(first.__class__(**{**first.__dict__} if hasattr(first, "__dict__") else {
-        f: getattr(first, f) for f in first.__slots__}))
+    replies.service.store.save_draft(
+        first.__class__(
+            **{**first.__dict__} if hasattr(first, "__dict__") else {f: getattr(first, f) for f in first.__slots__}
+        )
+    )
     replies.mark_seen(1041)
     replies.save_draft(1041, "Corrected answer")
     message = replies.send(1041)
@@ -208,7 +239,7 @@ def test_lint_follows_scope_and_binding(tmp_path):
     assert problems("{% for t in ticket.tags %}{{ t }}{% endfor %}{% set who = agent.name %}{{ who }}") == []
     assert problems("{% if customer.name is defined %}{{ customer.name }}{% endif %}") == []
     assert problems("{{ customer.name if customer.name is defined else 'you' }}") == []
-    assert problems('{% if customer.name is defined %}x{% endif %}{{ customer.name }}')  # used outside the if
+    assert problems("{% if customer.name is defined %}x{% endif %}{{ customer.name }}")  # used outside the if
     assert problems('{{ customer["name"] }}')  # item access is a variable read too
     assert problems('{{ customer.name | upper | default("x") }}')  # upper runs on the missing value first
 

@@ -10,7 +10,11 @@ from tests.conftest import NOW, settle
 
 async def open_composer(pilot, ticket_id):
     app = pilot.app
-    app.push_screen(TicketScreen(app.service, ticket_id, __import__("agent_tui.domain.queue", fromlist=["QueueQuery"]).QueueQuery(), 0))
+    app.push_screen(
+        TicketScreen(
+            app.service, ticket_id, __import__("agent_tui.domain.queue", fromlist=["QueueQuery"]).QueueQuery(), 0
+        )
+    )
     await settle(pilot)
     await pilot.press("r")
     await settle(pilot)
@@ -100,8 +104,16 @@ async def test_send_is_held_back_when_the_customer_wrote_meanwhile(home):
         await settle(pilot)
         before = app.service.ticket(1041).message_count
         other = service_for(home)  # the customer's new mail, filed by another process
-        other.store.add_message(1041, Message(Author.CUSTOMER, Address("lucy.barnes@mail.example", "Lucy Barnes"), NOW,
-                                              "It just arrived!", message_id="<late@example.com>"))
+        other.store.add_message(
+            1041,
+            Message(
+                Author.CUSTOMER,
+                Address("lucy.barnes@mail.example", "Lucy Barnes"),
+                NOW,
+                "It just arrived!",
+                message_id="<late@example.com>",
+            ),
+        )
         other.close()
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -18,8 +18,15 @@ from tests.conftest import NOW, settle
 async def test_presence_heard_between_on_mount_and_mounted_reaches_the_queue(home, monkeypatch):
     app = make_app(home=home, account="demo", now=NOW)
     moment = datetime.now(UTC)
-    dana = Presence(Agent("Dana Li", "dana@pineandpebble.example"), 1041, Activity.REPLYING, moment,
-                    "elsewhere", moment, timedelta(minutes=1))
+    dana = Presence(
+        Agent("Dana Li", "dana@pineandpebble.example"),
+        1041,
+        Activity.REPLYING,
+        moment,
+        "elsewhere",
+        moment,
+        timedelta(minutes=1),
+    )
     original = QueueScreen._post_mount
     shown = []
 

@@ -156,8 +156,12 @@ async def test_chinese_filter_and_full_text_search(home):
 async def test_hostile_subject_is_shown_literally(home):
     service = service_for(home)
     evil = "[bold red]FREE[/] \x1b[2J\x1b]0;owned\x07 [link=https://evil.example]click[/link]"
-    ticket_id = service.store.create_ticket(subject=evil, customer=Customer("mallory@evil.example", "[i]Mallory\x1b[31m"), created_at=NOW)
-    service.store.add_message(ticket_id, Message(Author.CUSTOMER, Address("mallory@evil.example"), NOW, "body [b]x[/b] \x1b[5m"))
+    ticket_id = service.store.create_ticket(
+        subject=evil, customer=Customer("mallory@evil.example", "[i]Mallory\x1b[31m"), created_at=NOW
+    )
+    service.store.add_message(
+        ticket_id, Message(Author.CUSTOMER, Address("mallory@evil.example"), NOW, "body [b]x[/b] \x1b[5m")
+    )
     service.close()
     app = make_app(home=home, account="demo", now=NOW)
     async with app.run_test(size=(200, 45)) as pilot:
@@ -188,7 +192,9 @@ async def open_the_ticket_found_by(pilot, words):
 
 async def test_a_message_filed_from_its_headers_says_its_body_is_coming_then_shows_it(home):
     service = service_for(home)
-    ticket_id = service.store.create_ticket(subject="Headers first", customer=Customer("hf@example.com"), created_at=NOW)
+    ticket_id = service.store.create_ticket(
+        subject="Headers first", customer=Customer("hf@example.com"), created_at=NOW
+    )
     pending = Message(Author.CUSTOMER, Address("hf@example.com"), NOW, "", subject="Headers first", body_pending=True)
     service.store.add_message(ticket_id, pending, source_ref="INBOX/7/1")
     service.close()
@@ -196,7 +202,9 @@ async def test_a_message_filed_from_its_headers_says_its_body_is_coming_then_sho
     async with app.run_test(size=(160, 45)) as pilot:
         await open_the_ticket_found_by(pilot, "hf@example")
         assert "Downloading this message" in str(app.screen.query_one("MessageView").render())
-        whole = Message(Author.CUSTOMER, Address("hf@example.com"), NOW, "The parcel is [b]late[/b]", subject="Headers first")
+        whole = Message(
+            Author.CUSTOMER, Address("hf@example.com"), NOW, "The parcel is [b]late[/b]", subject="Headers first"
+        )
         assert app.service.store.fill_body("INBOX/7/1", whole, raw=b"...", problems=[])
         app.store_changed()  # what the sync worker calls after each batch
         await settle(pilot)
@@ -224,7 +232,9 @@ async def test_long_queue_is_read_a_page_at_a_time(home):
     service = service_for(home)
     with service.store.transaction():
         for number in range(250):
-            service.store.create_ticket(subject=f"Bulk question {number}", customer=Customer(f"c{number}@example.com", "Bulk"), created_at=NOW)
+            service.store.create_ticket(
+                subject=f"Bulk question {number}", customer=Customer(f"c{number}@example.com", "Bulk"), created_at=NOW
+            )
     expected = service.queue_ids(QueueQuery(view=View.OPEN))
     service.close()
     app = make_app(home=home, account="demo", now=NOW)
@@ -240,7 +250,9 @@ async def test_long_queue_is_read_a_page_at_a_time(home):
         assert len(table._pages) <= 3  # the first page and the pages on screen
         await pilot.press("slash", *'"bulk question 24"')
         await settle(pilot)
-        assert [table.row_at(i).subject for i in range(table.total)] == [f"Bulk question {n}" for n in (24, *range(240, 250))]
+        assert [table.row_at(i).subject for i in range(table.total)] == [
+            f"Bulk question {n}" for n in (24, *range(240, 250))
+        ]
 
 
 async def test_view_keys_before_the_sidebar_has_loaded(home):

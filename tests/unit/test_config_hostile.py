@@ -92,7 +92,7 @@ def test_front_matter_of_the_wrong_type_names_the_file_and_line(tmp_path, front,
 
 def test_a_template_that_is_not_utf8_names_the_line(tmp_path):
     path = tmp_path / "bad.en.j2"
-    path.write_bytes(b"+++\ntitle = \"x\"\n+++\nHi \xff\n")
+    path.write_bytes(b'+++\ntitle = "x"\n+++\nHi \xff\n')
     with pytest.raises(TemplateError, match=r"bad\.en\.j2, line 4: "):
         read_template(path)
 
@@ -121,9 +121,22 @@ def test_templates_list_and_check_survive_bad_front_matter(home, capsys):
 
 @pytest.mark.parametrize(
     "written, named",
-    [("ctrl+t", "ctrl+t"), ("J", "J"), ("/", "slash"), ("question_mark", "question_mark"), ("f5", "f5"),
-     ("shift+tab", "shift+tab"), ("ctrl+d", "ctrl+d"), ("+", "plus"), ("shift+ctrl+up", "ctrl+shift+up"),
-     ("space", "space"), ("ctrl+slash", "ctrl+slash"), ("é", "é"), ("Ctrl+o", "ctrl+o"), ("F5", "f5")],
+    [
+        ("ctrl+t", "ctrl+t"),
+        ("J", "J"),
+        ("/", "slash"),
+        ("question_mark", "question_mark"),
+        ("f5", "f5"),
+        ("shift+tab", "shift+tab"),
+        ("ctrl+d", "ctrl+d"),
+        ("+", "plus"),
+        ("shift+ctrl+up", "ctrl+shift+up"),
+        ("space", "space"),
+        ("ctrl+slash", "ctrl+slash"),
+        ("é", "é"),
+        ("Ctrl+o", "ctrl+o"),
+        ("F5", "f5"),
+    ],
 )
 def test_known_keys_are_accepted(written, named):
     assert normalise_key(written, "keymap.toml", "queue.take") == named
@@ -131,9 +144,14 @@ def test_known_keys_are_accepted(written, named):
 
 @pytest.mark.parametrize(
     "written, wording",
-    [("ctrl+alt+super+banana", "'banana' is not a key name"), ("snowman", "'snowman' is not a key name"),
-     ("ctlr+o", "'ctlr' is not a modifier"), ("ctrl+ctrl+o", "'ctrl' twice"), ("ctrl+", "an empty key"),
-     ("\x07", "'\\x07' is not a key name")],
+    [
+        ("ctrl+alt+super+banana", "'banana' is not a key name"),
+        ("snowman", "'snowman' is not a key name"),
+        ("ctlr+o", "'ctlr' is not a modifier"),
+        ("ctrl+ctrl+o", "'ctrl' twice"),
+        ("ctrl+", "an empty key"),
+        ("\x07", "'\\x07' is not a key name"),
+    ],
 )
 def test_unknown_keys_are_errors_naming_file_binding_and_key(paths_home, written, wording):
     paths_home.user_keymap_file.write_text(f"[queue]\ntake = {json.dumps(written)}\n")
@@ -178,9 +196,13 @@ A_MINUTE_A_DAY = "\n".join(f'{day} = ["09:00-09:01"]' for day in ("mon", "tue", 
 
 
 def long_policy(timezone: str, days: str, within: str) -> str:
-    clocks = "\n".join(f'{clock} = {{ within = "{within}", hours = "business" }}' for clock in ("first_reply", "next_reply", "resolution"))
+    clocks = "\n".join(
+        f'{clock} = {{ within = "{within}", hours = "business" }}'
+        for clock in ("first_reply", "next_reply", "resolution")
+    )
     return f'timezone = "{timezone}"\n[business_hours]\n{days}\n[targets.normal]\n{clocks}\n' + "".join(
-        f"[targets.{p}]\n{clocks}\n" for p in ("low", "high", "urgent"))
+        f"[targets.{p}]\n{clocks}\n" for p in ("low", "high", "urgent")
+    )
 
 
 @pytest.mark.parametrize(
@@ -230,8 +252,9 @@ def test_business_hours_round_the_clock_count_real_time_across_ten_years_of_cloc
 
 def test_holidays_inside_a_long_stretch_are_skipped():
     # Weekdays 09:00-17:00 in UTC: 40 h a week. 400 h is 10 weeks; each holiday on a weekday adds a day.
-    weekdays = BusinessHours(UTC_ZONE, (((time(9), time(17)),),) * 5 + ((),) * 2,
-                             frozenset({date(2027, 1, 6), date(2027, 1, 9)}))  # a Wednesday, and a Saturday (no effect)
+    weekdays = BusinessHours(
+        UTC_ZONE, (((time(9), time(17)),),) * 5 + ((),) * 2, frozenset({date(2027, 1, 6), date(2027, 1, 9)})
+    )  # a Wednesday, and a Saturday (no effect)
     start = datetime(2026, 12, 28, 9, tzinfo=UTC)  # a Monday
     assert weekdays.add(start, 400 * 3600) == datetime(2027, 3, 8, 17, tzinfo=UTC)  # 10 weeks on, + 1 day: Mon 17:00
 
@@ -259,15 +282,23 @@ def walked_seconds(cal: BusinessHours, start: datetime, end: datetime) -> float:
         if day not in cal.holidays:
             for opens, closes in cal.periods[day.weekday()]:
                 begin = datetime.combine(day, opens, cal.tz).astimezone(UTC)
-                finish = datetime.combine(day if closes != time(0) else day + timedelta(days=1), closes, cal.tz).astimezone(UTC)
+                finish = datetime.combine(
+                    day if closes != time(0) else day + timedelta(days=1), closes, cal.tz
+                ).astimezone(UTC)
                 total += max(0.0, (min(finish, end) - max(begin, start)).total_seconds())
         day += timedelta(days=1)
     return total
 
 
-periods = st.sampled_from([
-    ((time(9), time(17)),), ((time(0), time(0)),), ((time(1), time(3)),), ((time(0, 30), time(2, 30)), (time(22), time(0))), (),
-])
+periods = st.sampled_from(
+    [
+        ((time(9), time(17)),),
+        ((time(0), time(0)),),
+        ((time(1), time(3)),),
+        ((time(0, 30), time(2, 30)), (time(22), time(0))),
+        (),
+    ]
+)
 calendars = st.builds(
     lambda tz, week, holidays: BusinessHours(tz, tuple(week), frozenset(holidays)),
     st.sampled_from([LONDON, NEW_YORK, UTC_ZONE, ZoneInfo("Australia/Lord_Howe"), ZoneInfo("Asia/Gaza")]),

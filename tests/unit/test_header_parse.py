@@ -54,10 +54,29 @@ def test_every_corpus_message_gives_the_same_header_fields_from_its_headers_alon
 
 
 # Header-ish text: the pieces real and broken headers are made of, in any order.
-_pieces = st.sampled_from([
-    "Subject: ", "From: ", "To: ", "From x@y Mon Jan  1 00:00:00 2026", "X-A:", ":", " ", "\t", "\r\n", "\n", "\r",
-    "Re: refund", "=?utf-8?b?6YCA5qy+?=", "Dana <d@shop.example>", "<id@x>", "é", "\udcff", "a b", "References: ",
-])
+_pieces = st.sampled_from(
+    [
+        "Subject: ",
+        "From: ",
+        "To: ",
+        "From x@y Mon Jan  1 00:00:00 2026",
+        "X-A:",
+        ":",
+        " ",
+        "\t",
+        "\r\n",
+        "\n",
+        "\r",
+        "Re: refund",
+        "=?utf-8?b?6YCA5qy+?=",
+        "Dana <d@shop.example>",
+        "<id@x>",
+        "é",
+        "\udcff",
+        "a b",
+        "References: ",
+    ]
+)
 header_text = st.lists(_pieces, max_size=30).map("".join)
 
 
@@ -69,8 +88,10 @@ def test_any_header_text_splits_into_fields_as_the_standard_library_splits_it(te
 
 
 def test_folded_and_encoded_headers_and_a_missing_date():
-    block = (b"From: =?utf-8?b?5byg5LiJ?= <zhang@example.cn>\r\nSubject: Where is\r\n my order?\r\n"
-             b"References: <a@x>\r\n <b@x>\r\nIn-Reply-To: <b@x>\r\n\r\n")
+    block = (
+        b"From: =?utf-8?b?5byg5LiJ?= <zhang@example.cn>\r\nSubject: Where is\r\n my order?\r\n"
+        b"References: <a@x>\r\n <b@x>\r\nIn-Reply-To: <b@x>\r\n\r\n"
+    )
     parsed = parse_headers(block, fallback_date=NOW)
     message = parsed.message
     assert (message.sender.name, message.sender.email) == ("张三", "zhang@example.cn")

@@ -33,7 +33,9 @@ def b_word(text: str, charset: str = "utf-8") -> str:
 
 def q_word(text: str, charset: str = "utf-8") -> str:
     safe = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!*+-/"
-    encoded = "".join("_" if byte == 32 else chr(byte) if byte in safe else f"={byte:02X}" for byte in text.encode(charset))
+    encoded = "".join(
+        "_" if byte == 32 else chr(byte) if byte in safe else f"={byte:02X}" for byte in text.encode(charset)
+    )
     return f"=?{charset}?q?{encoded}?="
 
 
@@ -52,8 +54,10 @@ def squeezed(text: str) -> str:
 # -- 1. Sender spoofing ---------------------------------------------------------------------------
 
 
-SPOOF = (b"From: =?utf-8?q?Shop_Support_<support@shop.example>,?= <attacker@evil.example>\n"
-         b"To: support@shop.example\nSubject: refund\n\nhi\n")
+SPOOF = (
+    b"From: =?utf-8?q?Shop_Support_<support@shop.example>,?= <attacker@evil.example>\n"
+    b"To: support@shop.example\nSubject: refund\n\nhi\n"
+)
 
 
 def test_an_address_inside_an_encoded_word_is_part_of_the_name_not_the_sender():
@@ -63,8 +67,9 @@ def test_an_address_inside_an_encoded_word_is_part_of_the_name_not_the_sender():
         assert sender.name == "Shop Support <support@shop.example>,"
 
 
-@pytest.mark.parametrize("name", ["CEO <ceo@shop.example>", "ceo@shop.example", "a@b, ceo@shop.example",
-                                  '"x" <ceo@shop.example>;'])
+@pytest.mark.parametrize(
+    "name", ["CEO <ceo@shop.example>", "ceo@shop.example", "a@b, ceo@shop.example", '"x" <ceo@shop.example>;']
+)
 @pytest.mark.parametrize("encode", [b_word, q_word])
 def test_no_encoded_name_can_make_a_customer_look_like_the_team(name, encode):
     raw = f"From: {encode(name)} <customer@example.com>\nCc: {encode(name)} <cc@example.com>\n\nhi\n".encode()
@@ -74,24 +79,38 @@ def test_no_encoded_name_can_make_a_customer_look_like_the_team(name, encode):
 
 
 def test_an_encoded_comma_stays_in_the_name():
-    raw = (b"From: =?utf-8?q?M=C3=BCller=2C_Hans?= <hans@example.de>\n"
-           b"To: =?utf-8?q?a=2C_b?= <x@example.com>, c@example.com\n\nhi\n")
+    raw = (
+        b"From: =?utf-8?q?M=C3=BCller=2C_Hans?= <hans@example.de>\n"
+        b"To: =?utf-8?q?a=2C_b?= <x@example.com>, c@example.com\n\nhi\n"
+    )
     parsed_message = message(raw)
     assert (parsed_message.sender.name, parsed_message.sender.email) == ("Müller, Hans", "hans@example.de")
     assert ours(parsed_message.to) == [("a, b", "x@example.com"), ("", "c@example.com")]
 
 
 def test_address_lists_groups_routes_and_comments():
-    raw = (b'To: Team: a@example.com, "Doe, J." <j@example.com>;, <@relay.example,@r2.example:k@example.com>,'
-           b" old@example.com (Old Style), =?utf-8?b?5byg5LiJ?= =?utf-8?b?5byg5LiJ?= <z@example.cn>\n\n")
-    assert ours(message(raw).to) == [("", "a@example.com"), ("Doe, J.", "j@example.com"), ("", "k@example.com"),
-                                      ("Old Style", "old@example.com"), ("张三张三", "z@example.cn")]
+    raw = (
+        b'To: Team: a@example.com, "Doe, J." <j@example.com>;, <@relay.example,@r2.example:k@example.com>,'
+        b" old@example.com (Old Style), =?utf-8?b?5byg5LiJ?= =?utf-8?b?5byg5LiJ?= <z@example.cn>\n\n"
+    )
+    assert ours(message(raw).to) == [
+        ("", "a@example.com"),
+        ("Doe, J.", "j@example.com"),
+        ("", "k@example.com"),
+        ("Old Style", "old@example.com"),
+        ("张三张三", "z@example.cn"),
+    ]
 
 
 # Any text, heavy in what address syntax is made of (and what an attacker would put in a name).
-names = st.text(st.one_of(st.sampled_from(list(' <>,;:@()"\\.[]=?_-')), st.characters(blacklist_categories=("Cc", "Cs"))),
-                min_size=1, max_size=60)
-addr_specs = st.sampled_from(["a@example.com", "first.last+tag@sub.example.org", "x-y_z@example.cn", '"odd one"@example.com'])
+names = st.text(
+    st.one_of(st.sampled_from(list(' <>,;:@()"\\.[]=?_-')), st.characters(blacklist_categories=("Cc", "Cs"))),
+    min_size=1,
+    max_size=60,
+)
+addr_specs = st.sampled_from(
+    ["a@example.com", "first.last+tag@sub.example.org", "x-y_z@example.cn", '"odd one"@example.com']
+)
 
 
 def _from_header(name: str, addr_spec: str, style: str) -> bytes:
@@ -125,8 +144,13 @@ def test_any_display_name_gives_the_address_the_standard_library_gives(name, add
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(names, st.sampled_from(["b", "q"]), st.sampled_from(["utf-8", "gb18030"])), min_size=1, max_size=4),
-       addr_specs, st.sampled_from([" ", "\n ", "\r\n\t", ""]))
+@given(
+    st.lists(
+        st.tuples(names, st.sampled_from(["b", "q"]), st.sampled_from(["utf-8", "gb18030"])), min_size=1, max_size=4
+    ),
+    addr_specs,
+    st.sampled_from([" ", "\n ", "\r\n\t", ""]),
+)
 def test_hand_made_encoded_words_decode_into_the_name_only(chunks, addr_spec, separator):
     words = [(b_word if kind == "b" else q_word)(text, charset) for text, kind, charset in chunks]
     raw = f"From: {separator.join(words)} <{addr_spec}>, second@example.com\n\n".encode()
@@ -151,15 +175,25 @@ def test_a_to_header_of_thousands_of_encoded_words_just_parses():
 
 
 def test_deeply_nested_comments_and_quotes_do_not_stop_a_message():
-    raw = b"From: " + b"(" * 20000 + b"a@example.com\nTo: " + b'"\\' * 5000 + b"\nSubject: odd\nMessage-ID: <odd@x>\n\nbody\n"
+    raw = (
+        b"From: "
+        + b"(" * 20000
+        + b"a@example.com\nTo: "
+        + b'"\\' * 5000
+        + b"\nSubject: odd\nMessage-ID: <odd@x>\n\nbody\n"
+    )
     result = parsed(raw)
-    assert result.message.subject == "odd" and result.message.text == "body\n" and result.message.message_id == "<odd@x>"
+    assert (
+        result.message.subject == "odd" and result.message.text == "body\n" and result.message.message_id == "<odd@x>"
+    )
 
 
 def _nested(depth: int) -> bytes:
-    raw = (b"From: Deep <deep@example.com>\nTo: support@shop.example\nSubject: deep\nDate: Mon, 2 Nov 2026 09:00:00 +0000\n"
-           b"Message-ID: <deep@x>\nContent-Type: multipart/mixed; boundary=b0\n\n--b0\nContent-Type: text/plain\n\ntop text\n"
-           b"--b0\nContent-Type: application/pdf; name=top.pdf\nContent-Transfer-Encoding: base64\n\nJVBERg==\n")
+    raw = (
+        b"From: Deep <deep@example.com>\nTo: support@shop.example\nSubject: deep\nDate: Mon, 2 Nov 2026 09:00:00 +0000\n"
+        b"Message-ID: <deep@x>\nContent-Type: multipart/mixed; boundary=b0\n\n--b0\nContent-Type: text/plain\n\ntop text\n"
+        b"--b0\nContent-Type: application/pdf; name=top.pdf\nContent-Transfer-Encoding: base64\n\nJVBERg==\n"
+    )
     for level in range(depth):
         raw += b"--b%d\nContent-Type: multipart/mixed; boundary=b%d\n\n" % (level, level + 1)
     raw += b"--b%d\nContent-Type: text/plain\n\ndeepest\n--b%d--\n" % (depth, depth)
@@ -189,13 +223,49 @@ def test_a_thousand_nested_attached_messages_keep_the_outer_headers():
     assert "could not be fully parsed (MIME nested too deep)" in result.problems
 
 
-_pieces = st.sampled_from([
-    b"From: ", b"To: ", b"Cc: ", b"Subject: ", b"Date: ", b"Message-ID: ", b"Content-Type: ", b"multipart/mixed; boundary=b",
-    b"text/plain; charset=gb2312", b"message/rfc822", b"Content-Transfer-Encoding: base64", b"\n", b"\r\n", b" ", b"--b",
-    b"--b--", b"(", b")", b'"', b"\\", b"<", b">", b",", b";", b":", b"@", b"=?utf-8?q?", b"=?gb2312?b?", b"?=", b"=C3",
-    b"\xef\xbb\xbf", b"\xb4\x86", b"a@b.c", b"x", b"=?x-unknown?q?a?=", b"name=\"f.txt\"", b"Content-Disposition: attachment",
-    b"(" * 1000, b"=?utf-8?q?=28?= " * 1000,
-])
+_pieces = st.sampled_from(
+    [
+        b"From: ",
+        b"To: ",
+        b"Cc: ",
+        b"Subject: ",
+        b"Date: ",
+        b"Message-ID: ",
+        b"Content-Type: ",
+        b"multipart/mixed; boundary=b",
+        b"text/plain; charset=gb2312",
+        b"message/rfc822",
+        b"Content-Transfer-Encoding: base64",
+        b"\n",
+        b"\r\n",
+        b" ",
+        b"--b",
+        b"--b--",
+        b"(",
+        b")",
+        b'"',
+        b"\\",
+        b"<",
+        b">",
+        b",",
+        b";",
+        b":",
+        b"@",
+        b"=?utf-8?q?",
+        b"=?gb2312?b?",
+        b"?=",
+        b"=C3",
+        b"\xef\xbb\xbf",
+        b"\xb4\x86",
+        b"a@b.c",
+        b"x",
+        b"=?x-unknown?q?a?=",
+        b'name="f.txt"',
+        b"Content-Disposition: attachment",
+        b"(" * 1000,
+        b"=?utf-8?q?=28?= " * 1000,
+    ]
+)
 
 
 @settings(max_examples=500, deadline=None)
@@ -212,8 +282,10 @@ def test_gb2312_labelled_mail_holding_a_gbk_character():
     def word(text: str) -> str:  # as labelled by the sender
         return "=?gb2312?b?" + base64.b64encode(text.encode("gbk")).decode() + "?="
 
-    raw = (f"From: {word('王喆')} <wang@example.cn>\nSubject: {word('喆的订单')}\nDate: Mon, 2 Nov 2026 09:00:00 +0000\n"
-           "Content-Type: text/plain; charset=gb2312\n\n").encode() + "你好，我是王喆。".encode("gbk")
+    raw = (
+        f"From: {word('王喆')} <wang@example.cn>\nSubject: {word('喆的订单')}\nDate: Mon, 2 Nov 2026 09:00:00 +0000\n"
+        "Content-Type: text/plain; charset=gb2312\n\n"
+    ).encode() + "你好，我是王喆。".encode("gbk")
     result = parsed(raw)
     assert (result.message.sender.name, result.message.subject) == ("王喆", "喆的订单")
     assert result.message.text == "你好，我是王喆。"
@@ -221,24 +293,32 @@ def test_gb2312_labelled_mail_holding_a_gbk_character():
 
 
 def test_raw_8bit_header_in_the_body_charset_superset():
-    raw = b"From: " + "王喆".encode("gbk") + b" <wang@example.cn>\nSubject: " + "喆".encode("gbk") + b"\n" \
-          b"Date: Mon, 2 Nov 2026 09:00:00 +0000\nContent-Type: text/plain; charset=\"GB2312\"\n\nhi\n"
+    raw = (
+        b"From: " + "王喆".encode("gbk") + b" <wang@example.cn>\nSubject: " + "喆".encode("gbk") + b"\n"
+        b'Date: Mon, 2 Nov 2026 09:00:00 +0000\nContent-Type: text/plain; charset="GB2312"\n\nhi\n'
+    )
     result = parsed(raw)
     assert (result.message.sender.name, result.message.subject) == ("王喆", "喆") and result.problems == []
     headers_only = parse_headers(raw.split(b"\n\n")[0] + b"\n\n", fallback_date=NOW).message
     assert (headers_only.sender.name, headers_only.subject) == ("王喆", "喆")
 
 
-@pytest.mark.parametrize(("label", "codec", "text"), [
-    ("big5", "big5hkscs", "搭𨋢去九龍"),  # 𨋢 (lift) is Hong Kong Supplementary
-    ("ks_c_5601-1987", "cp949", "똠방각하"),  # 똠 is only in the Windows superset (cp949)
-    ("iso-8859-1", "cp1252", "Total: 20 €, “quoted”"),  # € is 0x80 in Windows-1252
-    ("shift_jis", "cp932", "①髙橋"),  # NEC and IBM extensions
-])
+@pytest.mark.parametrize(
+    ("label", "codec", "text"),
+    [
+        ("big5", "big5hkscs", "搭𨋢去九龍"),  # 𨋢 (lift) is Hong Kong Supplementary
+        ("ks_c_5601-1987", "cp949", "똠방각하"),  # 똠 is only in the Windows superset (cp949)
+        ("iso-8859-1", "cp1252", "Total: 20 €, “quoted”"),  # € is 0x80 in Windows-1252
+        ("shift_jis", "cp932", "①髙橋"),  # NEC and IBM extensions
+    ],
+)
 def test_bodies_and_encoded_words_labelled_with_a_subset(label, codec, text):
     word = "=?" + label + "?b?" + base64.b64encode(text.encode(codec)).decode() + "?="
-    raw = f"From: {word} <x@example.com>\nSubject: {word}\nDate: Mon, 2 Nov 2026 09:00:00 +0000\n".encode() + \
-        f"Content-Type: text/plain; charset={label}\nContent-Transfer-Encoding: 8bit\n\n".encode() + text.encode(codec)
+    raw = (
+        f"From: {word} <x@example.com>\nSubject: {word}\nDate: Mon, 2 Nov 2026 09:00:00 +0000\n".encode()
+        + f"Content-Type: text/plain; charset={label}\nContent-Transfer-Encoding: 8bit\n\n".encode()
+        + text.encode(codec)
+    )
     result = parsed(raw)
     assert (result.message.sender.name, result.message.subject, result.message.text) == (text, text, text)
     assert result.problems == []
@@ -251,7 +331,9 @@ def test_iso_8859_1_keeps_control_bytes_windows_1252_leaves_undefined():
 
 def test_ascii_labelled_8bit_body_is_utf8_when_it_can_be():
     assert message(b"From: a@example.com\nContent-Type: text/plain; charset=us-ascii\n\ncaf\xc3\xa9\n").text == "café\n"
-    assert message(b"From: a@example.com\nContent-Type: text/plain; charset=us-ascii\n\ncaf\xe9 \x80\n").text == "café €\n"
+    assert (
+        message(b"From: a@example.com\nContent-Type: text/plain; charset=us-ascii\n\ncaf\xe9 \x80\n").text == "café €\n"
+    )
 
 
 # -- 12. Smaller ------------------------------------------------------------------------------------
@@ -260,25 +342,32 @@ def test_ascii_labelled_8bit_body_is_utf8_when_it_can_be():
 @pytest.mark.parametrize("content_type", [b"text", b"text; charset=utf-8", b"TEXT ;charset=utf-8", b"text/"])
 def test_a_text_part_without_subtype_is_the_text(content_type):
     """RFC 2045 §5.2: text/plain. (The standard parser already reads it so; this guards it.)"""
-    raw = (b"From: a@example.com\nContent-Type: multipart/mixed; boundary=zz\n\n--zz\nContent-Type: " + content_type +
-           b"\n\nhello \xc3\xa9\n--zz\nContent-Type: image/png; name=a.png\n\nPNG\n--zz--\n")
+    raw = (
+        b"From: a@example.com\nContent-Type: multipart/mixed; boundary=zz\n\n--zz\nContent-Type: "
+        + content_type
+        + b"\n\nhello \xc3\xa9\n--zz\nContent-Type: image/png; name=a.png\n\nPNG\n--zz--\n"
+    )
     parsed_message = message(raw)
     assert parsed_message.text == "hello é" and [a.filename for a in parsed_message.attachments] == ["a.png"]
 
 
 def test_a_bounce_with_its_text_in_the_preamble():
-    raw = (b"From: MAILER-DAEMON@mx.example\nSubject: Undelivered\nContent-Type: multipart/report; report-type=delivery-status;"
-           b" boundary=zz\n\nThis is the mail system at host mx.example.\n\nYour message could not be delivered to"
-           b" nobody@example.com.\n--zz\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example\n\n"
-           b"Final-Recipient: rfc822; nobody@example.com\nAction: failed\n--zz\nContent-Type: text/rfc822-headers\n"
-           b"Content-Disposition: attachment\n\nSubject: hello\n--zz--\n")
+    raw = (
+        b"From: MAILER-DAEMON@mx.example\nSubject: Undelivered\nContent-Type: multipart/report; report-type=delivery-status;"
+        b" boundary=zz\n\nThis is the mail system at host mx.example.\n\nYour message could not be delivered to"
+        b" nobody@example.com.\n--zz\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example\n\n"
+        b"Final-Recipient: rfc822; nobody@example.com\nAction: failed\n--zz\nContent-Type: text/rfc822-headers\n"
+        b"Content-Disposition: attachment\n\nSubject: hello\n--zz--\n"
+    )
     text = message(raw).text
     assert text.startswith("This is the mail system at host mx.example.") and "nobody@example.com" in text
 
 
 def test_the_mime_notice_preamble_is_not_a_body():
-    raw = (b"From: a@example.com\nContent-Type: multipart/mixed; boundary=zz\n\nThis is a multi-part message in MIME format.\n"
-           b"--zz\nContent-Type: image/png; name=a.png\n\nPNG\n--zz--\n")
+    raw = (
+        b"From: a@example.com\nContent-Type: multipart/mixed; boundary=zz\n\nThis is a multi-part message in MIME format.\n"
+        b"--zz\nContent-Type: image/png; name=a.png\n\nPNG\n--zz--\n"
+    )
     assert message(raw).text == ""
 
 

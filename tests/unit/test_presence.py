@@ -9,8 +9,15 @@ NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 
 def note(name, ticket_id=1042, activity=Activity.VIEWING, seconds_ago=10, client="c1", renewed=0, lease=45):
-    return Presence(Agent(name, f"{name.split()[0].lower()}@shop.example"), ticket_id, activity,
-                    NOW - timedelta(seconds=seconds_ago), client, NOW - timedelta(seconds=renewed), timedelta(seconds=lease))
+    return Presence(
+        Agent(name, f"{name.split()[0].lower()}@shop.example"),
+        ticket_id,
+        activity,
+        NOW - timedelta(seconds=seconds_ago),
+        client,
+        NOW - timedelta(seconds=renewed),
+        timedelta(seconds=lease),
+    )
 
 
 def test_a_lease_counts_until_it_runs_out():
@@ -19,8 +26,12 @@ def test_a_lease_counts_until_it_runs_out():
 
 
 def test_replying_comes_first_then_the_longest_there_and_my_own_client_is_left_out():
-    entries = [note("Dana Li", seconds_ago=100, client="a"), note("Sam Ortiz", activity=Activity.REPLYING, seconds_ago=5, client="b"),
-               note("Lee Wong", seconds_ago=300, client="me"), note("Kim Park", ticket_id=7, client="d")]
+    entries = [
+        note("Dana Li", seconds_ago=100, client="a"),
+        note("Sam Ortiz", activity=Activity.REPLYING, seconds_ago=5, client="b"),
+        note("Lee Wong", seconds_ago=300, client="me"),
+        note("Kim Park", ticket_id=7, client="d"),
+    ]
     assert [p.agent.name for p in on_ticket(entries, 1042, excluding_client="me")] == ["Sam Ortiz", "Dana Li"]
     assert marker(on_ticket(entries, 1042, excluding_client="me")) == "✎ Sam +1"
 

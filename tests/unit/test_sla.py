@@ -93,7 +93,16 @@ def test_urgent_targets_are_shorter_and_unknown_priorities_fall_back_to_normal()
 
 @pytest.mark.parametrize(
     "seconds, text",
-    [(0, "0s"), (59, "59s"), (60, "1m"), (3599, "59m"), (3600, "1h 00m"), (7800, "2h 10m"), (90000, "1d 1h"), (-3660, "-1h 01m")],
+    [
+        (0, "0s"),
+        (59, "59s"),
+        (60, "1m"),
+        (3599, "59m"),
+        (3600, "1h 00m"),
+        (7800, "2h 10m"),
+        (90000, "1d 1h"),
+        (-3660, "-1h 01m"),
+    ],
 )
 def test_format_remaining(seconds, text):
     assert format_remaining(seconds) == text

@@ -29,7 +29,9 @@ def hours(tz=LONDON, holidays=(), periods=WEEKDAYS_WITH_LUNCH) -> BusinessHours:
 
 def policy(first=4 * H, business=True, tz=LONDON, holidays=()) -> Policy:
     return Policy(
-        targets={Priority.NORMAL: {Metric.FIRST_REPLY: Target(first, business), Metric.RESOLUTION: Target(72 * H, False)}},
+        targets={
+            Priority.NORMAL: {Metric.FIRST_REPLY: Target(first, business), Metric.RESOLUTION: Target(72 * H, False)}
+        },
         hours=hours(tz, holidays),
     )
 
@@ -57,13 +59,23 @@ def first_reply(start, now, *, messages=(), changes=(), pol=None):
         # inside the morning period: 1 h gone of 4 h
         (local(LONDON, 2026, 11, 23, 9), local(LONDON, 2026, 11, 23, 10), 3 * H, local(LONDON, 2026, 11, 23, 14)),
         # the lunch break does not count: 09:00-12:30 (3.5 h) + 13:30-14:00 (0.5 h)
-        (local(LONDON, 2026, 11, 23, 9), local(LONDON, 2026, 11, 23, 13), int(0.5 * H), local(LONDON, 2026, 11, 23, 14)),
+        (
+            local(LONDON, 2026, 11, 23, 9),
+            local(LONDON, 2026, 11, 23, 13),
+            int(0.5 * H),
+            local(LONDON, 2026, 11, 23, 14),
+        ),
         # overnight: written at 16:30, 1 h counts before closing, 3 h the next morning
         (local(LONDON, 2026, 11, 23, 16, 30), local(LONDON, 2026, 11, 24, 8), 3 * H, local(LONDON, 2026, 11, 24, 12)),
         # over the weekend: Friday 16:30 -> Monday 12:00
         (local(LONDON, 2026, 11, 20, 16, 30), local(LONDON, 2026, 11, 21, 12), 3 * H, local(LONDON, 2026, 11, 23, 12)),
         # written at night: the clock starts at opening time
-        (local(LONDON, 2026, 11, 23, 22), local(LONDON, 2026, 11, 24, 9, 30), int(3.5 * H), local(LONDON, 2026, 11, 24, 14)),
+        (
+            local(LONDON, 2026, 11, 23, 22),
+            local(LONDON, 2026, 11, 24, 9, 30),
+            int(3.5 * H),
+            local(LONDON, 2026, 11, 24, 14),
+        ),
     ],
 )
 def test_business_hours_cases(start, now, remaining, due):
@@ -86,14 +98,18 @@ def test_dst_end_in_london_counts_real_hours():
     assert clock.due_at == local(LONDON, 2026, 10, 25, 11)
     # In business time the weekend doesn't count, and Monday's 09:00 is 09:00 GMT (not BST).
     clock = first_reply(local(LONDON, 2026, 10, 23, 16, 30), local(LONDON, 2026, 10, 24, 12))
-    assert clock.due_at == local(LONDON, 2026, 10, 26, 12) and clock.due_at.astimezone(LONDON).utcoffset() == timedelta(0)
+    assert clock.due_at == local(LONDON, 2026, 10, 26, 12) and clock.due_at.astimezone(LONDON).utcoffset() == timedelta(
+        0
+    )
     assert clock.remaining_seconds == 3 * H
 
 
 def test_dst_start_in_new_york():
     # Sunday 8 March 2026 New York springs forward; a day's business hours are 8 h either side of it.
-    pol = Policy(targets={Priority.NORMAL: {Metric.FIRST_REPLY: Target(8 * H, True)}},
-                 hours=hours(NEW_YORK, periods=((time(9), time(17)),)))
+    pol = Policy(
+        targets={Priority.NORMAL: {Metric.FIRST_REPLY: Target(8 * H, True)}},
+        hours=hours(NEW_YORK, periods=((time(9), time(17)),)),
+    )
     clock = first_reply(local(NEW_YORK, 2026, 3, 6, 13), local(NEW_YORK, 2026, 3, 9, 10), pol=pol)
     assert clock.due_at == local(NEW_YORK, 2026, 3, 9, 13)  # 4 h Friday, 4 h Monday
     assert clock.due_at.astimezone(NEW_YORK).utcoffset() == timedelta(hours=-4)
@@ -105,7 +121,10 @@ def test_dst_start_in_new_york():
 
 def test_pending_then_reopened_in_business_time():
     start = local(LONDON, 2026, 11, 23, 9)
-    changes = [StatusChange(start + timedelta(hours=1), Status.PENDING), StatusChange(start + timedelta(hours=26), Status.OPEN)]
+    changes = [
+        StatusChange(start + timedelta(hours=1), Status.PENDING),
+        StatusChange(start + timedelta(hours=26), Status.OPEN),
+    ]
     clock = first_reply(start, start + timedelta(hours=27), changes=changes)  # reopened Tue 11:00, now 12:00
     assert clock.state is ClockState.OK and clock.remaining_seconds == 2 * H
     assert clock.due_at == local(LONDON, 2026, 11, 24, 15)  # 3 h left at 11:00: 1.5 h to lunch, 1.5 h after
@@ -115,9 +134,18 @@ def test_pending_then_reopened_in_business_time():
 
 def test_solved_then_reopened_resumes_resolution():
     start = datetime(2026, 11, 23, 9, tzinfo=UTC)
-    changes = [StatusChange(start + timedelta(hours=2), Status.SOLVED), StatusChange(start + timedelta(hours=50), Status.OPEN)]
-    clocks = ticket_clocks(created_at=start, priority=Priority.NORMAL, messages=[(Author.CUSTOMER, start)],
-                           status_changes=changes, now=start + timedelta(hours=51), policy=policy())
+    changes = [
+        StatusChange(start + timedelta(hours=2), Status.SOLVED),
+        StatusChange(start + timedelta(hours=50), Status.OPEN),
+    ]
+    clocks = ticket_clocks(
+        created_at=start,
+        priority=Priority.NORMAL,
+        messages=[(Author.CUSTOMER, start)],
+        status_changes=changes,
+        now=start + timedelta(hours=51),
+        policy=policy(),
+    )
     resolution = next(c for c in clocks if c.metric is Metric.RESOLUTION)
     assert resolution.state is ClockState.OK and resolution.remaining_seconds == (72 - 3) * H
 
@@ -143,19 +171,31 @@ gaps = st.lists(st.integers(min_value=60, max_value=4 * 24 * H), min_size=0, max
 
 
 @settings(max_examples=150, deadline=None)
-@given(start=moments, offsets=gaps, business=st.booleans(), pause_at=st.integers(0, 5 * 24 * H), pause_for=st.integers(60, 3 * 24 * H))
+@given(
+    start=moments,
+    offsets=gaps,
+    business=st.booleans(),
+    pause_at=st.integers(0, 5 * 24 * H),
+    pause_for=st.integers(60, 3 * 24 * H),
+)
 def test_pausing_never_shortens_the_remaining_time(start, offsets, business, pause_at, pause_for):
     now = start + timedelta(seconds=sum(offsets) + pause_at + pause_for + 60)
     pol = policy(first=8 * H, business=business)
     plain = first_reply(start, now, pol=pol)
-    changes = [StatusChange(start + timedelta(seconds=pause_at), Status.PENDING),
-               StatusChange(start + timedelta(seconds=pause_at + pause_for), Status.OPEN)]
+    changes = [
+        StatusChange(start + timedelta(seconds=pause_at), Status.PENDING),
+        StatusChange(start + timedelta(seconds=pause_at + pause_for), Status.OPEN),
+    ]
     paused = first_reply(start, now, changes=changes, pol=pol)
     assert paused.remaining_seconds >= plain.remaining_seconds
 
 
 @settings(max_examples=150, deadline=None)
-@given(start=moments, elapsed=st.integers(0, 10 * 24 * H), tz=st.sampled_from([LONDON, NEW_YORK, ZoneInfo("Asia/Shanghai")]))
+@given(
+    start=moments,
+    elapsed=st.integers(0, 10 * 24 * H),
+    tz=st.sampled_from([LONDON, NEW_YORK, ZoneInfo("Asia/Shanghai")]),
+)
 def test_business_remaining_never_exceeds_calendar_remaining_spent_less(start, elapsed, tz):
     now = start + timedelta(seconds=elapsed)
     business = first_reply(start, now, pol=policy(business=True, tz=tz))

@@ -27,7 +27,9 @@ def test_the_shipped_example_loads():
 
 def test_tag_targets_and_shorthand(tmp_path):
     path = tmp_path / "sla.toml"
-    path.write_text('[targets.normal]\nfirst_reply = "4h"\n[tag_targets.vip]\nfirst_reply = "1h"\n[tag_targets.press]\nfirst_reply = "30m"\n')
+    path.write_text(
+        '[targets.normal]\nfirst_reply = "4h"\n[tag_targets.vip]\nfirst_reply = "1h"\n[tag_targets.press]\nfirst_reply = "30m"\n'
+    )
     policy = load_policy(path)
     assert policy.target(Priority.NORMAL, Metric.FIRST_REPLY, ("vip",)).seconds == 3600
     assert policy.target(Priority.NORMAL, Metric.FIRST_REPLY, ("vip", "press")).seconds == 1800
@@ -35,7 +37,9 @@ def test_tag_targets_and_shorthand(tmp_path):
 
 
 def test_holidays_from_an_ics_file(tmp_path):
-    (tmp_path / "bank.ics").write_text("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20261226\nSUMMARY:Boxing Day\nEND:VEVENT\nEND:VCALENDAR\n")
+    (tmp_path / "bank.ics").write_text(
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20261226\nSUMMARY:Boxing Day\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
     path = tmp_path / "sla.toml"
     path.write_text('[business_hours]\nmon = ["09:00-17:00"]\nholidays_ics = "bank.ics"\n')
     assert [str(d) for d in load_policy(path).hours.holidays] == ["2026-12-26"]
@@ -45,19 +49,27 @@ def test_holidays_from_an_ics_file(tmp_path):
     "text, line, wording",
     [
         ('timezone = "Mars/Olympus"\n', 1, "unknown time zone 'Mars/Olympus'"),
-        ('warning = 2\n', 1, "warning must be a share"),
+        ("warning = 2\n", 1, "warning must be a share"),
         ('[business_hours]\nmon = ["09:00-12:30"]\ntue = ["9 to 5"]\n', 3, "tue: '9 to 5' is not a period"),
         ('[business_hours]\nmon = ["17:00-09:00"]\n', 2, "ends before it starts"),
         ('[business_hours]\nmon = ["09:00-13:00", "12:00-17:00"]\n', 2, "overlapping periods"),
         ('[business_hours]\nmonday = ["09:00-17:00"]\n', 2, "unknown day 'monday'"),
         ('[business_hours]\nmon = ["09:00-17:00"]\nholidays = ["Christmas"]\n', 3, "'Christmas' is not a date"),
         ('[targets.normal]\nfirst_reply = { within = "4 hours" }\n', 2, "'4 hours' is not a duration"),
-        ('[targets.normal]\nfirst_reply = { within = "4h", hours = "office" }\n', 2, 'hours must be "business" or "calendar"'),
-        ('[targets.normal]\nfirst_reply = { within = "4h", hours = "business" }\n', 2, "there is no [business_hours] table"),
+        (
+            '[targets.normal]\nfirst_reply = { within = "4h", hours = "office" }\n',
+            2,
+            'hours must be "business" or "calendar"',
+        ),
+        (
+            '[targets.normal]\nfirst_reply = { within = "4h", hours = "business" }\n',
+            2,
+            "there is no [business_hours] table",
+        ),
         ('\n[targets.critical]\nfirst_reply = "1h"\n', 2, "unknown priority 'critical'"),
         ('[targets.normal]\nfirst_response = "1h"\n', 2, "unknown clock 'first_response'"),
-        ('sla = 1\n', 1, "unknown setting 'sla'"),
-        ('[targets.normal\n', 1, "not valid TOML"),
+        ("sla = 1\n", 1, "unknown setting 'sla'"),
+        ("[targets.normal\n", 1, "not valid TOML"),
     ],
 )
 def test_bad_policies_name_the_line(tmp_path, text, line, wording):
@@ -70,7 +82,20 @@ def test_bad_policies_name_the_line(tmp_path, text, line, wording):
     assert f"line {line}" in message
 
 
-@pytest.mark.parametrize("text, seconds", [("4h", 14400), ("30m", 1800), ("1h30m", 5400), ("3d", 259200), ("2d 4h", 187200), ("45s", 45), ("", None), ("h", None), ("4x", None)])
+@pytest.mark.parametrize(
+    "text, seconds",
+    [
+        ("4h", 14400),
+        ("30m", 1800),
+        ("1h30m", 5400),
+        ("3d", 259200),
+        ("2d 4h", 187200),
+        ("45s", 45),
+        ("", None),
+        ("h", None),
+        ("4x", None),
+    ],
+)
 def test_durations(text, seconds):
     assert parse_duration(text) == seconds
 

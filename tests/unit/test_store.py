@@ -31,8 +31,19 @@ def store(tmp_path):
 
 
 def add(store, subject, email="ann@example.com", name="Ann", minutes_ago=60, **kw):
-    tid = store.create_ticket(subject=subject, customer=Customer(email, name), created_at=NOW - timedelta(minutes=minutes_ago), **kw)
-    store.add_message(tid, Message(Author.CUSTOMER, Address(email, name), NOW - timedelta(minutes=minutes_ago), f"body of {subject}", subject=subject))
+    tid = store.create_ticket(
+        subject=subject, customer=Customer(email, name), created_at=NOW - timedelta(minutes=minutes_ago), **kw
+    )
+    store.add_message(
+        tid,
+        Message(
+            Author.CUSTOMER,
+            Address(email, name),
+            NOW - timedelta(minutes=minutes_ago),
+            f"body of {subject}",
+            subject=subject,
+        ),
+    )
     return tid
 
 
@@ -151,8 +162,10 @@ def test_an_older_store_is_migrated_in_place(tmp_path):
         raw.execute(statement)
     raw.execute("PRAGMA user_version = 1")
     raw.execute("INSERT INTO customers(id, email, name) VALUES (1, 'a@b.c', 'A')")
-    raw.execute("INSERT INTO tickets(id, subject, status, priority, customer_id, created_at, updated_at)"
-                " VALUES (1001, 'RE: Fwd: Where is my order?', 'open', 1, 1, 0, 0)")
+    raw.execute(
+        "INSERT INTO tickets(id, subject, status, priority, customer_id, created_at, updated_at)"
+        " VALUES (1001, 'RE: Fwd: Where is my order?', 'open', 1, 1, 0, 0)"
+    )
     raw.commit()
     raw.close()
     store = Store.open(path)

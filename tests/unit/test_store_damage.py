@@ -66,9 +66,30 @@ def ingest_at_once(home: Path, files: list[Path]) -> list[tuple[int, str]]:
     children = []
     for number, path in enumerate(files):
         ready = home / f"ready{number}"
-        children.append((ready, subprocess.Popen(
-            [sys.executable, "-c", _CHILD, str(ready), str(go), "--home", str(home), "--now", NOW_ISO, "ingest", str(path)],
-            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)))
+        children.append(
+            (
+                ready,
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-c",
+                        _CHILD,
+                        str(ready),
+                        str(go),
+                        "--home",
+                        str(home),
+                        "--now",
+                        NOW_ISO,
+                        "ingest",
+                        str(path),
+                    ],
+                    cwd=REPO,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                ),
+            )
+        )
     while not all(ready.exists() or child.poll() is not None for ready, child in children):
         time.sleep(0.005)
     go.touch()
@@ -155,8 +176,10 @@ def test_an_empty_store_file_is_refused_not_started_afresh(home, capsys):
     path.touch()
     code, out, err = cli(home, "list", "--json", capsys=capsys)
     assert (code, out) == (1, "")
-    assert err == (f"agent-tui: The local store {path} is empty (0 bytes), which looks like damage; move it aside to start"
-                   " afresh, or restore it from a backup.\n")
+    assert err == (
+        f"agent-tui: The local store {path} is empty (0 bytes), which looks like damage; move it aside to start"
+        " afresh, or restore it from a backup.\n"
+    )
     assert path.stat().st_size == 0  # left as found
 
 
@@ -190,8 +213,10 @@ def test_a_write_that_meets_a_damaged_page_fails_and_changes_nothing(home, tmp_p
     smash(store_file(home), "tickets_by_status")
     code, out, err = cli(home, "set", "1001", "--status", "solved", capsys=capsys)
     assert (code, out) == (1, "")
-    assert err == (f"agent-tui: The local store {store_file(home)} is damaged (database disk image is malformed);"
-                   " restore it from a backup, or move it aside to start afresh.\n")
+    assert err == (
+        f"agent-tui: The local store {store_file(home)} is damaged (database disk image is malformed);"
+        " restore it from a backup, or move it aside to start afresh.\n"
+    )
     code, out, err = cli(home, "show", "1001", "--json", capsys=capsys)
     assert code == 0, err
     assert json.loads(out)["status"] == "new"
@@ -203,7 +228,9 @@ def test_once_a_read_meets_damage_the_store_refuses_writes(tmp_path):
     path = tmp_path / "store.sqlite3"
     store = Store.open(path)
     ticket = store.create_ticket(subject="Parcel", customer=Customer("ann@example.com", "Ann"), created_at=NOW)
-    store.add_message(ticket, Message(Author.CUSTOMER, Address("ann@example.com", "Ann"), NOW, "Where is it?", subject="Parcel"))
+    store.add_message(
+        ticket, Message(Author.CUSTOMER, Address("ann@example.com", "Ann"), NOW, "Where is it?", subject="Parcel")
+    )
     store.close()
     smash(path, "messages")
     store = Store.open(path)

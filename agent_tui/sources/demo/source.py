@@ -61,7 +61,8 @@ class DemoSource(Source):
         entries = [
             Presence(agent, ticket_id, activity, now - timedelta(seconds=seconds), f"demo-{n}", now, lease)
             for n, (agent, ticket_id, activity, seconds) in enumerate(
-                zip(team, unassigned[::-1], (Activity.REPLYING, Activity.VIEWING), (40, 130), strict=False))
+                zip(team, unassigned[::-1], (Activity.REPLYING, Activity.VIEWING), (40, 130), strict=False)
+            )
         ]
         return DemoPresence(entries)
 
@@ -91,7 +92,12 @@ def script(now: datetime, me: Agent) -> Iterator[Item]:
 
 
 def _ticket(
-    ticket_id: int, scenario: dict, now: datetime, me: Agent, agents: dict[str, Agent], customers: dict[str, Customer],
+    ticket_id: int,
+    scenario: dict,
+    now: datetime,
+    me: Agent,
+    agents: dict[str, Agent],
+    customers: dict[str, Customer],
 ) -> Iterator[Item]:
     opened = now - timedelta(minutes=scenario["opened_minutes_ago"])
     customer = customers[scenario["customer"]]
@@ -109,12 +115,24 @@ def _ticket(
             sender = Address(agent.email or SUPPORT.email, agent.name)
             to, subject = (Address(customer.email, customer.name),), "Re: " + scenario["subject"]
         message_id = f"<demo-{ticket_id}-{number}@pineandpebble.example>"
-        message = Message(author=author, sender=sender, to=to, date=opened + timedelta(minutes=spec["after"]),
-                          subject=subject, text=spec["text"], message_id=message_id, in_reply_to=previous_id,
-                          references=tuple(references))
+        message = Message(
+            author=author,
+            sender=sender,
+            to=to,
+            date=opened + timedelta(minutes=spec["after"]),
+            subject=subject,
+            text=spec["text"],
+            message_id=message_id,
+            in_reply_to=previous_id,
+            references=tuple(references),
+        )
         first = number == 0
         item = Incoming(
-            f"demo ticket {ticket_id}", message, author_known=True, ticket_key=key, ticket_id_hint=ticket_id,
+            f"demo ticket {ticket_id}",
+            message,
+            author_known=True,
+            ticket_key=key,
+            ticket_id_hint=ticket_id,
             customer_data=customer.extra,
             tags=tuple(scenario["tags"]) if first else (),
             priority=Priority.parse(scenario["priority"]) if first else None,
@@ -138,7 +156,9 @@ def _status_changes(scenario: dict, opened: datetime) -> list[tuple[datetime, St
     ]
     if final is not Status.NEW and (not changes or changes[-1][1] is not final):
         replies = [m["after"] for m in scenario["messages"] if m["author"] == "agent"]
-        last = max([m["after"] for m in scenario["messages"]] + [c["after"] for c in scenario.get("status_changes", [])])
+        last = max(
+            [m["after"] for m in scenario["messages"]] + [c["after"] for c in scenario.get("status_changes", [])]
+        )
         minutes = replies[0] if final is Status.OPEN and replies and not changes else last + 1
         changes.append((opened + timedelta(minutes=min(minutes, scenario["opened_minutes_ago"])), final))
     return changes

@@ -113,8 +113,12 @@ class ComposeScreen(AgentScreen[bool]):
         ticket = message.detail.ticket
         self.query_one("#compose-header", Static).update(
             Text.assemble(
-                ("Reply to ", "bold"), (f"#{ticket.id} ", "bold"), safe_line(ticket.subject), "\nto ",
-                safe_line(str(ticket.customer.name or ticket.customer.email)), f"  ·  writing in {'Chinese' if message.language == 'zh' else 'English'}",
+                ("Reply to ", "bold"),
+                (f"#{ticket.id} ", "bold"),
+                safe_line(ticket.subject),
+                "\nto ",
+                safe_line(str(ticket.customer.name or ticket.customer.email)),
+                f"  ·  writing in {'Chinese' if message.language == 'zh' else 'English'}",
             )
         )
         self._show_templates(message.suggestions)
@@ -131,7 +135,13 @@ class ComposeScreen(AgentScreen[bool]):
         options = self.query_one("#templates", OptionList)
         options.clear_options()
         options.add_options(
-            [Option(Text.assemble((t.title, "bold"), f"  {t.language}", ("  LATTE" if t.latte else "", "dim")), id=t.label) for t in templates]
+            [
+                Option(
+                    Text.assemble((t.title, "bold"), f"  {t.language}", ("  LATTE" if t.latte else "", "dim")),
+                    id=t.label,
+                )
+                for t in templates
+            ]
             or [Option(Text("No template matches.", style="dim"), disabled=True)]
         )
         if templates:
@@ -167,7 +177,9 @@ class ComposeScreen(AgentScreen[bool]):
 
     def on_preview_ready(self, message: PreviewReady) -> None:
         preview = self.query_one("#preview", Static)
-        title = Text.assemble(("Preview · ", "dim"), (message.template.title, "bold"), ("  ·  Enter uses it", "dim"), "\n")
+        title = Text.assemble(
+            ("Preview · ", "dim"), (message.template.title, "bold"), ("  ·  Enter uses it", "dim"), "\n"
+        )
         if message.text is None:
             preview.update(title + Text(message.error or "", style="red"))
             return

@@ -74,11 +74,19 @@ def tile_text(spec: TileSpec, current: dict, previous: dict) -> Text:
     text.append(show_value(now, spec.kind), style="bold")
     if isinstance(now, (int, float)) and isinstance(before, (int, float)) and now != before:
         rising = now > before
-        change = f"{(now - before) * 100:+.0f} pts" if spec.kind == "share" else (
-            f"{'+' if rising else '-'}{format_remaining(int(abs(now - before)))}" if spec.kind == "seconds" else f"{now - before:+d}"
+        change = (
+            f"{(now - before) * 100:+.0f} pts"
+            if spec.kind == "share"
+            else (
+                f"{'+' if rising else '-'}{format_remaining(int(abs(now - before)))}"
+                if spec.kind == "seconds"
+                else f"{now - before:+d}"
+            )
         )
         good = None if spec.higher_is_better is None else rising == spec.higher_is_better
-        text.append(f"  {'▲' if rising else '▼'} {change}", style="green" if good else "red" if good is False else "dim")
+        text.append(
+            f"  {'▲' if rising else '▼'} {change}", style="green" if good else "red" if good is False else "dim"
+        )
     elif before is not None:
         text.append("  = last week", style="dim")
     return text
@@ -156,8 +164,11 @@ class DashboardScreen(AgentScreen[None]):
         self.current = current
         period = current["period"]
         self.query_one("#dash-title", Static).update(
-            Text.assemble(("Queue health", "bold"), f"  ·  last 7 days, {period['since'][:16]} .. {period['until'][:16]} UTC"
-                          "  ·  arrows compare with the 7 days before")
+            Text.assemble(
+                ("Queue health", "bold"),
+                f"  ·  last 7 days, {period['since'][:16]} .. {period['until'][:16]} UTC"
+                "  ·  arrows compare with the 7 days before",
+            )
         )
         for spec in TILES:
             self.query_one("#tile-" + spec.key.replace(".", "-"), Static).update(tile_text(spec, current, previous))

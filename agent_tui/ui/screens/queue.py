@@ -24,7 +24,15 @@ from agent_tui.ui.bindings import bindings
 from agent_tui.ui.screens.base import AgentScreen
 from agent_tui.ui.widgets.queue_table import PAGE_SIZE, QueueTable
 
-_SORT_CYCLE = [SortKey.SLA, SortKey.PRIORITY, SortKey.AGE, SortKey.STATUS, SortKey.CUSTOMER, SortKey.ASSIGNEE, SortKey.ID]
+_SORT_CYCLE = [
+    SortKey.SLA,
+    SortKey.PRIORITY,
+    SortKey.AGE,
+    SortKey.STATUS,
+    SortKey.CUSTOMER,
+    SortKey.ASSIGNEE,
+    SortKey.ID,
+]
 _TAG_PREFIX = "tag:"
 _DATA_POLL_SECONDS = 2.0
 
@@ -107,7 +115,8 @@ class QueueScreen(AgentScreen[None]):
             for entry in self.app.presence:
                 by_ticket.setdefault(entry.ticket_id, []).append(entry)
             self.query_one(QueueTable).show_presence(
-                {ticket_id: marker(on_ticket(entries, ticket_id)) for ticket_id, entries in by_ticket.items()})
+                {ticket_id: marker(on_ticket(entries, ticket_id)) for ticket_id, entries in by_ticket.items()}
+            )
 
     def on_screen_resume(self) -> None:
         self.app.announce(None, None)  # back on the queue: on no ticket
@@ -253,7 +262,9 @@ class QueueScreen(AgentScreen[None]):
 
     def action_next_sort(self) -> None:
         current = self.query_state.sort
-        following = _SORT_CYCLE[(_SORT_CYCLE.index(current) + 1) % len(_SORT_CYCLE)] if current in _SORT_CYCLE else SortKey.SLA
+        following = (
+            _SORT_CYCLE[(_SORT_CYCLE.index(current) + 1) % len(_SORT_CYCLE)] if current in _SORT_CYCLE else SortKey.SLA
+        )
         self._set_query(sort=following, descending=False)
 
     def action_reverse_sort(self) -> None:

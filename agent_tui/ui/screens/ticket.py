@@ -119,7 +119,10 @@ class TicketScreen(AgentScreen[int]):
         history.clear_options()
         history.add_options(
             [
-                Option(Text.assemble((f"#{row.id} ", "bold"), f"{row.status.value:<8} ", safe_line(row.subject)), id=str(row.id))
+                Option(
+                    Text.assemble((f"#{row.id} ", "bold"), f"{row.status.value:<8} ", safe_line(row.subject)),
+                    id=str(row.id),
+                )
                 for row in message.detail.history
             ]
             or [Option(Text("First ticket from this customer.", style="dim"), disabled=True)]

@@ -275,7 +275,14 @@ class QueueTable(ScrollView, can_focus=True):
         index = self._top + y - 1
         if index >= self.total:
             if not self.total and y == 1:
-                return Strip([Segment(fit_cells("  " + self.empty_text, width), self.get_component_rich_style("queue-table--muted"))])
+                return Strip(
+                    [
+                        Segment(
+                            fit_cells("  " + self.empty_text, width),
+                            self.get_component_rich_style("queue-table--muted"),
+                        )
+                    ]
+                )
             return Strip.blank(width, self.rich_style)
         row = self.row_at(index)
         base = self.rich_style
@@ -306,7 +313,10 @@ class QueueTable(ScrollView, can_focus=True):
             (safe_line(row.customer_name or row.customer_email), None),
             (safe_line(row.subject), None),  # a teammate's presence goes in front, below
             (format_age(now, row.created_at), "queue-table--muted"),
-            (safe_line(row.assignee_name) if row.assignee_name else "—", None if row.assignee_name else "queue-table--muted"),
+            (
+                safe_line(row.assignee_name) if row.assignee_name else "—",
+                None if row.assignee_name else "queue-table--muted",
+            ),
         )
         segments = []
         for (text, component), width, column in zip(values, self._widths(), COLUMNS, strict=True):
@@ -314,7 +324,9 @@ class QueueTable(ScrollView, can_focus=True):
             here = self.presence.get(row.id, "") if column.key is SortKey.SUBJECT else ""
             if here:  # "✎ Dana" in front of the subject: someone else is on this ticket
                 here = fit_cells(here, min(cell_len(here), width // 2)) + " "
-                segments.append(Segment(here, base + self.get_component_rich_style("queue-table--presence", partial=True)))
+                segments.append(
+                    Segment(here, base + self.get_component_rich_style("queue-table--presence", partial=True))
+                )
                 width -= cell_len(here)
             segments.append(Segment(fit_cells(text, width), style))
             segments.append(Segment(" " * _GAP, base))
