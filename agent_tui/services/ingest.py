@@ -228,14 +228,14 @@ class Ingestor:
         return found
 
     def _apply_fields(self, ticket_id: int, item: Incoming) -> None:
-        store, at, actor = self.store, item.message.date, item.message.sender.name or None
-        if item.priority is not None and store.ticket(ticket_id).priority is not item.priority:
-            store.set_priority(ticket_id, item.priority, at, actor)
-        current = store.ticket(ticket_id).assignee if item.assignee is not None else None
-        if item.assignee is not None and not (current and item.assignee.matches(current.name, current.email)):
-            store.set_assignee(ticket_id, item.assignee, at, actor)
-        for tag in item.tags:
-            store.set_tag(ticket_id, tag, True, at, actor)
+        self.service.record_fields(
+            ticket_id,
+            item.message.date,
+            item.message.sender.name or None,
+            priority=item.priority,
+            assignee=item.assignee,
+            tags=item.tags,
+        )
 
     def _status(self, item: StatusLine, report: IngestReport) -> None:
         store = self.store

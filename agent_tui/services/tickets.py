@@ -248,13 +248,33 @@ class TicketService:
                 self._mark_for_sharing(ticket_id, assignee=True)
         return self.store.ticket(ticket_id)
 
-    def _reassign(self, ticket_id: int, agent: Agent | None, actor: str) -> bool:
+    def _reassign(self, ticket_id: int, agent: Agent | None, actor: str | None, at: datetime | None = None) -> bool:
         """Set the assignee unless it already is ``agent``; True if it changed."""
         held = self.store.ticket(ticket_id).assignee
         if (held is None and agent is None) or (held and agent and agent.matches(held.name, held.email)):
             return False
-        self.store.set_assignee(ticket_id, agent, self.now(), actor)
+        self.store.set_assignee(ticket_id, agent, at or self.now(), actor)
         return True
+
+    def record_fields(
+        self,
+        ticket_id: int,
+        at: datetime,
+        actor: str | None,
+        *,
+        priority: Priority | None = None,
+        assignee: Agent | None = None,
+        tags: Sequence[str] = (),
+    ) -> None:
+        """Fields an input carried with a message (a JSON line's priority, assignee, tags), recorded at the
+        message's date. The caller refreshes the SLA deadline (ingest does, once a batch)."""
+        with self.store.transaction():
+            if priority is not None and self.store.ticket(ticket_id).priority is not priority:
+                self.store.set_priority(ticket_id, priority, at, actor)
+            if assignee is not None:
+                self._reassign(ticket_id, assignee, actor, at)
+            for tag in tags:
+                self.store.set_tag(ticket_id, tag, True, at, actor)
 
     def take(self, ticket_id: int) -> Ticket:
         """Assign to me if nobody holds the ticket (compare-and-set: two agents can't both win).
