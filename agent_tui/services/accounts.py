@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from datetime import datetime
 
-from agent_tui.config import credentials
 from agent_tui.config.paths import AppPaths
 from agent_tui.config.settings import DEMO_ACCOUNT, Settings, load_settings
 from agent_tui.config.settings import add_account as settings_add_account
@@ -14,7 +14,6 @@ from agent_tui.config.sla_policy import load_policy
 from agent_tui.domain.queue import QueueQuery, SortKey, View
 from agent_tui.domain.sla import DEFAULT_POLICY, Policy
 from agent_tui.errors import UsageError
-from agent_tui.services.sync import apply_changes
 from agent_tui.services.tickets import TicketService
 from agent_tui.sources import open_source
 from agent_tui.sources.base import Source
@@ -61,6 +60,8 @@ def add_account(paths: AppPaths, name: str, table: Table, password: Callable[[],
     """Write the account to config.toml, its password (asked for only if needed) to the keyring, never the
     file. Returns whether it became the default account."""
     if needs_password(table):
+        from agent_tui.config import credentials  # here: opening an account never needs the keyring's imports
+
         paths.account_dir(name)  # a bad name is refused before asking for anything
         credentials.store_password(name, str(table["user"]), password())
     return settings_add_account(paths, name, table)
@@ -70,6 +71,8 @@ def remove_account(paths: AppPaths, name: str) -> None:
     """Forget the account and its keyring password; its data stays on disk."""
     table = load_settings(paths).accounts.get(name, {})
     if needs_password(table):
+        from agent_tui.config import credentials
+
         credentials.forget_password(name, str(table.get("user", "")))
     settings_remove_account(paths, name)
 
@@ -114,7 +117,12 @@ def open_account(
         presence_lease=settings.presence_lease,
     )
     try:
-        apply_changes(service, source.prepare(store, service.source_state, service.now(), settings.agent))
+        changes = source.prepare(store, service.source_state, service.now(), settings.agent)
+        first = next(changes, None)
+        if first is not None:  # most opens have nothing to file: they skip importing the filing machinery
+            from agent_tui.services.sync import apply_changes
+
+            apply_changes(service, itertools.chain([first], changes))
         if not policy_later:
             apply_policy_changes(service)
     except BaseException:
