@@ -98,7 +98,7 @@ def cmd_set(service: TicketService, args: argparse.Namespace) -> int:
 
 def cmd_ingest(service: TicketService, args: argparse.Namespace) -> int:
     from agent_tui.services.ingest import Ingestor
-    from agent_tui.sources.pipe import read_inputs
+    from agent_tui.sources.mail import read_inputs
 
     if args.deliver and (service.source is None or not service.source.capabilities.accepts_mail):
         raise UsageError(f"Account {service.account!r} has no remote source to deliver to; drop --deliver.")

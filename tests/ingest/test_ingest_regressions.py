@@ -9,7 +9,7 @@ from agent_tui.config.sla_policy import load_policy
 from agent_tui.domain.models import Author, Priority, Status, StatusChange
 from agent_tui.domain.sla import Metric, ticket_clocks
 from agent_tui.errors import ConfigError
-from agent_tui.sources.mail_parse import parse_mail
+from agent_tui.sources.mail import parse_mail
 from tests.ingest.test_ingest import cli, jsonl, mail, tickets
 
 GOOD = {"ticket": "G", "from": "a@b.c", "subject": "Good", "text": "x", "date": "2026-11-02T09:00:00Z"}

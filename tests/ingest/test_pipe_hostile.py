@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent_tui.sources.pipe import _split_mbox
+from agent_tui.sources.mail.readers import _split_mbox
 from tests.ingest.test_ingest import cli, jsonl, mail, tickets
 
 ONE = {"ticket": "L1", "from": "a@b.c", "subject": "Line one", "text": "x", "date": "2026-11-02T09:00:00Z"}

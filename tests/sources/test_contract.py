@@ -22,7 +22,7 @@ from agent_tui.services.sync import sync
 from agent_tui.services.tickets import TicketService
 from agent_tui.sources.base import Capabilities
 from agent_tui.sources.items import Incoming, NewItems, Push, TeamState, Unshared
-from agent_tui.sources.pipe import mail_item
+from agent_tui.sources.mail import mail_item
 from tests.conftest import NOW
 from tests.sources.test_imap import mail
 

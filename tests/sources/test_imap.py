@@ -527,9 +527,9 @@ def test_corpus_mail_threads_through_imap_exactly_as_piped(
 def test_a_big_first_sync_parses_in_a_helper_process_with_the_same_result(
     home, dovecot, inbox, memory_keyring, monkeypatch, capsys
 ):
-    monkeypatch.setattr("agent_tui.sources.imap.PARALLEL_FROM", 5)  # so a dozen messages take that path
-    monkeypatch.setattr("agent_tui.sources.imap.BATCH", 4)  # and several batches overlap
-    monkeypatch.setattr("agent_tui.sources.imap.BODY_BATCH", 5)
+    monkeypatch.setattr("agent_tui.sources.imap.pull.PARALLEL_FROM", 5)  # so a dozen messages take that path
+    monkeypatch.setattr("agent_tui.sources.imap.pull.BATCH", 4)  # and several batches overlap
+    monkeypatch.setattr("agent_tui.sources.imap.pull.BODY_BATCH", 5)
     from concurrent.futures import ProcessPoolExecutor
 
     submitted = []

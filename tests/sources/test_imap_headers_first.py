@@ -13,7 +13,7 @@ from imapclient import IMAPClient
 import tests.servers.dovecot as dovecot_server
 from agent_tui.errors import SourceError
 from agent_tui.sources.imap import ImapSource
-from agent_tui.sources.imap_fetch import WHOLE, fetch
+from agent_tui.sources.imap.fetch import WHOLE, fetch
 from tests.sources.conftest import Inbox, running_dovecot
 from tests.sources.test_imap import add_account, mail, run
 
@@ -194,7 +194,7 @@ def test_fetch_reads_nil_and_quoted_sections_and_items_after_the_literal_from_a_
 def test_parsing_falls_back_to_this_process_when_no_helper_can_start(monkeypatch):
     from datetime import UTC, datetime
 
-    from agent_tui.sources.imap import _Parsing, parse_header_batch
+    from agent_tui.sources.imap.parsing import _Parsing, parse_header_batch
 
     def refuse(*args, **kwargs):
         raise ValueError("bad value(s) in fds_to_keep")  # what multiprocessing says under Textual's stderr

@@ -51,7 +51,7 @@ async def test_a_big_first_sync_in_the_tui_parses_on_a_second_core_and_fills_the
 ):
     """Under Textual, stderr is a stand-in with no file descriptor, and multiprocessing could not start the
     parse helper: make_app prepares it first. (This sync once died quietly with "connecting…" on screen.)"""
-    monkeypatch.setattr("agent_tui.sources.imap.PARALLEL_FROM", 3)  # so these few messages take the helper path
+    monkeypatch.setattr("agent_tui.sources.imap.pull.PARALLEL_FROM", 3)  # so these few messages take the helper path
     from concurrent.futures import ProcessPoolExecutor
 
     helpers = []

@@ -15,7 +15,7 @@ from agent_tui.cli import make_app
 from agent_tui.domain.models import Agent
 from agent_tui.domain.presence import Activity
 from agent_tui.sources.imap import ImapSettings, ImapSource
-from agent_tui.sources.imap_presence import ImapPresence
+from agent_tui.sources.imap.presence import ImapPresence
 from agent_tui.ui.screens.compose import ComposeScreen
 from agent_tui.ui.screens.ticket import TicketScreen
 from agent_tui.ui.widgets.queue_table import QueueTable

@@ -9,7 +9,7 @@ import threading
 from imapclient import IMAPClient
 
 from agent_tui.domain.models import Status
-from agent_tui.sources.imap_state import write_state
+from agent_tui.sources.imap.keywords import write_state
 from agent_tui.sources.items import TeamState, Unshared
 from tests.sources.test_imap import mail, run
 
@@ -206,7 +206,7 @@ def test_a_change_made_while_a_push_runs_is_kept(tmp_path, dovecot, inbox, monke
     from agent_tui.config.paths import AppPaths
     from agent_tui.config.settings import load_settings
     from agent_tui.services.accounts import open_account
-    from agent_tui.sources import imap
+    from agent_tui.sources.imap import source
 
     dana, _, uid = two_agents(tmp_path, dovecot, inbox, capsys)
     as_agent(monkeypatch, DANA)
@@ -214,16 +214,16 @@ def test_a_change_made_while_a_push_runs_is_kept(tmp_path, dovecot, inbox, monke
     service = open_account(paths, load_settings(paths), None, None)
     ticket = 1000 + uid
     service.set_status(ticket, Status.PENDING)
-    real_write = imap.write_state
+    real_write = source.write_state
 
     def write_then_change(*args, **kwargs):
         result = real_write(*args, **kwargs)
         service.set_status(ticket, Status.SOLVED)  # the agent, meanwhile, in the UI
         return result
 
-    monkeypatch.setattr(imap, "write_state", write_then_change)
+    monkeypatch.setattr(source, "write_state", write_then_change)
     service.share()
-    monkeypatch.setattr(imap, "write_state", real_write)
+    monkeypatch.setattr(source, "write_state", real_write)
     assert ticket in service.unshared()  # the second change is still to be shared
     service.share()
     assert b"$TuiSolved" in flags(inbox, uid) and not service.unshared()

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent_tui.sources.mail_parse import (
+from agent_tui.sources.mail import (
     MADE_UP_ID_END,
     header_fields,
     parse_headers,

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agent_tui.sources.imap_fetch import uid_set, uids_in
+from agent_tui.sources.imap.fetch import uid_set, uids_in
 
 
 def test_runs_are_folded_into_ranges_and_read_back():

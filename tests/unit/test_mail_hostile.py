@@ -14,7 +14,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from agent_tui.domain.models import Address
-from agent_tui.sources.mail_parse import parse_headers, parse_mail
+from agent_tui.sources.mail import parse_headers, parse_mail
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 

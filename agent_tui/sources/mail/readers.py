@@ -38,7 +38,7 @@ from agent_tui.domain.models import (
 )
 from agent_tui.errors import UsageError
 from agent_tui.sources.items import Incoming, Item, StatusLine, Unreadable
-from agent_tui.sources.mail_parse import html_to_text, parse_mail
+from agent_tui.sources.mail.parse import html_to_text, parse_mail
 
 FORMATS = ("auto", "eml", "mbox", "maildir", "jsonl")
 _FILE_KINDS = {"eml": "an eml file", "mbox": "an mbox file", "jsonl": "a JSON lines file"}
