@@ -177,7 +177,10 @@ def _period_bound(text: str, service: TicketService, *, end: bool) -> datetime:
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        return parse_now(text)  # type: ignore[return-value]
+        moment = parse_now(text)
+        if moment is None:  # an empty --since or --until
+            raise UsageError("--since and --until take a date or an ISO 8601 time, such as 2026-11-24.") from None
+        return moment
     try:
         moment = datetime.combine(day + timedelta(days=1 if end else 0), datetime.min.time(), service.tz)
         return moment.astimezone(UTC)
