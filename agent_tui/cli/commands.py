@@ -267,6 +267,19 @@ def cmd_reply(service: TicketService, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_note(service: TicketService, args: argparse.Namespace) -> int:
+    from agent_tui.services.replies import read_body
+    from agent_tui.services.serialize import message_json
+
+    body = read_body(args.body_file, sys.stdin.read() if args.body_file == "-" else "")
+    message = _replies(service, args).note(args.id, body)
+    if args.json:
+        print(dumps({"status": "noted", "ticket": args.id, **message_json(message)}))
+    else:
+        print(f"noted on #{args.id} (internal: never sent to the customer)")
+    return 0
+
+
 def cmd_take(service: TicketService, args: argparse.Namespace) -> int:
     from agent_tui.cli.output import print_detail
 
@@ -286,4 +299,5 @@ COMMANDS: dict[str, Callable[[TicketService, argparse.Namespace], int]] = {
     "reply": cmd_reply,
     "sync": cmd_sync,
     "take": cmd_take,
+    "note": cmd_note,
 }

@@ -119,6 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _output_options(reply)
 
+    note = commands.add_parser("note", parents=[sub_common], help="add an internal note (never sent to the customer)")
+    note.add_argument("id", type=ticket_id)
+    note.add_argument("--body-file", metavar="FILE", required=True, help="the note's text, from a file or - for stdin")
+    _output_options(note)
+
     keys = commands.add_parser("keys", parents=[sub_common], help="list key bindings by id")
     _output_options(keys)
 

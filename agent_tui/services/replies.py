@@ -277,10 +277,29 @@ class Replies:
         self.flush_outbox()
         return message
 
+    def note(self, ticket_id: int, body: str) -> Message:
+        """An internal note for the team, never sent to the customer and never a reply (SLA, metrics): kept in
+        the ticket, and on sources that hold notes (a help desk's internal comment), put there exactly once
+        through the outbox, like a reply."""
+        if not body.strip():
+            raise UsageError("The note is empty; write something first.")
+        ticket, me = self.service.ticket(ticket_id), self.service.me
+        message = Message(
+            author=Author.NOTE,
+            sender=Address(me.email or self.service.own_address or f"agent@{self._domain()}", me.name),
+            date=self.service.now(),
+            subject=ticket.subject,
+            text=body.rstrip() + "\n",
+            message_id=make_msgid(domain=self._domain()),
+        )
+        self.service.store.outbox_add(ticket_id, message, self.service.now())
+        self.flush_outbox()
+        return message
+
     def flush_outbox(self, resend: frozenset[str] = frozenset()) -> int:
-        """Deliver and record every reply not yet confirmed; returns how many were confirmed. A reply whose
-        delivery was interrupted while the server took it is held (DeliveryUncertain) unless its Message-ID
-        is in ``resend``: the agent's decision."""
+        """Deliver and record every reply and note not yet confirmed; returns how many were confirmed. A reply
+        whose delivery was interrupted while the server took it is held (DeliveryUncertain) unless its Message-ID
+        is in ``resend``: the agent's decision. A note goes to the source as a note, never to the customer."""
         store, service = self.service.store, self.service
         confirmed = 0
         for row_id, ticket_id, message, state in store.outbox_pending():
@@ -290,8 +309,11 @@ class Replies:
                     store.outbox_mark(row_id, "sending", service.now())  # durable before the server may deliver
 
                 try:
-                    if service.source is not None:
+                    if service.source is not None and message.author is Author.NOTE:
+                        service.source.deliver_note(ticket_id, message)
+                    elif service.source is not None:
                         service.source.deliver_reply(
+                            ticket_id,
                             message,
                             before_handover=handing_over,
                             uncertain=state == "sending" and message.message_id not in resend,
@@ -308,7 +330,7 @@ class Replies:
                 draft = store.draft(ticket_id, service.me.name)
                 if draft is not None and draft.message_id == message.message_id:
                     store.delete_draft(ticket_id, service.me.name)  # sent: gone with the same commit
-                moved = status_after_message(Author.AGENT, store.ticket_status(ticket_id))
+                moved = status_after_message(message.author, store.ticket_status(ticket_id))
                 if moved is not None:  # dated no earlier than the last change: this reply is news, whatever --now says
                     last = store.last_status_change(ticket_id)
                     at = max(message.date, last.at) if last else message.date

@@ -158,6 +158,7 @@ class Source:
 
     def deliver_reply(
         self,
+        ticket_id: int,
         message: Message,
         *,
         before_handover: Callable[[], None] = lambda: None,
@@ -178,7 +179,7 @@ class Source:
             SourceError: the reply could not be handed over; it stays queued in the outbox.
         """
 
-    def deliver_note(self, message: Message) -> None:
+    def deliver_note(self, ticket_id: int, message: Message) -> None:
         """Put an internal note where the team sees it, never the customer (exactly once, as replies).
         Sources without ``notes`` keep notes in the store only, which this default does by doing nothing."""
 

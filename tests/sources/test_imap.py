@@ -256,7 +256,7 @@ def test_a_retry_after_a_crash_never_sends_twice(home, dovecot, inbox, smtp, mem
     ticket_id = service.queue_ids(__import__("agent_tui.domain.queue", fromlist=["QueueQuery"]).QueueQuery())[0]
     message = replies.outgoing(ticket_id, "Refunded today.", "<crash-1@shop.example>")
     # The first attempt got as far as SMTP and Sent, then the process died before recording it.
-    service.source.deliver_reply(message)
+    service.source.deliver_reply(ticket_id, message)
     assert len(smtp.received) == 1
     service.store.outbox_add(ticket_id, message, NOW)
     assert replies.flush_outbox() == 1  # the retry finds it in Sent: recorded, not resent

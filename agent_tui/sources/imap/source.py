@@ -251,6 +251,7 @@ class ImapSource(FolderPull, Source):
 
     def deliver_reply(
         self,
+        ticket_id: int,
         message: Message,
         *,
         before_handover: Callable[[], None] = lambda: None,
