@@ -186,7 +186,7 @@ def test_a_reply_reaches_the_customer_once_however_often_it_is_handed_over(harne
     )
     sent = replies.send(ticket_id, "Your refund is on its way.")
     assert service.source is not None
-    service.source.deliver_reply(sent)  # a retry after a crash: the source finds it already out
+    service.source.deliver_reply(ticket_id, sent)  # a retry after a crash: the source finds it already out
     assert harness.delivered() == (1 if service.source.capabilities.send else 0)
     stored = [m for m in service.store.messages(ticket_id) if m.author is Author.AGENT]
     assert [m.message_id for m in stored] == [sent.message_id]
