@@ -11,26 +11,38 @@ from agent_tui.errors import UsageError
 from agent_tui.services.serialize import dumps
 
 
-def _read_password(account: str) -> str:
+def _read_password(account: str, what: str = "Password") -> str:
     """From a prompt on a terminal, else one line of standard input (for scripts)."""
     import getpass
 
-    secret = getpass.getpass(f"Password for {account}: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    secret = getpass.getpass(f"{what} for {account}: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
     if not secret:
         raise UsageError("No password given; type it at the prompt, pipe it in, or use --password-command.")
     return secret
 
 
 def cmd_account(paths: AppPaths, args: argparse.Namespace) -> int:
-    from agent_tui.services.accounts import Table, add_account, imap_account, remove_account
+    from agent_tui.services.accounts import Table, add_account, imap_account, remove_account, rt_account
 
     if args.account_command == "add":
-        if args.local == bool(args.imap):
-            raise UsageError("Say what the account is: --local, or --imap HOST:PORT --smtp HOST:PORT --user USER.")
-        table: Table = (
-            {"kind": "local"}
-            if args.local
-            else imap_account(
+        if [bool(args.local), bool(args.imap), bool(args.rt)].count(True) != 1:
+            raise UsageError(
+                "Say what the account is: --local, --imap HOST:PORT --smtp HOST:PORT --user USER, or --rt URL --user USER."
+            )
+        table: Table
+        if args.local:
+            table = {"kind": "local"}
+        elif args.rt:
+            table = rt_account(
+                args.rt,
+                args.user,
+                queue=args.queue,
+                tags_field=args.tags_field,
+                password_command=args.password_command,
+                token_command=args.token_command,
+            )
+        else:
+            table = imap_account(
                 args.imap,
                 args.smtp,
                 args.user,
@@ -39,7 +51,6 @@ def cmd_account(paths: AppPaths, args: argparse.Namespace) -> int:
                 password_command=args.password_command,
                 oauth2_command=args.oauth2_command,
             )
-        )
         if args.address:
             table["address"] = args.address
         if table.get("tls") == "none":
@@ -47,7 +58,8 @@ def cmd_account(paths: AppPaths, args: argparse.Namespace) -> int:
                 "agent-tui: warning: --tls none sends the password and mail unencrypted; use it only on a trusted network.",
                 file=sys.stderr,
             )
-        is_default = add_account(paths, args.name, table, lambda: _read_password(args.name))
+        what = "API token" if table.get("auth") == "token" else "Password"
+        is_default = add_account(paths, args.name, table, lambda: _read_password(args.name, what))
         kind = table["kind"]
         if args.json:
             print(dumps({"name": args.name, "kind": kind, "default": is_default}))

@@ -144,6 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument(
         "--imap", metavar="HOST:PORT", help="the shared inbox's IMAP server (or a preset: gmail, fastmail, outlook)"
     )
+    add.add_argument(
+        "--rt", metavar="URL", help="a Request Tracker 5 (REST2) at this base URL, e.g. https://rt.shop.example"
+    )
+    add.add_argument("--queue", help="with --rt: the RT queue to work (default: every queue the user sees)")
+    add.add_argument("--tags-field", metavar="NAME", help='with --rt: the custom field holding tags (default "Tags")')
     add.add_argument("--smtp", metavar="HOST:PORT", help="the SMTP server replies leave through")
     add.add_argument("--user", help="the login of the shared inbox")
     add.add_argument("--name", dest="display_name", help='the name replies are sent under, e.g. "Shop Support"')
@@ -156,6 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--oauth2-command",
         metavar="CMD",
         help="a command that prints a fresh OAuth2 access token: log in with XOAUTH2 (Gmail, Outlook)",
+    )
+    secret.add_argument(
+        "--token-command", metavar="CMD", help="with --rt: a command that prints the API token (instead of the keyring)"
     )
     add.add_argument("--address", help="the shared address mail is sent to, e.g. support@shop.example")
     _output_options(add)

@@ -51,9 +51,42 @@ def imap_account(
     return table
 
 
+def rt_account(
+    url: str,
+    user: str | None,
+    *,
+    queue: str | None = None,
+    tags_field: str | None = None,
+    password_command: str | None = None,
+    token_command: str | None = None,
+) -> Table:
+    """The config table of a Request Tracker 5 account. It logs in with an API token (RT's advice for REST2) unless
+    a password command is given; without a command the secret is kept in the keyring."""
+    if not url.startswith(("https://", "http://")):
+        raise UsageError(f"--rt {url!r}: give RT's base URL, such as https://rt.shop.example.")
+    if not user:
+        raise UsageError("An RT account needs --user USER as well.")
+    table: Table = {
+        "kind": "rt",
+        "url": url.rstrip("/"),
+        "user": user,
+        "auth": "basic" if password_command else "token",
+    }
+    for key, value in (
+        ("queue", queue),
+        ("tags_field", tags_field),
+        ("password_command", password_command),
+        ("token_command", token_command),
+    ):
+        if value:
+            table[key] = value
+    return table
+
+
 def needs_password(table: Table) -> bool:
-    """Whether the account's secret is a password kept in the keyring (not a command's output)."""
-    return table.get("kind") == "imap" and not table.get("password_command") and not table.get("oauth2_command")
+    """Whether the account's secret (a password or an API token) is kept in the keyring, not a command's output."""
+    commands = ("password_command", "oauth2_command", "token_command")
+    return table.get("kind") in ("imap", "rt") and not any(table.get(key) for key in commands)
 
 
 def add_account(paths: AppPaths, name: str, table: Table, password: Callable[[], str]) -> bool:
