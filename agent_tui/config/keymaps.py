@@ -93,6 +93,7 @@ BINDING_SPECS: tuple[BindingSpec, ...] = (
     _spec("compose.editor", "external_editor", "$EDITOR", "ctrl+o"),
     _spec("compose.templates", "pick_template", "Templates", "ctrl+t"),
     _spec("compose.discard", "discard", "Discard", "ctrl+g"),
+    _spec("compose.note", "toggle_note", "Reply/Note", "ctrl+n"),
     _spec("dashboard.back", "back", "Back", "escape,d"),
     _spec("dashboard.refresh", "refresh_dashboard", "Refresh", "ctrl+r"),
 )

@@ -124,3 +124,24 @@ async def test_send_is_held_back_when_the_customer_wrote_meanwhile(home):
         await settle(pilot)
         assert isinstance(app.screen, TicketScreen)
         assert app.service.ticket(1041).message_count == before + 2
+
+
+async def test_ctrl_n_turns_the_reply_into_an_internal_note_that_is_not_sent(home):
+    app = make_app(home=home, account="demo", now=NOW)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        status_before = app.service.ticket(1047).status
+        screen = await open_composer(pilot, 1047)
+        await pilot.press("ctrl+n")
+        header = str(screen.query_one("#compose-header").render())
+        assert "Internal note" in header and "never sent to the customer" in header
+        editor = screen.query_one(TextArea)
+        editor.focus()
+        await pilot.press(*"Courier confirms loss")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+        last = app.service.detail(1047).messages[-1]
+        assert last.author.value == "note" and last.text.strip() == "Courier confirms loss"
+        assert app.service.ticket(1047).status is status_before  # a note is no reply
+        assert app.replies.draft(1047) is None

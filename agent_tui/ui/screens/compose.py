@@ -66,6 +66,7 @@ class ComposeScreen(AgentScreen[bool]):
         self.previews: dict[str, str] = {}
         self._autosave: Timer | None = None
         self._set_text = ""  # the text the program put in the editor: its Changed event is not an edit
+        self.as_note = False  # an internal note for the team instead of a reply to the customer (Ctrl+N)
 
     def compose(self) -> ComposeResult:
         yield Static(id="compose-header")
@@ -110,17 +111,7 @@ class ComposeScreen(AgentScreen[bool]):
 
     def on_composer_loaded(self, message: ComposerLoaded) -> None:
         self.detail, self.language = message.detail, message.language
-        ticket = message.detail.ticket
-        self.query_one("#compose-header", Static).update(
-            Text.assemble(
-                ("Reply to ", "bold"),
-                (f"#{ticket.id} ", "bold"),
-                safe_line(ticket.subject),
-                "\nto ",
-                safe_line(str(ticket.customer.name or ticket.customer.email)),
-                f"  ·  writing in {'Chinese' if message.language == 'zh' else 'English'}",
-            )
-        )
+        self._show_header()
         self._show_templates(message.suggestions)
         if message.draft is not None:
             self.template = message.draft.template
@@ -130,6 +121,34 @@ class ComposeScreen(AgentScreen[bool]):
         else:
             self._draft_state("Pick a template (Enter) or start typing in the editor.")
             self.query_one("#templates", OptionList).focus()
+
+    def _show_header(self) -> None:
+        if self.detail is None:
+            return
+        ticket = self.detail.ticket
+        if self.as_note:
+            head = Text.assemble(
+                ("Internal note on ", "bold"),
+                (f"#{ticket.id} ", "bold"),
+                safe_line(ticket.subject),
+                "\n",
+                ("for the team only: never sent to the customer", "bold yellow"),
+                "  ·  Ctrl+N: write a reply instead",
+            )
+        else:
+            head = Text.assemble(
+                ("Reply to ", "bold"),
+                (f"#{ticket.id} ", "bold"),
+                safe_line(ticket.subject),
+                "\nto ",
+                safe_line(str(ticket.customer.name or ticket.customer.email)),
+                f"  ·  writing in {'Chinese' if self.language == 'zh' else 'English'}",
+            )
+        self.query_one("#compose-header", Static).update(head)
+
+    def action_toggle_note(self) -> None:
+        self.as_note = not self.as_note
+        self._show_header()
 
     def _show_templates(self, templates: list[ReplyTemplate]) -> None:
         options = self.query_one("#templates", OptionList)
@@ -262,9 +281,23 @@ class ComposeScreen(AgentScreen[bool]):
     def action_send(self) -> None:
         body = self.query_one(TextArea).text
         if not body.strip():
-            self.notify("The reply is empty; write something or pick a template.", markup=False)
+            self.notify(f"The {'note' if self.as_note else 'reply'} is empty; write something first.", markup=False)
             return
-        self._send(body, self.template)
+        if self.as_note:
+            self._add_note(body)
+        else:
+            self._send(body, self.template)
+
+    @work(thread=True, exclusive=True, group="compose-save", exit_on_error=False)
+    def _add_note(self, body: str) -> None:
+        try:
+            self.replies.note(self.ticket_id, body)
+            self.replies.discard_draft(self.ticket_id)
+        except AgentTuiError as error:
+            self.app.call_from_thread(self.notify, f"{error} The text is kept.", severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, "Note added: the team sees it, the customer does not.", markup=False)
+        self.app.call_from_thread(self.dismiss, True)
 
     @work(thread=True, exclusive=True, group="compose-save", exit_on_error=False)
     def _send(self, body: str, template: str | None) -> None:
