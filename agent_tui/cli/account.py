@@ -22,16 +22,26 @@ def _read_password(account: str, what: str = "Password") -> str:
 
 
 def cmd_account(paths: AppPaths, args: argparse.Namespace) -> int:
-    from agent_tui.services.accounts import Table, add_account, imap_account, remove_account, rt_account
+    from agent_tui.services.accounts import (
+        Table,
+        add_account,
+        imap_account,
+        remove_account,
+        rt_account,
+        zendesk_account,
+    )
 
     if args.account_command == "add":
-        if [bool(args.local), bool(args.imap), bool(args.rt)].count(True) != 1:
+        if [bool(args.local), bool(args.imap), bool(args.rt), bool(args.zendesk)].count(True) != 1:
             raise UsageError(
-                "Say what the account is: --local, --imap HOST:PORT --smtp HOST:PORT --user USER, or --rt URL --user USER."
+                "Say what the account is: --local, --imap HOST:PORT --smtp HOST:PORT --user USER, --rt URL --user USER, "
+                "or --zendesk SUBDOMAIN --user EMAIL."
             )
         table: Table
         if args.local:
             table = {"kind": "local"}
+        elif args.zendesk:
+            table = zendesk_account(args.zendesk, args.user, token_command=args.token_command)
         elif args.rt:
             table = rt_account(
                 args.rt,

@@ -147,6 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument(
         "--rt", metavar="URL", help="a Request Tracker 5 (REST2) at this base URL, e.g. https://rt.shop.example"
     )
+    add.add_argument(
+        "--zendesk", metavar="SUBDOMAIN|URL", help="a Zendesk Support account: its subdomain, or a base URL used as is"
+    )
     add.add_argument("--queue", help="with --rt: the RT queue to work (default: every queue the user sees)")
     add.add_argument("--tags-field", metavar="NAME", help='with --rt: the custom field holding tags (default "Tags")')
     add.add_argument("--smtp", metavar="HOST:PORT", help="the SMTP server replies leave through")
@@ -163,7 +166,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="a command that prints a fresh OAuth2 access token: log in with XOAUTH2 (Gmail, Outlook)",
     )
     secret.add_argument(
-        "--token-command", metavar="CMD", help="with --rt: a command that prints the API token (instead of the keyring)"
+        "--token-command",
+        metavar="CMD",
+        help="with --rt or --zendesk: a command that prints the API token (instead of the keyring)",
     )
     add.add_argument("--address", help="the shared address mail is sent to, e.g. support@shop.example")
     _output_options(add)

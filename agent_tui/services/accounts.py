@@ -83,10 +83,26 @@ def rt_account(
     return table
 
 
+def zendesk_account(where: str, user: str | None, *, token_command: str | None = None) -> Table:
+    """The config table of a Zendesk Support account, with API-token auth: ``where`` is a subdomain (``shop`` is
+    https://shop.zendesk.com) or a base URL used as is (a proxy, a test server)."""
+    if not user or "@" not in user:
+        raise UsageError("A Zendesk account needs --user EMAIL (the agent's address; the API token goes with it).")
+    url = where.rstrip("/") if where.startswith(("https://", "http://")) else f"https://{where}.zendesk.com"
+    if "/" in url.split("://", 1)[1] or not url.split("://", 1)[1]:
+        raise UsageError(
+            f"--zendesk {where!r}: give the subdomain (shop) or a base URL such as https://shop.zendesk.com."
+        )
+    table: Table = {"kind": "zendesk", "url": url, "user": user, "auth": "token"}
+    if token_command:
+        table["token_command"] = token_command
+    return table
+
+
 def needs_password(table: Table) -> bool:
     """Whether the account's secret (a password or an API token) is kept in the keyring, not a command's output."""
     commands = ("password_command", "oauth2_command", "token_command")
-    return table.get("kind") in ("imap", "rt") and not any(table.get(key) for key in commands)
+    return table.get("kind") in ("imap", "rt", "zendesk") and not any(table.get(key) for key in commands)
 
 
 def add_account(paths: AppPaths, name: str, table: Table, password: Callable[[], str]) -> bool:

@@ -23,4 +23,12 @@ def open_source(kind: str, account: str, table: Mapping[str, object]) -> Source:
         from agent_tui.sources.imap import ImapSettings, ImapSource
 
         return ImapSource(ImapSettings.from_config(account, dict(table)))
+    if kind == "rt":
+        from agent_tui.sources.helpdesk.rt import RtSettings, RtSource
+
+        return RtSource(RtSettings.from_config(account, dict(table)))
+    if kind == "zendesk":
+        from agent_tui.sources.helpdesk.zendesk import ZendeskSettings, ZendeskSource
+
+        return ZendeskSource(ZendeskSettings.from_config(account, dict(table)))
     raise UsageError(f"Account {account!r} is of kind {kind!r}, which this version of agent-tui cannot open.")

@@ -13,6 +13,8 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from tests.servers.dovecot import CONFIG, Dovecot, available, free_port
+from tests.servers.rt import Rt
+from tests.servers.rt import available as rt_unavailable
 
 
 class MemoryKeyring(KeyringBackend):
@@ -109,3 +111,22 @@ def smtp():
     server = Smtp()
     yield server
     server.controller.stop()
+
+
+@pytest.fixture(scope="session")
+def rt() -> Iterator[Rt]:
+    """One Request Tracker 5 for the session (about 3 s to start; tests make tickets of their own in it)."""
+    why = rt_unavailable()
+    if why is not None:
+        pytest.skip(why)
+    folder = Path(tempfile.mkdtemp(prefix="agent-tui-rt-", dir="/tmp"))
+    try:
+        server = Rt.start(folder)
+    except RuntimeError as error:
+        shutil.rmtree(folder, ignore_errors=True)
+        pytest.skip(str(error))
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)

@@ -117,9 +117,57 @@ class Imap(Harness):
         return len(self.smtp.received)
 
 
-@pytest.fixture(params=["demo", "local", "imap"])
+class _RtInbox:
+    """Mail into RT's queue, through its mail gateway (what ``inbox.append`` is to the IMAP harness)."""
+
+    def __init__(self, server) -> None:
+        self.server = server
+
+    def append(self, folder: str, raw: bytes) -> int:
+        return self.server.mail(raw)
+
+
+class Rt(Harness):
+    """Request Tracker 5 over REST2: Dana is RT's agent1 (a token), Sam is RT's sam (a password). Customers write
+    in by mail through RT's mail gateway; a follow-up names its ticket in the subject, as RT threads mail."""
+
+    kind = "rt"
+    long_tag = 300  # RT holds tags up to 255 characters
+
+    def __init__(self, tmp_path, monkeypatch, server) -> None:
+        super().__init__(tmp_path, monkeypatch)
+        self.server, self.inbox = server, _RtInbox(server)
+        self.baseline = self._replies()
+
+    def add(self, home) -> None:
+        from agent_tui.config.settings import add_account
+        from tests.servers.rt import rt_table
+
+        add_account(AppPaths.resolve(home), "desk", rt_table(self.server, "sam" if home.name == "sam" else "dana"))
+
+    def customer_writes(self, service: TicketService, raw: bytes) -> None:
+        from email import message_from_bytes
+
+        replying_to = message_from_bytes(raw).get("In-Reply-To")
+        ticket_id = service.store.ticket_for_message_ids([replying_to]) if replying_to else None
+        if ticket_id is not None:
+            self.server.reply_by_mail(ticket_id, raw)
+        else:
+            self.server.mail(raw)
+        sync(service)
+
+    def _replies(self) -> int:
+        return sum(t["Creator"]["id"] == "agent1" for t in self.server.all_transactions("Correspond"))
+
+    def delivered(self) -> int:
+        return self._replies() - self.baseline
+
+
+@pytest.fixture(params=["demo", "local", "imap", "rt"])
 def harness(request, tmp_path, monkeypatch, capsys) -> Iterator[Harness]:
-    if request.param == "imap":
+    if request.param == "rt":
+        made: Harness = Rt(tmp_path, monkeypatch, request.getfixturevalue("rt"))
+    elif request.param == "imap":
         made: Harness = Imap(
             tmp_path,
             monkeypatch,
@@ -260,13 +308,15 @@ def test_opening_and_pulling_read_the_store_only_through_the_contracts_views(har
         assert set(state) == {"anchor"}
     if harness.kind == "imap":
         assert set(state) == {"INBOX", "Sent"}  # the folders' cursors, and nothing else
+    if harness.kind == "rt":
+        assert "txn" in state and set(state) <= {"txn", "users"}  # the transaction cursor, and the users seen
     service.close()
 
 
 def test_a_tag_the_source_cannot_hold_is_refused_before_it_is_set(harness):
     service = harness.open(harness.tmp_path / "dana")
     ticket_id, _ = _new_ticket(harness, service, "Long tag")
-    long_tag = "x" * 60
+    long_tag = "x" * getattr(harness, "long_tag", 60)
     if service.source is not None and service.source.capabilities.push:
         with pytest.raises(UsageError):
             service.tag(ticket_id, long_tag)

@@ -63,3 +63,31 @@ def test_a_url_without_a_scheme_or_a_missing_user_is_one_sentence(home, capsys):
     assert main(["--home", str(home), "account", "add", "x", "--rt", "https://a.example", "--local"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 3 and "Traceback" not in err
+
+
+def test_a_zendesk_subdomain_or_url_and_the_token_in_the_keyring(home, memory_keyring, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO("zd-token\n"))
+    assert main(["--home", str(home), "account", "add", "zd", "--zendesk", "shop", "--user", "dana@shop.example"]) == 0
+    config = (home / "config.toml").read_text()
+    assert 'kind = "zendesk"' in config and 'url = "https://shop.zendesk.com"' in config and "zd-token" not in config
+    assert memory_keyring.secrets == {("agent-tui", "zd:dana@shop.example"): "zd-token"}
+    assert (
+        main(
+            [
+                "--home",
+                str(home),
+                "account",
+                "add",
+                "proxy",
+                "--zendesk",
+                "http://127.0.0.1:9/",
+                "--user",
+                "sam@shop.example",
+                "--token-command",
+                "echo t",
+            ]
+        )
+        == 0
+    )
+    assert 'url = "http://127.0.0.1:9"' in (home / "config.toml").read_text()
+    assert main(["--home", str(home), "account", "add", "bad", "--zendesk", "shop", "--user", "sam"]) == 2

@@ -1,0 +1,169 @@
+"""RT's REST2 API over one ``httpx.Client``: authentication, errors as one sentence, 429 waits, and paging.
+
+Every failure leaves as ``SourceError`` naming what failed and what to do: a wrong URL, a refused login,
+missing rights, a server error, a timeout, a certificate that does not verify. 429 and 503 answers are
+retried after their Retry-After (bounded). Collections are paged with ``per_page=100``: for a user who is
+not a superuser RT filters each page of transactions *after* reading it (``total`` and ``pages`` come back
+null), so a page can be short, or empty with more behind it (checked: page 1 empty, page 7 not). The feed
+reads on over a few empty pages before it stops; a stretch of more hidden transactions (other queues') right
+after the cursor would hold it back.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+
+from agent_tui.errors import SourceError
+from agent_tui.sources.helpdesk.rt.settings import RtSettings
+
+PER_PAGE = 100  # RT's largest page
+FEED_EMPTY_PAGES = 3  # empty pages the transaction feed reads on before it is taken to end (see above)
+_RETRIES = 3
+_MAX_WAIT = 30.0  # seconds: the longest Retry-After honoured in one wait
+
+
+class Refused(SourceError):
+    """RT answered, and said no to this one request (rights, a missing ticket, a value it would not take)."""
+
+
+class RtClient:
+    """One connection to RT's REST2 API. Raises SourceError for everything that fails."""
+
+    def __init__(self, settings: RtSettings, secret: str) -> None:
+        self.settings = settings
+        auth: httpx.Auth | None = None
+        headers = {"Accept": "application/json"}
+        if settings.auth == "token":
+            headers["Authorization"] = f"token {secret}"
+        else:
+            auth = httpx.BasicAuth(settings.user, secret)
+        self.http = httpx.Client(
+            base_url=f"{settings.url}/REST/2.0",
+            headers=headers,
+            auth=auth,
+            timeout=httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0)),
+            verify=settings.verify,
+            follow_redirects=False,
+        )
+
+    def close(self) -> None:
+        self.http.close()
+
+    # -- requests ------------------------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+        accept: tuple[int, ...] = (),
+    ) -> httpx.Response:
+        """The response to one request; 2xx and the codes in ``accept`` are returned, the rest raise."""
+        where = self.settings.url
+        for attempt in range(_RETRIES + 1):
+            try:
+                response = self.http.request(method, path, params=params, json=json, headers=headers)
+            except httpx.TimeoutException:
+                raise SourceError(f"RT at {where} did not answer in time; try again later.") from None
+            except httpx.HTTPError as error:
+                text = str(error)
+                if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
+                    raise SourceError(
+                        f"The TLS certificate of RT at {where} could not be verified ({text}); check the url."
+                    ) from None
+                raise SourceError(
+                    f"RT at {where} could not be reached ({text or type(error).__name__}); check the url, or try again later."
+                ) from None
+            if response.status_code in (429, 503) and attempt < _RETRIES:
+                time.sleep(retry_after(response))
+                continue
+            break
+        code = response.status_code
+        if 200 <= code < 300 or code in accept:
+            return response
+        user = self.settings.user
+        if code == 401:
+            raise SourceError(
+                f"RT at {where} refused the login for {user!r}; check the user and its {self.settings.auth}."
+            )
+        if code == 403:
+            raise Refused(f"RT refused {user!r} {method} {path} (403); ask an RT admin for the rights on the queue.")
+        if code == 404:
+            raise SourceError(
+                f"RT at {where} has no {path} (404); check the url (RT's base address, without /REST/2.0)."
+            )
+        if code in (429, 503):
+            raise SourceError(f"RT at {where} is busy (HTTP {code}) and asked to wait; try again later.")
+        if code >= 500:
+            raise SourceError(
+                f"RT at {where} failed on {method} {path} (HTTP {code}); try again later, or ask its admin to read RT's log."
+            )
+        raise Refused(f"RT at {where} refused {method} {path} (HTTP {code}: {message_of(response)}).")
+
+    def json(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self.request(method, path, **kwargs)
+        return decode(response, self.settings.url)
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.json("GET", path, params=params or None)
+
+    def pages(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any],
+        body: Any = None,
+        *,
+        empty_pages: int = 1,
+        whole: bool = False,
+    ) -> Iterator[list[dict]]:
+        """A collection's items a page at a time, until ``empty_pages`` empty pages in a row (``whole``: until a
+        short page, for collections RT does not filter, such as a visible transaction's attachments)."""
+        page, empty = 1, 0
+        while empty < empty_pages:
+            data = self.json(method, path, params={**params, "per_page": PER_PAGE, "page": page}, json=body)
+            items = list(data.get("items") or [])
+            if items:
+                empty = 0
+                yield items
+            else:
+                empty += 1
+            if data.get("pages") is not None and page >= int(data["pages"]):
+                return  # a superuser's answer says where it ends
+            if whole and len(items) < PER_PAGE:
+                return
+            page += 1
+
+
+def decode(response: httpx.Response, where: str) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        raise SourceError(
+            f"{where} did not answer as RT's REST2 API (not JSON); check the url (RT's base address)."
+        ) from None
+
+
+def message_of(response: httpx.Response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return response.reason_phrase
+    if isinstance(data, dict):
+        return str(data.get("message", response.reason_phrase))
+    return "; ".join(map(str, data)) if isinstance(data, list) else str(data)
+
+
+def retry_after(response: httpx.Response, default: float = 5.0) -> float:
+    """The wait a 429/503 asks for, in seconds, bounded (an HTTP date is not honoured: the default then)."""
+    try:
+        return max(0.0, min(float(response.headers.get("Retry-After", default)), _MAX_WAIT))
+    except ValueError:
+        return default

@@ -1,0 +1,386 @@
+"""``RtSource``: the contract of ``sources.base`` over Request Tracker 5's REST2 API (see the package docstring)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from agent_tui.domain.models import Agent, Message
+from agent_tui.errors import SourceError, UsageError
+from agent_tui.sources.base import Capabilities, KnownMessages, Source, SourceState
+from agent_tui.sources.helpdesk.rt.client import FEED_EMPTY_PAGES, Refused, RtClient, decode
+from agent_tui.sources.helpdesk.rt.records import (
+    ID_PARAM,
+    MAX_TAG,
+    MESSAGE_TYPES,
+    NOBODY,
+    STATUS_TO_RT,
+    RtTicket,
+    Users,
+    incoming,
+)
+from agent_tui.sources.helpdesk.rt.settings import RtSettings
+from agent_tui.sources.items import Change, Incoming, Item, NewItems, Push, StateSeen, StatesSeen, TeamState, agent_key
+
+TXN_FIELDS = "Type,Creator,Created,ObjectId"
+PART_FIELDS = "Content,ContentType,Subject,Headers,Filename"
+POLL_SECONDS = 5.0  # wait_for_changes asks RT this often
+UNCERTAIN_WAIT = 2.0  # seconds before a second look for an interrupted reply
+_ATTEMPTS = 5  # compare-and-set rounds before giving up on a ticket that keeps changing
+_SAME = {"new", "open"}  # the team treats them alike: neither is written over the other
+
+
+def _ticket_txns(ticket_id: int, after: int = 0, types: Sequence[str] = ()) -> list[dict]:
+    query: list[dict] = [
+        {"field": "ObjectType", "operator": "=", "value": "RT::Ticket"},
+        {"field": "ObjectId", "operator": "=", "value": ticket_id},
+        {"field": "id", "operator": ">", "value": after},
+    ]
+    return query + [{"field": "Type", "operator": "=", "value": t} for t in types[:1]]
+
+
+class RtSource(Source):
+    """Opening never waits on the network: ``sync`` (or the TUI's live worker) reads RT."""
+
+    kind = "rt"
+    capabilities = Capabilities(pull=True, live=True, push=True, claims=True, send=True, notes=True)
+
+    def __init__(self, settings: RtSettings) -> None:
+        self.settings = settings
+        self.host = urlsplit(settings.url).hostname or "rt.invalid"
+        self.users = Users()
+        self._open = threading.local()
+        self._queue_id: str | None = None
+        self._no_tags_field = False  # learned from a ticket without the custom field
+
+    # -- connections -------------------------------------------------------------------------------
+
+    @contextmanager
+    def session(self) -> Iterator[RtClient]:
+        """One HTTP connection for this thread's calls inside the block."""
+        if getattr(self._open, "client", None) is not None:
+            yield self._open.client
+            return
+        client = RtClient(self.settings, self.settings.secret())
+        self._open.client = client
+        try:
+            yield client
+        finally:
+            self._open.client = None
+            client.close()
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def _ticket(self, rt: RtClient, ticket_id: int) -> RtTicket:
+        response = rt.request("GET", f"/ticket/{ticket_id}")
+        ticket = RtTicket.from_json(
+            decode(response, self.settings.url), self.settings.tags_field, response.headers.get("ETag")
+        )
+        self._no_tags_field = ticket.tags is None
+        return ticket
+
+    def _in_queue(self, rt: RtClient, ticket: RtTicket) -> bool:
+        if self.settings.queue is None:
+            return True
+        if self._queue_id is None:
+            response = rt.request("GET", f"/queue/{self.settings.queue}", accept=(403, 404))
+            if response.status_code != 200:
+                raise SourceError(
+                    f"RT has no queue {self.settings.queue!r} that {self.settings.user!r} can see; check the queue name."
+                )
+            self._queue_id = str(decode(response, self.settings.url)["id"])
+        return ticket.queue == self._queue_id
+
+    def _messages(self, rt: RtClient, ticket: RtTicket, txns: list[dict]) -> Iterator[Incoming]:
+        for txn in sorted(txns, key=lambda t: int(t["id"])):
+            if txn.get("Type") in MESSAGE_TYPES:
+                parts = [
+                    p
+                    for page in rt.pages(
+                        "GET", f"/transaction/{txn['id']}/attachments", {"fields": PART_FIELDS}, whole=True
+                    )
+                    for p in page
+                ]
+                yield incoming(rt, self.users, ticket, txn, parts, self.host)
+
+    def _history(self, rt: RtClient, ticket_id: int, after: int = 0) -> list[dict]:
+        return [
+            t
+            for page in rt.pages(
+                "POST",
+                "/transactions",
+                {"orderby": "id", "order": "ASC", "fields": TXN_FIELDS},
+                _ticket_txns(ticket_id, after),
+            )
+            for t in page
+        ]
+
+    def _high_water(self, rt: RtClient) -> int:
+        """The newest ticket transaction this user can see now (0: none): the first pull's cursor, read before
+        the tickets are, so what is written while they are read comes with the next pull."""
+        body = [{"field": "ObjectType", "operator": "=", "value": "RT::Ticket"}]
+        newest = rt.pages(
+            "POST",
+            "/transactions",
+            {"orderby": "id", "order": "DESC", "fields": "ObjectId"},
+            body,
+            empty_pages=FEED_EMPTY_PAGES,
+        )
+        for page in newest:
+            return max(int(t["id"]) for t in page)
+        return 0
+
+    # -- pull ----------------------------------------------------------------------------------------
+
+    def pull(self, known: KnownMessages, state: SourceState, now: datetime) -> Iterator[Change]:
+        """The first pull reads every ticket of the queue, a page of tickets at a time; later ones read the
+        transactions since the cursor (the highest transaction id read, ``txn``). Messages come first, then
+        the tickets' states; the cursor is saved after both."""
+        with self.session() as rt:
+            self.users.load(state)
+            cursor = state.get("txn")
+            if cursor is None:
+                yield from self._first_pull(rt, state)
+            else:
+                yield from self._later_pull(rt, known, state, int(cursor))
+            self.users.save(state)
+
+    def _first_pull(self, rt: RtClient, state: SourceState) -> Iterator[Change]:
+        high = self._high_water(rt)
+        query = f"Queue = '{self.settings.queue}'" if self.settings.queue else "id > 0"
+        seen: list[StateSeen] = []
+        newest = 0
+        for page in rt.pages("GET", "/tickets", {"query": query, "orderby": "id", "order": "ASC", "fields": "id"}):
+
+            def items(page: list[dict] = page) -> Iterator[Item]:
+                nonlocal newest
+                for row in page:
+                    ticket = self._ticket(rt, int(row["id"]))
+                    txns = self._history(rt, ticket.id)
+                    last_ref = None
+                    for item in self._messages(rt, ticket, txns):
+                        last_ref = item.source_ref
+                        yield item
+                    if txns:
+                        newest = max(newest, max(int(t["id"]) for t in txns))
+                    if last_ref:
+                        seen.append(
+                            StateSeen(last_ref, ticket.team_state(rt, self.users), max(int(t["id"]) for t in txns))
+                        )
+
+            yield NewItems(items())
+        yield StatesSeen(seen)
+        state.set("txn", str(high or newest))
+
+    def _later_pull(self, rt: RtClient, known: KnownMessages, state: SourceState, cursor: int) -> Iterator[Change]:
+        body = [
+            {"field": "id", "operator": ">", "value": cursor},
+            {"field": "ObjectType", "operator": "=", "value": "RT::Ticket"},
+        ]
+        by_ticket: dict[int, list[dict]] = {}
+        feed = rt.pages(
+            "POST",
+            "/transactions",
+            {"orderby": "id", "order": "ASC", "fields": TXN_FIELDS},
+            body,
+            empty_pages=FEED_EMPTY_PAGES,
+        )
+        for page in feed:
+            for txn in page:
+                by_ticket.setdefault(int(txn["ObjectId"]), []).append(txn)
+        if not by_ticket:
+            return
+        tickets: dict[int, RtTicket] = {}
+
+        def items() -> Iterator[Item]:
+            for ticket_id, txns in by_ticket.items():
+                response = rt.request("GET", f"/ticket/{ticket_id}", accept=(403, 404))
+                if response.status_code != 200:
+                    continue  # moved out of sight meanwhile
+                ticket = RtTicket.from_json(decode(response, self.settings.url), self.settings.tags_field)
+                if not self._in_queue(rt, ticket):
+                    continue
+                tickets[ticket_id] = ticket
+                if not known.source_refs_under(f"rt/{ticket_id}/"):
+                    txns = self._history(rt, ticket_id)  # new here (moved into the queue): all of it
+                yield from self._messages(rt, ticket, txns)
+
+        yield NewItems(items())
+        seen = []
+        for ticket_id, ticket in tickets.items():
+            refs = known.source_refs_under(f"rt/{ticket_id}/")
+            if refs:
+                ref = max(refs, key=lambda r: int(r.rsplit("/", 1)[1]))
+                order = max(int(t["id"]) for t in by_ticket[ticket_id])
+                seen.append(StateSeen(ref, ticket.team_state(rt, self.users), order))
+        yield StatesSeen(seen)
+        state.set("txn", str(max(int(t["id"]) for txns in by_ticket.values() for t in txns)))
+
+    def wait_for_changes(self, state: SourceState, stop: threading.Event, seconds: float) -> None:
+        """Ask RT every few seconds for a transaction past the cursor (RT 5 has no push of its own)."""
+        cursor = state.get("txn")
+        if cursor is None:
+            return  # never pulled: a pull is what is needed
+        deadline = time.monotonic() + seconds
+        body = [
+            {"field": "id", "operator": ">", "value": int(cursor)},
+            {"field": "ObjectType", "operator": "=", "value": "RT::Ticket"},
+        ]
+        with self.session() as rt:
+            while not stop.is_set():
+                for _ in rt.pages(
+                    "POST", "/transactions", {"orderby": "id", "fields": "ObjectId"}, body, empty_pages=FEED_EMPTY_PAGES
+                ):
+                    return
+                left = deadline - time.monotonic()
+                if left <= 0 or stop.wait(min(POLL_SECONDS, left)):
+                    return
+
+    # -- shared ticket state -------------------------------------------------------------------------
+
+    def validate(self, *, tag: str | None = None, assignee: Agent | None = None) -> None:
+        if tag is not None:
+            if self._no_tags_field:
+                raise UsageError(
+                    f"RT's tickets here have no custom field {self.settings.tags_field!r} to hold tags; ask an RT admin to "
+                    "add a multi-value one, or set tags_field to its name."
+                )
+            if len(tag) > MAX_TAG:
+                raise UsageError(f"The tag is too long for RT: keep it under {MAX_TAG + 1} characters.")
+
+    def _rt_id(self, ticket_id: int, known: KnownMessages) -> int:
+        """The RT ticket behind a ticket here: the one its messages came from (the same id, but for a follow-up)."""
+        refs = known.source_refs(ticket_id, "rt/")
+        return int(refs[0].split("/")[1]) if refs else ticket_id
+
+    def push(self, pushes: Sequence[Push], known: KnownMessages) -> list[tuple[str, str]]:
+        """Each ticket's changes, merged field by field with RT's, written with If-Match (412: read and merge
+        again). A ticket RT refuses is reported, the rest go on; a broken connection stops the push."""
+        problems: list[tuple[str, str]] = []
+        with self.session() as rt:
+            for push in pushes:
+                rt_id = self._rt_id(push.ticket_id, known)
+                try:
+                    self._write(rt, rt_id, lambda remote, p=push: p.unshared.merge_into(remote, p.local))  # type: ignore[misc]
+                except Refused as error:
+                    problems.append((f"ticket {push.ticket_id}", f"RT did not take its state ({error})"))
+        return problems
+
+    def _write(
+        self, rt: RtClient, rt_id: int, wanted: Callable[[TeamState], TeamState], claim_for: str | None = None
+    ) -> str | None:
+        for _ in range(_ATTEMPTS):
+            ticket = self._ticket(rt, rt_id)
+            remote = ticket.team_state(rt, self.users)
+            if claim_for is not None:
+                if remote.assignee and remote.assignee != claim_for:
+                    return remote.assignee
+                target = replace(remote, assignee=claim_for)
+            else:
+                target = wanted(remote)
+            body = self._changes(rt, ticket, remote, target)
+            if not body:
+                return None
+            headers = {"If-Match": ticket.etag} if ticket.etag else None
+            response = rt.request("PUT", f"/ticket/{rt_id}", json=body, headers=headers, accept=(412,))
+            if response.status_code == 412:
+                continue  # changed since it was read: read, merge and write again
+            after = self._ticket(rt, rt_id)
+            refused = [
+                key
+                for key, value in body.items()
+                if (key == "Status" and after.status != value)
+                or (key == "Owner" and after.owner != value)
+                or (key == "CustomFields" and after.tags != frozenset(value[self.settings.tags_field]))
+            ]
+            if claim_for is not None and refused == ["Owner"] and after.owner != NOBODY:
+                continue  # taken in the same instant (RT's ETag check is not atomic; its "take" is): who has it?
+            if refused:
+                said = decode(response, self.settings.url)
+                raise Refused("; ".join(map(str, said)) if isinstance(said, list) else str(said))
+            return None
+        raise SourceError(f"RT ticket {rt_id} kept changing while its state was written; try again.")
+
+    def _changes(self, rt: RtClient, ticket: RtTicket, remote: TeamState, target: TeamState) -> dict:
+        body: dict = {}
+        status = STATUS_TO_RT[target.status]
+        if target.status is not remote.status and not {status, ticket.status} <= _SAME:
+            body["Status"] = status
+        if target.assignee != remote.assignee:
+            body["Owner"] = self.users.name_for(rt, target.assignee)
+        if ticket.tags is not None and target.tags != remote.tags:
+            body["CustomFields"] = {self.settings.tags_field: sorted(target.tags)}
+        return body
+
+    def claim(self, ticket_id: int, local: TeamState, me: Agent, known: KnownMessages) -> str | None:
+        """Owner = me if nobody owns it, with If-Match: of two agents taking it at once, exactly one wins."""
+        try:
+            with self.session() as rt:
+                return self._write(rt, self._rt_id(ticket_id, known), lambda remote: remote, claim_for=agent_key(me))
+        except SourceError as error:
+            raise SourceError(f"Ticket {ticket_id} was not taken: {error}") from None
+
+    # -- sending -------------------------------------------------------------------------------------
+
+    def deliver_reply(
+        self,
+        ticket_id: int,
+        message: Message,
+        *,
+        before_handover: Callable[[], None] = lambda: None,
+        uncertain: bool = False,
+    ) -> None:
+        """POST /ticket/ID/correspond, exactly once: the reply carries its Message-ID into RT (a Content-Type
+        parameter of the stored part; RT does not mail it to the customer), and the ticket's replies by this user
+        are searched for it first. RT records the transaction before it answers, so its history proves whether an
+        interrupted reply went in (``uncertain``: looked at twice, a moment apart, before sending)."""
+        self._deliver(ticket_id, message, "correspond", before_handover, uncertain)
+
+    def deliver_note(self, ticket_id: int, message: Message) -> None:
+        """POST /ticket/ID/comment (never correspond: RT mails correspondence to the customer), exactly once."""
+        self._deliver(ticket_id, message, "comment", lambda: None, False)
+
+    def _deliver(
+        self, rt_id: int, message: Message, action: str, before_handover: Callable[[], None], uncertain: bool
+    ) -> None:
+        what = "reply" if action == "correspond" else "note"
+        message_id = message.message_id or ""
+        body = {
+            "Content": message.text,
+            "ContentType": f'text/plain; {ID_PARAM}="{message_id}"' if message_id else "text/plain",
+            "Subject": message.subject,
+        }
+        kind = "Correspond" if action == "correspond" else "Comment"
+        try:
+            with self.session() as rt:
+                if message_id and self._posted(rt, rt_id, message_id, kind):
+                    return  # it went in before a crash or a lost response: never twice
+                if uncertain and message_id:
+                    time.sleep(UNCERTAIN_WAIT)  # an interrupted post still being taken would show by now
+                    if self._posted(rt, rt_id, message_id, kind):
+                        return
+                before_handover()
+                rt.request("POST", f"/ticket/{rt_id}/{action}", json=body)
+        except Refused as error:
+            raise SourceError(
+                f"RT did not take the {what} for ticket {rt_id} ({error}); it stays in the outbox."
+            ) from None
+
+    def _posted(self, rt: RtClient, rt_id: int, message_id: str, kind: str) -> bool:
+        """Whether one of this user's transactions of ``kind`` on the ticket carries ``message_id``, newest first."""
+        params = {"orderby": "id", "order": "DESC", "fields": TXN_FIELDS}
+        for page in rt.pages("POST", "/transactions", params, _ticket_txns(rt_id, 0, [kind])):
+            for txn in page:
+                if (txn.get("Creator") or {}).get("id") != self.settings.user:
+                    continue
+                for parts in rt.pages(
+                    "GET", f"/transaction/{txn['id']}/attachments", {"fields": "Headers"}, whole=True
+                ):
+                    if any(message_id in str(p.get("Headers") or "") for p in parts):
+                        return True
+        return False
