@@ -250,6 +250,12 @@ class Replies:
         """Send ``body`` (or the saved draft) through the outbox; the draft is gone once the reply is recorded.
         ``resend``: the agent decided to send again a reply whose earlier delivery was interrupted."""
         draft = self.draft(ticket_id)
+        unfinished = self._unfinished(ticket_id, body if draft is None or body is not None else draft.body)
+        if unfinished is not None:
+            # An earlier send of this reply did not finish (agent-tui was killed, the server went away): finish
+            # that one, with its own Message-ID, so that the customer never gets it twice.
+            self.flush_outbox(frozenset({unfinished}) if resend else frozenset())
+            return self.service.store.outbox_message(unfinished)
         if body is None:
             if draft is None:
                 raise UsageError(f"There is no draft for ticket {ticket_id} to send; give a body or a template.")
@@ -295,6 +301,14 @@ class Replies:
         self.service.store.outbox_add(ticket_id, message, self.service.now())
         self.flush_outbox()
         return message
+
+    def _unfinished(self, ticket_id: int, body: str | None) -> str | None:
+        """The Message-ID of this ticket's reply still in the outbox that ``body`` repeats (any, without a body)."""
+        for _, outbox_ticket, message, _ in self.service.store.outbox_pending():
+            repeated = body is None or message.text.strip() == body.strip()
+            if outbox_ticket == ticket_id and message.author is Author.AGENT and message.message_id and repeated:
+                return message.message_id
+        return None
 
     def flush_outbox(self, resend: frozenset[str] = frozenset()) -> int:
         """Deliver and record every reply and note not yet confirmed; returns how many were confirmed. A reply

@@ -257,7 +257,9 @@ class ImapSource(FolderPull, Source):
         before_handover: Callable[[], None] = lambda: None,
         uncertain: bool = False,
     ) -> None:
-        """SMTP, then a copy in Sent; skipped entirely when Sent already holds this Message-ID."""
+        """SMTP, then a copy in Sent; skipped entirely when Sent already holds this Message-ID. The copy in Sent is
+        how a retry, and every teammate's machine, knows the reply went out: agent-tui killed between SMTP's 250
+        and that copy leaves the reply held (uncertain) for the agent to decide, never silently unshared."""
         try:
             with self._session() as client:
                 client.select_folder("Sent")

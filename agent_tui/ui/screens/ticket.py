@@ -154,6 +154,7 @@ class TicketScreen(AgentScreen[int]):
                 assignee,
                 "  ·  tags: ",
                 (" ".join(safe_line(t) for t in ticket.tags) or "none", "italic"),
+                *self._no_presence(),
                 "\n",
             )
         )
@@ -164,6 +165,14 @@ class TicketScreen(AgentScreen[int]):
             clocks.append("   ")
         text.append_text(clocks)
         return text
+
+    def _no_presence(self) -> tuple[str | tuple[str, str], ...]:
+        """A team source that can't show who else is on a ticket says so: the agent must not read silence as
+        "nobody is here". The send-time guard still holds a reply when someone answered meanwhile."""
+        source = self.service.source
+        if source is None or not source.capabilities.pull or source.capabilities.presence:
+            return ()
+        return ("  ·  ", ("who else is here: not shown by this help desk", "dim"))
 
     def _customer_text(self, detail: TicketDetail) -> Text:
         customer = detail.ticket.customer

@@ -1,8 +1,10 @@
 """What RT's JSON says, read into agent-tui's terms: statuses, users (cached), ticket state, and messages.
 
 RT names users by their user name everywhere (Owner, Creator, Requestor); agent-tui names agents by their
-lowercase address. Users are looked up once (``GET /user/NAME``), kept on the source and in the source's
-state (``users``), and found by address for writing (``POST /users`` on EmailAddress).
+lowercase address. Users come with the tickets and transactions that name them (``fields[Creator]=...``),
+kept on the source and in the source's state (``users``); one is looked up (``GET /user/NAME``) only when
+it is not known yet, or when its Privileged flag (which RT does not expand) decides who wrote a message.
+They are found by address for writing (``POST /users`` on EmailAddress).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ STATUS_TO_RT = {
 NOBODY = "Nobody"
 MESSAGE_TYPES = ("Create", "Correspond", "Comment")
 ID_PARAM = "x-agent-tui-id"  # a Content-Type parameter carrying agent-tui's Message-ID on replies it posts
+USER_FIELDS = "Name,EmailAddress,RealName"  # a user's fields RT expands inside a ticket or transaction
 MAX_TAG = 255  # RT keeps a longer custom-field value apart (LargeContent), where its searches don't find it
 
 
@@ -71,6 +74,7 @@ class Users:
     def __init__(self) -> None:
         self.by_name: dict[str, User] = {}
         self.name_by_key: dict[str, str] = {}
+        self._looked_up: set[str] = set()
 
     def load(self, state: SourceState) -> None:
         for name, row in json.loads(state.get("users") or "{}").items():
@@ -89,9 +93,29 @@ class Users:
         self.name_by_key.setdefault(user.key, user.name)
         return user
 
+    def note(self, data: object) -> None:
+        """Remember a user RT expanded inside another record (``fields[Creator]=USER_FIELDS``), if new here."""
+        if not isinstance(data, dict) or data.get("type") != "user" or "EmailAddress" not in data:
+            return
+        name = str(data.get("Name") or data.get("id") or "")
+        if name and name not in self.by_name:
+            email = str(data.get("EmailAddress") or (name if "@" in name else ""))
+            self._remember(User(name, email, str(data.get("RealName") or ""), None))
+
+    def privileged(self, rt: RtClient, name: str) -> bool | None:
+        """Whether the user is privileged (an agent); looked up once when RT has not said yet."""
+        user = self.get(rt, name)
+        if user.privileged is None and name not in self._looked_up:
+            user = self._look_up(rt, name)
+        return user.privileged
+
     def get(self, rt: RtClient, name: str) -> User:
         if name in self.by_name:
             return self.by_name[name]
+        return self._look_up(rt, name)
+
+    def _look_up(self, rt: RtClient, name: str) -> User:
+        self._looked_up.add(name)
         response = rt.request("GET", f"/user/{name}", accept=(403, 404))
         data = response.json() if response.status_code == 200 else {}
         privileged = data.get("Privileged")
@@ -188,7 +212,7 @@ def incoming(rt: RtClient, users: Users, ticket: RtTicket, txn: dict, parts: lis
     requestor_keys = {r.key for r in requestors}
     if txn.get("Type") == "Comment":
         author = Author.NOTE
-    elif creator.key in requestor_keys or creator.privileged is False:
+    elif creator.key in requestor_keys or users.privileged(rt, creator.name) is False:
         author = Author.CUSTOMER
     else:
         author = Author.AGENT

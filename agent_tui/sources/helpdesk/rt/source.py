@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -13,13 +13,14 @@ from urllib.parse import urlsplit
 from agent_tui.domain.models import Agent, Message
 from agent_tui.errors import SourceError, UsageError
 from agent_tui.sources.base import Capabilities, KnownMessages, Source, SourceState
-from agent_tui.sources.helpdesk.rt.client import FEED_EMPTY_PAGES, Refused, RtClient, decode
+from agent_tui.sources.helpdesk.rt.client import FEED_EMPTY_PAGES, PER_PAGE, Refused, RtClient, decode
 from agent_tui.sources.helpdesk.rt.records import (
     ID_PARAM,
     MAX_TAG,
     MESSAGE_TYPES,
     NOBODY,
     STATUS_TO_RT,
+    USER_FIELDS,
     RtTicket,
     Users,
     incoming,
@@ -28,7 +29,13 @@ from agent_tui.sources.helpdesk.rt.settings import RtSettings
 from agent_tui.sources.items import Change, Incoming, Item, NewItems, Push, StateSeen, StatesSeen, TeamState, agent_key
 
 TXN_FIELDS = "Type,Creator,Created,ObjectId"
-PART_FIELDS = "Content,ContentType,Subject,Headers,Filename"
+TXN_PARAMS = {"fields": TXN_FIELDS, "fields[Creator]": USER_FIELDS}  # the creator comes with its transaction
+TICKET_FIELDS = {
+    "fields": "Subject,Status,Owner,Requestor,Queue,CustomFields",
+    "fields[Owner]": USER_FIELDS,
+    "fields[Requestor]": USER_FIELDS,
+}
+PART_FIELDS = "TransactionId,Content,ContentType,Subject,Headers,Filename"
 POLL_SECONDS = 5.0  # wait_for_changes asks RT this often
 UNCERTAIN_WAIT = 2.0  # seconds before a second look for an interrupted reply
 _ATTEMPTS = 5  # compare-and-set rounds before giving up on a ticket that keeps changing
@@ -42,6 +49,11 @@ def _ticket_txns(ticket_id: int, after: int = 0, types: Sequence[str] = ()) -> l
         {"field": "id", "operator": ">", "value": after},
     ]
     return query + [{"field": "Type", "operator": "=", "value": t} for t in types[:1]]
+
+
+def _quoted(value: str) -> str:
+    """A value inside single quotes in RT's TicketSQL."""
+    return value.replace("\\", "\\\\").replace("'", "\\'")
 
 
 class RtSource(Source):
@@ -84,54 +96,76 @@ class RtSource(Source):
         self._no_tags_field = ticket.tags is None
         return ticket
 
-    def _in_queue(self, rt: RtClient, ticket: RtTicket) -> bool:
-        if self.settings.queue is None:
-            return True
-        if self._queue_id is None:
-            response = rt.request("GET", f"/queue/{self.settings.queue}", accept=(403, 404))
-            if response.status_code != 200:
-                raise SourceError(
-                    f"RT has no queue {self.settings.queue!r} that {self.settings.user!r} can see; check the queue name."
-                )
-            self._queue_id = str(decode(response, self.settings.url)["id"])
-        return ticket.queue == self._queue_id
+    def _tickets(self, rt: RtClient, query: str) -> Iterator[list[RtTicket]]:
+        """The tickets a TicketSQL query finds, a page at a time, with their users (one request a page)."""
+        params = {"query": query, "orderby": "id", "order": "ASC", **TICKET_FIELDS}
+        for page in rt.pages("GET", "/tickets", params):
+            tickets = []
+            for row in page:
+                for user in [row.get("Owner"), *(row.get("Requestor") or [])]:
+                    self.users.note(user)
+                tickets.append(RtTicket.from_json(row, self.settings.tags_field))
+            if tickets:
+                self._no_tags_field = tickets[-1].tags is None
+            yield tickets
 
-    def _messages(self, rt: RtClient, ticket: RtTicket, txns: list[dict]) -> Iterator[Incoming]:
+    def _in_queue(self, where: str) -> str:
+        """TicketSQL for ``where`` within the account's queue, if it has one."""
+        if self.settings.queue is None:
+            return where
+        return f"Queue = '{_quoted(self.settings.queue)}' AND ({where})"
+
+    def _parts(self, rt: RtClient, txns: Iterable[dict]) -> dict[int, list[dict]]:
+        """The attachments of these transactions' messages, by transaction id: one query per 100 messages."""
+        ids = sorted(int(t["id"]) for t in txns if t.get("Type") in MESSAGE_TYPES)
+        parts: dict[int, list[dict]] = {i: [] for i in ids}
+        for start in range(0, len(ids), PER_PAGE):
+            body = [{"field": "TransactionId", "operator": "IN", "value": ids[start : start + PER_PAGE]}]
+            params = {"orderby": "id", "order": "ASC", "fields": PART_FIELDS}
+            for page in rt.pages("POST", "/attachments", params, body, whole=True):
+                for part in page:
+                    parts.setdefault(int(part["TransactionId"]), []).append(part)
+        return parts
+
+    def _messages(
+        self, rt: RtClient, ticket: RtTicket, txns: list[dict], parts: dict[int, list[dict]]
+    ) -> Iterator[Incoming]:
         for txn in sorted(txns, key=lambda t: int(t["id"])):
             if txn.get("Type") in MESSAGE_TYPES:
-                parts = [
-                    p
-                    for page in rt.pages(
-                        "GET", f"/transaction/{txn['id']}/attachments", {"fields": PART_FIELDS}, whole=True
-                    )
-                    for p in page
-                ]
-                yield incoming(rt, self.users, ticket, txn, parts, self.host)
+                yield incoming(rt, self.users, ticket, txn, parts.get(int(txn["id"]), []), self.host)
 
-    def _history(self, rt: RtClient, ticket_id: int, after: int = 0) -> list[dict]:
-        return [
-            t
-            for page in rt.pages(
-                "POST",
-                "/transactions",
-                {"orderby": "id", "order": "ASC", "fields": TXN_FIELDS},
-                _ticket_txns(ticket_id, after),
+    def _histories(self, rt: RtClient, ticket_ids: Sequence[int]) -> dict[int, list[dict]]:
+        """Every transaction of these tickets, by ticket: one query (paged) for up to 100 tickets."""
+        found: dict[int, list[dict]] = {i: [] for i in ticket_ids}
+        for start in range(0, len(ticket_ids), PER_PAGE):
+            body = [
+                {"field": "ObjectType", "operator": "=", "value": "RT::Ticket"},
+                {"field": "ObjectId", "operator": "IN", "value": list(ticket_ids[start : start + PER_PAGE])},
+            ]
+            for page in rt.pages("POST", "/transactions", {"orderby": "id", "order": "ASC", **TXN_PARAMS}, body):
+                for txn in page:
+                    self.users.note(txn.get("Creator"))
+                    found.setdefault(int(txn["ObjectId"]), []).append(txn)
+        return found
+
+    def _feed(self, rt: RtClient, after: int, params: dict[str, str], order: str = "ASC") -> Iterator[list[dict]]:
+        """Ticket transactions past ``after``, a page at a time. With a queue, RT's SQL keeps to it, so RT filters
+        after reading only what the user's rights hide within the queue: the first empty page ends it."""
+        if self.settings.queue is None:
+            body = [
+                {"field": "id", "operator": ">", "value": after},
+                {"field": "ObjectType", "operator": "=", "value": "RT::Ticket"},
+            ]
+            return rt.pages(
+                "POST", "/transactions", {"orderby": "id", "order": order, **params}, body, empty_pages=FEED_EMPTY_PAGES
             )
-            for t in page
-        ]
+        query = f"ObjectType = 'RT::Ticket' AND TicketQueue = '{_quoted(self.settings.queue)}' AND id > {after}"
+        return rt.pages("GET", "/transactions", {"query": query, "orderby": "id", "order": order, **params})
 
     def _high_water(self, rt: RtClient) -> int:
         """The newest ticket transaction this user can see now (0: none): the first pull's cursor, read before
         the tickets are, so what is written while they are read comes with the next pull."""
-        body = [{"field": "ObjectType", "operator": "=", "value": "RT::Ticket"}]
-        newest = rt.pages(
-            "POST",
-            "/transactions",
-            {"orderby": "id", "order": "DESC", "fields": "ObjectId"},
-            body,
-            empty_pages=FEED_EMPTY_PAGES,
-        )
-        for page in newest:
+        for page in self._feed(rt, 0, {"fields": "ObjectId"}, order="DESC"):
             return max(int(t["id"]) for t in page)
         return 0
 
@@ -152,18 +186,18 @@ class RtSource(Source):
 
     def _first_pull(self, rt: RtClient, state: SourceState) -> Iterator[Change]:
         high = self._high_water(rt)
-        query = f"Queue = '{self.settings.queue}'" if self.settings.queue else "id > 0"
         seen: list[StateSeen] = []
         newest = 0
-        for page in rt.pages("GET", "/tickets", {"query": query, "orderby": "id", "order": "ASC", "fields": "id"}):
+        for page in self._tickets(rt, self._in_queue("id > 0")):
 
-            def items(page: list[dict] = page) -> Iterator[Item]:
+            def items(page: list[RtTicket] = page) -> Iterator[Item]:
                 nonlocal newest
-                for row in page:
-                    ticket = self._ticket(rt, int(row["id"]))
-                    txns = self._history(rt, ticket.id)
+                histories = self._histories(rt, [t.id for t in page])
+                parts = self._parts(rt, (t for txns in histories.values() for t in txns))
+                for ticket in page:
+                    txns = histories.get(ticket.id, [])
                     last_ref = None
-                    for item in self._messages(rt, ticket, txns):
+                    for item in self._messages(rt, ticket, txns, parts):
                         last_ref = item.source_ref
                         yield item
                     if txns:
@@ -178,37 +212,34 @@ class RtSource(Source):
         state.set("txn", str(high or newest))
 
     def _later_pull(self, rt: RtClient, known: KnownMessages, state: SourceState, cursor: int) -> Iterator[Change]:
-        body = [
-            {"field": "id", "operator": ">", "value": cursor},
-            {"field": "ObjectType", "operator": "=", "value": "RT::Ticket"},
-        ]
         by_ticket: dict[int, list[dict]] = {}
-        feed = rt.pages(
-            "POST",
-            "/transactions",
-            {"orderby": "id", "order": "ASC", "fields": TXN_FIELDS},
-            body,
-            empty_pages=FEED_EMPTY_PAGES,
-        )
-        for page in feed:
+        for page in self._feed(rt, cursor, TXN_PARAMS):
             for txn in page:
+                self.users.note(txn.get("Creator"))
                 by_ticket.setdefault(int(txn["ObjectId"]), []).append(txn)
         if not by_ticket:
             return
         tickets: dict[int, RtTicket] = {}
+        ids = sorted(by_ticket)
+        for start in range(0, len(ids), PER_PAGE):
+            where = " OR ".join(f"id = {i}" for i in ids[start : start + PER_PAGE])
+            for found in self._tickets(rt, self._in_queue(where)):
+                tickets.update((t.id, t) for t in found)  # the rest moved out of sight meanwhile
 
         def items() -> Iterator[Item]:
-            for ticket_id, txns in by_ticket.items():
-                response = rt.request("GET", f"/ticket/{ticket_id}", accept=(403, 404))
-                if response.status_code != 200:
-                    continue  # moved out of sight meanwhile
-                ticket = RtTicket.from_json(decode(response, self.settings.url), self.settings.tags_field)
-                if not self._in_queue(rt, ticket):
-                    continue
-                tickets[ticket_id] = ticket
-                if not known.source_refs_under(f"rt/{ticket_id}/"):
-                    txns = self._history(rt, ticket_id)  # new here (moved into the queue): all of it
-                yield from self._messages(rt, ticket, txns)
+            histories = {
+                ticket_id: txns
+                for ticket_id, txns in by_ticket.items()
+                if ticket_id in tickets
+                and not any(t.get("Type") == "Create" for t in txns)  # else the feed holds all of it
+                and not known.source_refs_under(f"rt/{ticket_id}/")
+            }
+            if histories:
+                histories = self._histories(rt, sorted(histories))  # new here (moved into the queue): all of it
+            reading = {i: histories.get(i, by_ticket[i]) for i in by_ticket if i in tickets}  # the feed's order
+            parts = self._parts(rt, (t for txns in reading.values() for t in txns))
+            for ticket_id, txns in reading.items():
+                yield from self._messages(rt, tickets[ticket_id], txns, parts)
 
         yield NewItems(items())
         seen = []
@@ -227,15 +258,9 @@ class RtSource(Source):
         if cursor is None:
             return  # never pulled: a pull is what is needed
         deadline = time.monotonic() + seconds
-        body = [
-            {"field": "id", "operator": ">", "value": int(cursor)},
-            {"field": "ObjectType", "operator": "=", "value": "RT::Ticket"},
-        ]
         with self.session() as rt:
             while not stop.is_set():
-                for _ in rt.pages(
-                    "POST", "/transactions", {"orderby": "id", "fields": "ObjectId"}, body, empty_pages=FEED_EMPTY_PAGES
-                ):
+                for _ in self._feed(rt, int(cursor), {"fields": "ObjectId"}):
                     return
                 left = deadline - time.monotonic()
                 if left <= 0 or stop.wait(min(POLL_SECONDS, left)):

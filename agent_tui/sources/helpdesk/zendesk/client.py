@@ -15,13 +15,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import httpx
 
 from agent_tui.config import credentials
 from agent_tui.errors import SourceError, UsageError
+
+if TYPE_CHECKING:
+    import httpx  # imported when a client is made: opening an account (or `list`) needs no HTTP stack
 
 RETRIES = 3  # 429/503 answers waited out per request before giving up
 MAX_WAIT = 60.0  # seconds: the longest Retry-After honoured in one wait
@@ -71,6 +72,8 @@ class ZendeskClient:
     """One connection to the API. Counts its requests and waits (``requests``, ``waited``) for the curious."""
 
     def __init__(self, settings: ZendeskSettings, sleep: Callable[[float], None] = time.sleep) -> None:
+        import httpx
+
         self.settings = settings
         self.sleep = sleep
         self.http = httpx.Client(
@@ -98,6 +101,8 @@ class ZendeskClient:
         accept: tuple[int, ...] = (),
     ) -> httpx.Response:
         """The answer to one request: 2xx and the codes in ``accept`` are returned, the rest raise SourceError."""
+        import httpx
+
         where = self.settings.url
         for attempt in range(RETRIES + 1):
             try:
