@@ -45,10 +45,7 @@ def imap_account(
     if not smtp or not user:
         raise UsageError("An IMAP account needs --smtp HOST:PORT and --user USER as well.")
     table: Table = {"kind": "imap", "imap": imap, "smtp": smtp, "user": user, "tls": tls}
-    for key, value in (("name", name), ("password_command", password_command), ("oauth2_command", oauth2_command)):
-        if value:
-            table[key] = value
-    return table
+    return _given(table, name=name, password_command=password_command, oauth2_command=oauth2_command)
 
 
 def rt_account(
@@ -72,15 +69,9 @@ def rt_account(
         "user": user,
         "auth": "basic" if password_command else "token",
     }
-    for key, value in (
-        ("queue", queue),
-        ("tags_field", tags_field),
-        ("password_command", password_command),
-        ("token_command", token_command),
-    ):
-        if value:
-            table[key] = value
-    return table
+    return _given(
+        table, queue=queue, tags_field=tags_field, password_command=password_command, token_command=token_command
+    )
 
 
 def zendesk_account(where: str, user: str | None, *, token_command: str | None = None) -> Table:
@@ -93,10 +84,12 @@ def zendesk_account(where: str, user: str | None, *, token_command: str | None =
         raise UsageError(
             f"--zendesk {where!r}: give the subdomain (shop) or a base URL such as https://shop.zendesk.com."
         )
-    table: Table = {"kind": "zendesk", "url": url, "user": user, "auth": "token"}
-    if token_command:
-        table["token_command"] = token_command
-    return table
+    return _given({"kind": "zendesk", "url": url, "user": user, "auth": "token"}, token_command=token_command)
+
+
+def _given(table: Table, **optional: str | None) -> Table:
+    """``table`` with the optional keys that were given (a config file names only what was chosen)."""
+    return table | {key: value for key, value in optional.items() if value}
 
 
 def needs_password(table: Table) -> bool:

@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from agent_tui.domain.models import Agent, Message
 from agent_tui.domain.presence import Activity, Presence
@@ -114,7 +114,8 @@ class Source:
 
     def session(self) -> AbstractContextManager[object]:
         """One connection for the calls made inside the ``with`` block (a sync's push and pull, say); calls
-        made outside one open their own. Raises SourceError when the server can't be reached."""
+        made outside one open their own (``ThreadConnections`` does this for a source with connections). Raises
+        SourceError when the server can't be reached."""
         return nullcontext()
 
     def pull(self, known: KnownMessages, state: SourceState, now: datetime) -> Iterator[Change]:
@@ -192,3 +193,43 @@ class Source:
         """Changes to apply when the account is opened, before anything reads the store: quick, offline (the
         demo writes its script the first time). Most sources have none."""
         return iter(())
+
+
+C = TypeVar("C")
+
+
+class ThreadConnections(Generic[C]):
+    """``Source.session()`` for a source with connections: inside a session, this thread's calls share its
+    connection (a sync's push and pull make one login); a call outside one opens its own for the call. Per
+    thread: the live worker, a send and the presence channel each have theirs.
+
+    ``connect(*args)`` is a context manager that opens a connection and closes it at the end of the block.
+    """
+
+    def __init__(self, connect: Callable[..., AbstractContextManager[C]]) -> None:
+        self._connect = connect
+        self._open = threading.local()
+
+    @contextmanager
+    def session(self) -> Iterator[C]:
+        """This thread's session, opened here unless one is open already (then it stays the outer one's)."""
+        current = getattr(self._open, "connection", None)
+        if current is not None:
+            yield current
+            return
+        with self._connect() as made:
+            self._open.connection = made
+            try:
+                yield made
+            finally:
+                self._open.connection = None
+
+    @contextmanager
+    def connection(self, *args: Any) -> Iterator[C]:
+        """This thread's session's connection, else one opened (with ``args``) for the block."""
+        current = getattr(self._open, "connection", None)
+        if current is not None:
+            yield current
+            return
+        with self._connect(*args) as made:
+            yield made

@@ -8,37 +8,13 @@ from agent_tui.domain.queue import QueueQuery
 from agent_tui.ui.screens.ticket import TicketScreen
 from tests.conftest import NOW, settle
 from tests.sources.test_imap_live import wait_for
-from tests.sources.test_zendesk import _fake
+from tests.sources.test_zendesk import _fake, cli_account
 
 
 async def test_zendesk_documented_shapes_the_ticket_header_says_presence_is_not_shown(tmp_path, capsys):
     fake = _fake()
     try:
-        fake.add_user("ann@example.com", "Ann Lee", "end-user")
-        fake.deliver_mail(
-            b"From: Ann Lee <ann@example.com>\r\nTo: support@shop.example\r\nSubject: Where is it?\r\n"
-            b"Message-ID: <zd-tui@example.com>\r\n\r\nOrder PP-1 never came.\r\n"
-        )
-        fake.tick(61)
-        home = tmp_path / "zd"
-        assert (
-            main(
-                [
-                    "--home",
-                    str(home),
-                    "account",
-                    "add",
-                    "zd",
-                    "--zendesk",
-                    fake.url,
-                    "--user",
-                    "dana@shop.example",
-                    "--token-command",
-                    "echo TOKEN",
-                ]
-            )
-            == 0
-        )
+        home = cli_account(fake, tmp_path / "zd", "<zd-tui@example.com>")
         assert main(["--home", str(home), "sync", "--json"]) == 0
         assert json.loads(capsys.readouterr().out.splitlines()[-1])["new_tickets"] == 1
         app = make_app(home=home, now=NOW)

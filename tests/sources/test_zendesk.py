@@ -336,34 +336,35 @@ def test_zendesk_documented_shapes_the_cli_adds_an_account_and_syncs_it(tmp_path
 
     from agent_tui.cli import main
 
-    fake.add_user("ann@example.com", "Ann Lee", "end-user")
-    fake.deliver_mail(
-        b"From: Ann Lee <ann@example.com>\r\nTo: support@shop.example\r\nSubject: Where is it?\r\n"
-        b"Message-ID: <zd-cli@example.com>\r\n\r\nOrder PP-1 never came.\r\n"
-    )
-    fake.tick(61)
-    home = str(tmp_path / "cli")
-    assert (
-        main(
-            [
-                "--home",
-                home,
-                "account",
-                "add",
-                "zd",
-                "--zendesk",
-                fake.url,
-                "--user",
-                "dana@shop.example",
-                "--token-command",
-                "echo TOKEN",
-            ]
-        )
-        == 0
-    )
+    home = str(cli_account(fake, tmp_path / "cli"))
     capsys.readouterr()
     assert main(["--home", home, "sync", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["new_tickets"] == 1
     assert main(["--home", home, "list", "--json"]) == 0
     (ticket,) = json.loads(capsys.readouterr().out)
     assert ticket["subject"] == "Where is it?" and ticket["customer"]["email"] == "ann@example.com"
+
+
+def cli_account(fake: FakeZendesk, home, message_id: str = "<zd-cli@example.com>"):
+    """Ann's mail waiting in Zendesk, and an account for it added as a user would, with `account add --zendesk`."""
+    from agent_tui.cli import main
+
+    fake.add_user("ann@example.com", "Ann Lee", "end-user")
+    fake.deliver_mail(
+        b"From: Ann Lee <ann@example.com>\r\nTo: support@shop.example\r\nSubject: Where is it?\r\n"
+        + f"Message-ID: {message_id}\r\n\r\nOrder PP-1 never came.\r\n".encode()
+    )
+    fake.tick(61)
+    add = [
+        "account",
+        "add",
+        "zd",
+        "--zendesk",
+        fake.url,
+        "--user",
+        "dana@shop.example",
+        "--token-command",
+        "echo TOKEN",
+    ]
+    assert main(["--home", str(home), *add]) == 0
+    return home

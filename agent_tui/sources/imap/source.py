@@ -13,7 +13,7 @@ from __future__ import annotations
 import ssl
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 
 from imapclient import IMAPClient
@@ -22,7 +22,7 @@ from imapclient.exceptions import IMAPClientError, LoginError
 from agent_tui.config import credentials
 from agent_tui.domain.models import Agent, Message
 from agent_tui.errors import DeliveryUncertain, SourceError, UsageError
-from agent_tui.sources.base import Capabilities, KnownMessages, Source, SourceState
+from agent_tui.sources.base import Capabilities, KnownMessages, Source, SourceState, ThreadConnections
 from agent_tui.sources.imap.keywords import (
     ASSIGNEE_PREFIX,
     TAG_PREFIX,
@@ -57,7 +57,7 @@ class ImapSource(FolderPull, Source):
     def __init__(self, settings: ImapSettings) -> None:
         self.settings = settings
         self.address = settings.address
-        self._open = threading.local()  # this thread's connection inside session(), if any
+        self._connections = ThreadConnections(self._connected)
 
     def before_tui(self) -> None:
         prepare_parse_helper()  # so a big first sync in the TUI can parse on a second core
@@ -103,25 +103,16 @@ class ImapSource(FolderPull, Source):
                 f"The IMAP server {where} could not be reached ({error}); check the host and port, or try again later."
             ) from None
 
-    @contextmanager
-    def session(self) -> Iterator[IMAPClient]:
+    def session(self) -> AbstractContextManager[IMAPClient]:
         """One connection for this thread's calls inside the block (a sync's push and pull share one login)."""
-        if getattr(self._open, "client", None) is not None:
-            yield self._open.client
-            return
-        with self._session() as client:
-            self._open.client = client
-            try:
-                yield client
-            finally:
-                self._open.client = None
+        return self._connections.session()
+
+    def _session(self, timeout: float = 20) -> AbstractContextManager[IMAPClient]:
+        """This thread's open session's connection, else a new one for the block."""
+        return self._connections.connection(timeout)
 
     @contextmanager
-    def _session(self, timeout: float = 20) -> Iterator[IMAPClient]:
-        """This thread's open session's connection, else a new one for the block."""
-        if getattr(self._open, "client", None) is not None:
-            yield self._open.client
-            return
+    def _connected(self, timeout: float = 20) -> Iterator[IMAPClient]:
         client = self.connect(timeout)
         try:
             yield client

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from agent_tui.errors import SourceError
+from agent_tui.sources.helpdesk.http import client, retry_after, send
 from agent_tui.sources.helpdesk.rt.settings import RtSettings
 
 if TYPE_CHECKING:
@@ -52,13 +53,8 @@ class RtClient:
             headers["Authorization"] = f"token {secret}"
         else:
             auth = httpx.BasicAuth(settings.user, secret)
-        self.http = httpx.Client(
-            base_url=f"{settings.url}/REST/2.0",
-            headers=headers,
-            auth=auth,
-            timeout=httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0)),
-            verify=settings.verify,
-            follow_redirects=False,
+        self.http = client(
+            f"{settings.url}/REST/2.0", headers=headers, auth=auth, timeout=settings.timeout, verify=settings.verify
         )
         self._secret = secret
         self._requests = 0
@@ -80,30 +76,18 @@ class RtClient:
         accept: tuple[int, ...] = (),
     ) -> httpx.Response:
         """The response to one request; 2xx and the codes in ``accept`` are returned, the rest raise."""
-        import httpx
 
         where = self.settings.url
         self._requests += 1
         if self._requests == 2:
             self._login()
-        for attempt in range(_RETRIES + 1):
-            try:
-                response = self.http.request(method, path, params=params, json=json, headers=headers)
-            except httpx.TimeoutException:
-                raise SourceError(f"RT at {where} did not answer in time; try again later.") from None
-            except httpx.HTTPError as error:
-                text = str(error)
-                if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
-                    raise SourceError(
-                        f"The TLS certificate of RT at {where} could not be verified ({text}); check the url."
-                    ) from None
-                raise SourceError(
-                    f"RT at {where} could not be reached ({text or type(error).__name__}); check the url, or try again later."
-                ) from None
-            if response.status_code in (429, 503) and attempt < _RETRIES:
-                time.sleep(retry_after(response))
-                continue
-            break
+        response = send(
+            lambda: self.http.request(method, path, params=params, json=json, headers=headers),
+            f"RT at {where}",
+            retries=_RETRIES,
+            wait=lambda answer: retry_after(answer, default=5.0, least=0.0, most=_MAX_WAIT),
+            sleep=time.sleep,
+        )
         code = response.status_code
         if 200 <= code < 300 or code in accept:
             return response
@@ -197,11 +181,3 @@ def message_of(response: httpx.Response) -> str:
     if isinstance(data, dict):
         return str(data.get("message", response.reason_phrase))
     return "; ".join(map(str, data)) if isinstance(data, list) else str(data)
-
-
-def retry_after(response: httpx.Response, default: float = 5.0) -> float:
-    """The wait a 429/503 asks for, in seconds, bounded (an HTTP date is not honoured: the default then)."""
-    try:
-        return max(0.0, min(float(response.headers.get("Retry-After", default)), _MAX_WAIT))
-    except ValueError:
-        return default

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from agent_tui.config import credentials
 from agent_tui.errors import UsageError
+from agent_tui.sources.helpdesk.http import base_url
 
 
 @dataclass(frozen=True)
@@ -23,14 +23,7 @@ class RtSettings:
 
     @classmethod
     def from_config(cls, account: str, table: dict) -> RtSettings:
-        url = str(table.get("url", "")).rstrip("/")
-        if url.endswith("/REST/2.0"):
-            url = url[: -len("/REST/2.0")]
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise UsageError(
-                f"Account {account!r}: url {url!r} is not an http(s) address such as https://rt.example.com."
-            )
+        url = base_url(account, table, "/REST/2.0", "https://rt.example.com")
         user = str(table.get("user", ""))
         if not user:
             raise UsageError(f"Account {account!r}: an RT account needs user = the RT user name.")

@@ -5,14 +5,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from agent_tui.domain.models import Agent, Message
 from agent_tui.errors import SourceError, UsageError
-from agent_tui.sources.base import Capabilities, KnownMessages, Source, SourceState
+from agent_tui.sources.base import Capabilities, KnownMessages, Source, SourceState, ThreadConnections
 from agent_tui.sources.helpdesk.rt.client import FEED_EMPTY_PAGES, PER_PAGE, Refused, RtClient, decode
 from agent_tui.sources.helpdesk.rt.records import (
     ID_PARAM,
@@ -66,24 +66,22 @@ class RtSource(Source):
         self.settings = settings
         self.host = urlsplit(settings.url).hostname or "rt.invalid"
         self.users = Users()
-        self._open = threading.local()
+        self._connections = ThreadConnections(self._connected)
         self._queue_id: str | None = None
         self._no_tags_field = False  # learned from a ticket without the custom field
 
     # -- connections -------------------------------------------------------------------------------
 
+    def session(self) -> AbstractContextManager[RtClient]:
+        """One HTTP connection (and one RT session: see ``client``) for this thread's calls inside the block."""
+        return self._connections.session()
+
     @contextmanager
-    def session(self) -> Iterator[RtClient]:
-        """One HTTP connection for this thread's calls inside the block."""
-        if getattr(self._open, "client", None) is not None:
-            yield self._open.client
-            return
+    def _connected(self) -> Iterator[RtClient]:
         client = RtClient(self.settings, self.settings.secret())
-        self._open.client = client
         try:
             yield client
         finally:
-            self._open.client = None
             client.close()
 
     # -- reading -----------------------------------------------------------------------------------

@@ -16,10 +16,10 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from agent_tui.config import credentials
 from agent_tui.errors import SourceError, UsageError
+from agent_tui.sources.helpdesk.http import base_url, client, retry_after, send
 
 if TYPE_CHECKING:
     import httpx  # imported when a client is made: opening an account (or `list`) needs no HTTP stack
@@ -40,14 +40,7 @@ class ZendeskSettings:
 
     @classmethod
     def from_config(cls, account: str, table: dict) -> ZendeskSettings:
-        url = str(table.get("url", "")).rstrip("/")
-        if url.endswith("/api/v2"):
-            url = url[: -len("/api/v2")]
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise UsageError(
-                f"Account {account!r}: url {url!r} is not an http(s) address such as https://shop.zendesk.com."
-            )
+        url = base_url(account, table, "/api/v2", "https://shop.zendesk.com")
         user = str(table.get("user", ""))
         if "@" not in user:
             raise UsageError(f"Account {account!r}: a Zendesk account needs user = the agent's login email.")
@@ -76,13 +69,12 @@ class ZendeskClient:
 
         self.settings = settings
         self.sleep = sleep
-        self.http = httpx.Client(
-            base_url=f"{settings.url}/api/v2",
-            auth=httpx.BasicAuth(f"{settings.user}/token", settings.token()),
+        self.http = client(
+            f"{settings.url}/api/v2",
             headers={"Accept": "application/json"},
-            timeout=httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0)),
+            auth=httpx.BasicAuth(f"{settings.user}/token", settings.token()),
+            timeout=settings.timeout,
             verify=settings.verify,
-            follow_redirects=False,
         )
         self.requests = 0
         self.waited: list[float] = []  # every Retry-After waited out
@@ -101,33 +93,26 @@ class ZendeskClient:
         accept: tuple[int, ...] = (),
     ) -> httpx.Response:
         """The answer to one request: 2xx and the codes in ``accept`` are returned, the rest raise SourceError."""
-        import httpx
 
-        where = self.settings.url
-        for attempt in range(RETRIES + 1):
-            try:
-                self.requests += 1
-                response = self.http.request(method, path, params=params, json=json)
-            except httpx.TimeoutException:
-                raise SourceError(f"Zendesk at {where} did not answer in time; try again later.") from None
-            except httpx.HTTPError as error:
-                text = str(error) or type(error).__name__
-                if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
-                    raise SourceError(
-                        f"The TLS certificate of {where} could not be verified ({text}); check the url."
-                    ) from None
-                raise SourceError(
-                    f"Zendesk at {where} could not be reached ({text}); check the url, or try again later."
-                ) from None
+        def attempt() -> httpx.Response:
+            self.requests += 1
+            response = self.http.request(method, path, params=params, json=json)
             remaining = response.headers.get("X-Rate-Limit-Remaining")
             if remaining is not None and remaining.strip().isdigit():
                 self.remaining = int(remaining)
-            if response.status_code in (429, 503) and attempt < RETRIES:
-                wait = retry_after(response)
-                self.waited.append(wait)
-                self.sleep(wait)
-                continue
-            break
+            return response
+
+        def pause(seconds: float) -> None:
+            self.waited.append(seconds)
+            self.sleep(seconds)
+
+        response = send(
+            attempt,
+            f"Zendesk at {self.settings.url}",
+            retries=RETRIES,
+            wait=lambda answer: retry_after(answer, default=10.0, least=1.0, most=MAX_WAIT),
+            sleep=pause,
+        )
         return self._checked(response, method, path, accept)
 
     def _checked(self, response: httpx.Response, method: str, path: str, accept: tuple[int, ...]) -> httpx.Response:
@@ -191,11 +176,3 @@ def message_of(response: httpx.Response) -> str:
         )
         return "; ".join(str(part) for part in parts if part) or response.reason_phrase
     return str(data)
-
-
-def retry_after(response: httpx.Response, default: float = 10.0) -> float:
-    """The wait a 429/503 asks for, in seconds, within [1, MAX_WAIT] (an HTTP date is not honoured: the default)."""
-    try:
-        return max(1.0, min(float(response.headers.get("Retry-After") or default), MAX_WAIT))
-    except ValueError:
-        return default

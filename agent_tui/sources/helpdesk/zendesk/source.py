@@ -46,13 +46,13 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from agent_tui.domain.models import Address, Agent, Author, Message, Priority, Status, normalise_tag
 from agent_tui.errors import SourceError, UsageError
-from agent_tui.sources.base import Capabilities, KnownMessages, Source, SourceState
+from agent_tui.sources.base import Capabilities, KnownMessages, Source, SourceState, ThreadConnections
 from agent_tui.sources.helpdesk.zendesk.client import ZendeskClient, ZendeskSettings, message_of
 from agent_tui.sources.items import (
     Change,
@@ -118,7 +118,7 @@ class ZendeskSource(Source):
         self.settings = settings
         self.sleep = sleep
         self.host = urlsplit(settings.url).hostname or "zendesk.invalid"
-        self._open = threading.local()  # this thread's client inside session(), if any
+        self._connections = ThreadConnections(self._connected)
         self._lock = threading.Lock()
         self._users: dict[int, tuple[str, str, str]] = {}  # id -> (email lowercased, name, role)
         self._ids: dict[str, int] = {}  # email lowercased -> id
@@ -128,22 +128,15 @@ class ZendeskSource(Source):
 
     # -- connections -------------------------------------------------------------------------------
 
-    @contextmanager
-    def session(self) -> Iterator[ZendeskClient]:
-        with self._client() as client:
-            self._open.client = client
-            try:
-                yield client
-            finally:
-                self._open.client = None
+    def session(self) -> AbstractContextManager[ZendeskClient]:
+        return self._connections.session()
+
+    def _client(self) -> AbstractContextManager[ZendeskClient]:
+        """This thread's open session's client, else a new one for the block."""
+        return self._connections.connection()
 
     @contextmanager
-    def _client(self) -> Iterator[ZendeskClient]:
-        """This thread's open session's client, else a new one for the block."""
-        client = getattr(self._open, "client", None)
-        if client is not None:
-            yield client
-            return
+    def _connected(self) -> Iterator[ZendeskClient]:
         client = ZendeskClient(self.settings, self.sleep)
         try:
             yield client
