@@ -126,6 +126,8 @@ def _apply(service: TicketService, ticket_id: int, shared: TeamState, mine: Unsh
         changed |= service.assign_from_team(
             ticket_id, service.team_member(shared.assignee) if shared.assignee else None
         )
+    if not mine.priority and shared.priority is not None:
+        changed |= service.priority_from_team(ticket_id, shared.priority)
     for tag in (shared.tags ^ set(ticket.tags)) - set(mine.tags):
         changed |= service.tag_from_team(ticket_id, tag, tag in shared.tags)
     return changed

@@ -1,7 +1,7 @@
 """The tickets facade: what the CLI and the UI call to read and change tickets, and the one writer of ticket state.
 
 It owns the current time (frozen by ``--now`` for scripts and tests), who "me" is, and the SLA
-policy. Every change of a ticket's status, assignee or tags goes through it, whoever makes it (an agent, the
+policy. Every change of a ticket's status, assignee, priority or tags goes through it, whoever makes it (an agent, the
 ingest rules, a teammate's change seen in a sync), so the SLA deadline is refreshed and a change made here is
 queued for the team (``unshared``, pushed to the source by the next sync or ``share``) in one place.
 """
@@ -187,6 +187,7 @@ class TicketService:
         status: bool = False,
         assignee: bool = False,
         tag: tuple[str, bool] | None = None,
+        priority: bool = False,
     ) -> None:
         """Remember that a field of this ticket changed here and must reach the team. Raises UsageError (inside
         the caller's transaction, so the change is undone) for a tag or agent the source could not hold."""
@@ -200,6 +201,7 @@ class TicketService:
             entry = unshared.setdefault(ticket_id, Unshared())
             entry.status |= status
             entry.assignee |= assignee
+            entry.priority |= priority
             if tag is not None:
                 entry.tags[tag[0]] = tag[1]
             entry.generation += 1
@@ -207,7 +209,12 @@ class TicketService:
 
     def local_state(self, ticket_id: int) -> TeamState:
         ticket = self.store.ticket(ticket_id)
-        return TeamState(ticket.status, agent_key(ticket.assignee) if ticket.assignee else None, frozenset(ticket.tags))
+        return TeamState(
+            ticket.status,
+            agent_key(ticket.assignee) if ticket.assignee else None,
+            frozenset(ticket.tags),
+            ticket.priority,
+        )
 
     def push_unshared(self) -> list[tuple[str, str]]:
         """Hand the changes made here to the source; returns (what, why) for tickets it refused. Only what was
@@ -240,6 +247,7 @@ class TicketService:
             with self.store.transaction():
                 self.store.set_priority(ticket_id, priority, self.now(), self.me.name)
                 self.refresh_sla(ticket_id)
+                self._mark_for_sharing(ticket_id, priority=True)
         return self.store.ticket(ticket_id)
 
     def assign(self, ticket_id: int, agent: Agent | None) -> Ticket:
@@ -301,6 +309,13 @@ class TicketService:
     def assign_from_team(self, ticket_id: int, agent: Agent | None) -> bool:
         """Record an assignment a teammate made elsewhere (seen in the shared source); True if it changed."""
         return self._reassign(ticket_id, agent, TEAM_ACTOR)
+
+    def priority_from_team(self, ticket_id: int, priority: Priority) -> bool:
+        """Record a priority a teammate set elsewhere; True if it changed (the caller refreshes the SLA)."""
+        if self.store.ticket(ticket_id).priority is priority:
+            return False
+        self.store.set_priority(ticket_id, priority, self.now(), TEAM_ACTOR)
+        return True
 
     def tag_from_team(self, ticket_id: int, tag: str, present: bool) -> bool:
         """Record a tag a teammate added or removed elsewhere; True if it changed."""

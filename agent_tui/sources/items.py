@@ -82,6 +82,7 @@ class TeamState:
     status: Status
     assignee: str | None = None  # an agent key: the agent's lowercase address (or name, for one without)
     tags: frozenset[str] = frozenset()
+    priority: Priority | None = None  # None: the source says nothing of it (a mailbox no one set it in)
 
 
 def agent_key(agent: Agent) -> str:
@@ -106,6 +107,7 @@ class Unshared:
     assignee: bool = False
     tags: dict[str, bool] = field(default_factory=dict)
     generation: int = 0  # counts marks: a push clears the entry only if no mark came while it ran
+    priority: bool = False
 
     @classmethod
     def from_json(cls, data: Mapping) -> Unshared:
@@ -114,10 +116,17 @@ class Unshared:
             bool(data.get("assignee")),
             dict(data.get("tags", {})),
             int(data.get("generation", 0)),
+            bool(data.get("priority")),
         )
 
     def to_json(self) -> dict:
-        return {"status": self.status, "assignee": self.assignee, "tags": self.tags, "generation": self.generation}
+        return {
+            "status": self.status,
+            "assignee": self.assignee,
+            "tags": self.tags,
+            "generation": self.generation,
+            "priority": self.priority,
+        }
 
     def merge_into(self, remote: TeamState | None, local: TeamState) -> TeamState:
         """The state to write: the source's, with this machine's unshared changes on top (field by field,
@@ -131,6 +140,7 @@ class Unshared:
             local.status if self.status else remote.status,
             local.assignee if self.assignee else remote.assignee,
             frozenset(tags),
+            local.priority if self.priority else remote.priority,
         )
 
 

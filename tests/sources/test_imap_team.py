@@ -101,6 +101,27 @@ def test_changes_to_different_fields_at_once_both_survive(tmp_path, dovecot, inb
         assert (seen["status"], seen["tags"]) == ("pending", ["vip"])
 
 
+def test_a_priority_set_by_one_agent_reaches_the_other_and_keeps_their_tag(
+    tmp_path, dovecot, inbox, monkeypatch, capsys
+):
+    dana, sam, uid = two_agents(tmp_path, dovecot, inbox, capsys)
+    ticket = str(1000 + uid)
+    as_agent(monkeypatch, DANA)
+    assert run(dana, "set", ticket, "--priority", "urgent", capsys=capsys)[0] == 0
+    assert b"$TuiUrgent" in flags(inbox, uid)
+    as_agent(monkeypatch, SAM)
+    run(sam, "set", ticket, "--tag", "vip", capsys=capsys)  # before Sam synced: the merge keeps Dana's priority
+    assert {b"$TuiUrgent", b"$TuiTag.vip"} <= flags(inbox, uid)
+    run(sam, "sync", capsys=capsys)
+    assert show(sam, ticket, capsys)["priority"] == "urgent"
+
+    run(sam, "set", ticket, "--priority", "low", capsys=capsys)
+    assert b"$TuiUrgent" not in flags(inbox, uid)
+    run(dana, "sync", capsys=capsys)
+    seen = show(dana, ticket, capsys)
+    assert (seen["priority"], seen["tags"]) == ("low", ["vip"])
+
+
 def test_take_names_the_holder_and_exits_3_for_the_loser(tmp_path, dovecot, inbox, monkeypatch, capsys):
     dana, sam, uid = two_agents(tmp_path, dovecot, inbox, capsys)
     ticket = str(1000 + uid)

@@ -5,10 +5,11 @@ The mapping (the README shows it to shop owners):
     $TuiNew $TuiOpen $TuiPending $TuiOnHold $TuiSolved $TuiClosed   the status
     $TuiAsg.<agent>                                                the assignee (one keyword per agent)
     $TuiTag.<tag>                                                  a tag (one keyword per tag in use)
+    $TuiLow $TuiNormal $TuiHigh $TuiUrgent                         the priority, once someone set it
 
 A message that has a status keyword carries its ticket's whole state; one without (a customer's
 follow-up nobody has touched yet, a message another mail client flagged) says nothing. So the mailbox
-holds 6 + agents + tags keywords at most. ``\\Seen`` and ``\\Recent`` are never read: some servers keep
+holds 10 + agents + tags keywords at most. ``\\Seen`` and ``\\Recent`` are never read: some servers keep
 them per user.
 
 Keywords are ASCII atoms, IMAP compares them without case, and Dovecot caps their length at 50: so an
@@ -31,7 +32,7 @@ from dataclasses import replace
 
 from imapclient import IMAPClient
 
-from agent_tui.domain.models import Status
+from agent_tui.domain.models import Priority, Status
 from agent_tui.errors import SourceError, UsageError
 from agent_tui.sources.items import TeamState, Unshared
 
@@ -44,6 +45,8 @@ STATUS_KEYWORDS = {
     Status.CLOSED: "$TuiClosed",
 }
 _STATUS_BY_KEYWORD = {keyword.lower(): status for status, keyword in STATUS_KEYWORDS.items()}
+PRIORITY_KEYWORDS = {priority: f"$Tui{priority.name.title()}" for priority in Priority}
+_PRIORITY_BY_KEYWORD = {keyword.lower(): priority for priority, keyword in PRIORITY_KEYWORDS.items()}
 ASSIGNEE_PREFIX = "$TuiAsg."
 TAG_PREFIX = "$TuiTag."
 _OTHER_RUN = re.compile(r"[^a-z0-9.@_+-]+")
@@ -92,21 +95,25 @@ def keywords(state: TeamState) -> set[str]:
     words = {STATUS_KEYWORDS[state.status]} | {check_fits(TAG_PREFIX, tag, "tag") for tag in state.tags}
     if state.assignee:
         words.add(check_fits(ASSIGNEE_PREFIX, state.assignee, "agent address"))
+    if state.priority is not None:
+        words.add(PRIORITY_KEYWORDS[state.priority])
     return words
 
 
 def state_from_flags(flags: tuple) -> TeamState | None:
     """The ticket state a message's flags carry, or None when they carry none."""
-    status, assignee, tags = None, None, set()
+    status, assignee, tags, priority = None, None, set(), None
     for flag in map(_text, flags):
         lowered = flag.lower()
         if lowered in _STATUS_BY_KEYWORD:
             status = _STATUS_BY_KEYWORD[lowered]
+        elif lowered in _PRIORITY_BY_KEYWORD:
+            priority = _PRIORITY_BY_KEYWORD[lowered]
         elif lowered.startswith(ASSIGNEE_PREFIX.lower()):
             assignee = decode(flag[len(ASSIGNEE_PREFIX) :])
         elif lowered.startswith(TAG_PREFIX.lower()):
             tags.add(decode(flag[len(TAG_PREFIX) :]).lower())
-    return TeamState(status, assignee, frozenset(tags)) if status is not None else None
+    return TeamState(status, assignee, frozenset(tags), priority) if status is not None else None
 
 
 def write_state(
