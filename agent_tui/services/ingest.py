@@ -215,6 +215,8 @@ class Ingestor:
             found = store.ticket_for_key_at(item.ticket_key, message.date)
             if found is None or store.ticket_status(found) is not Status.CLOSED:
                 return found
+            if found == item.ticket_id_hint:
+                return found  # a help desk's own ticket: the help desk decides about follow-ups, and keeps the id
             closed = store.last_status_change(found)
             return found if closed is not None and message.date < closed.at else None  # written before the close
         ids = [i for i in (message.in_reply_to, *message.references) if i]
