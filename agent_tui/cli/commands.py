@@ -280,6 +280,46 @@ def cmd_note(service: TicketService, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_outbox(service: TicketService, args: argparse.Namespace) -> int:
+    from agent_tui.domain.models import Author
+    from agent_tui.services.serialize import iso, message_json
+
+    replies = _replies(service, args)
+    if args.outbox_command == "list":
+        entries = [
+            {
+                "ticket": entry.ticket_id,
+                "kind": "note" if entry.message.author is Author.NOTE else "reply",
+                "state": "held" if entry.state == "sending" else entry.state,
+                "error": entry.error,
+                "updated_at": iso(entry.updated_at),
+                **message_json(entry.message),
+            }
+            for entry in replies.unfinished()
+        ]
+        if args.json:
+            print(dumps(entries))
+        for entry in [] if args.json else entries:
+            print(f"#{entry['ticket']:<6} {entry['kind']:<5} {entry['state']:<6} {safe_line(str(entry['subject']))}")
+            if entry["error"]:
+                print(f"        {safe_line(str(entry['error']))}")
+        if not entries and not args.json:
+            print("The outbox is empty: every reply and note has been delivered.")
+        return 0
+    went_out = args.outbox_command == "sent"
+    message = replies.settle(args.id, went_out=went_out)
+    status = "recorded" if went_out else "dropped"
+    if args.json:
+        print(dumps({"status": status, "ticket": args.id, **message_json(message)}))
+    elif went_out:
+        print(f"recorded: the reply to #{args.id} is filed as sent; nothing was sent again")
+    else:
+        print(
+            f"dropped: the reply to #{args.id} was not sent; its text is your draft again (agent-tui reply {args.id})"
+        )
+    return 0
+
+
 def cmd_take(service: TicketService, args: argparse.Namespace) -> int:
     from agent_tui.cli.output import print_detail
 
@@ -297,6 +337,7 @@ COMMANDS: dict[str, Callable[[TicketService, argparse.Namespace], int]] = {
     "report": cmd_report,
     "templates": cmd_templates,
     "reply": cmd_reply,
+    "outbox": cmd_outbox,
     "sync": cmd_sync,
     "take": cmd_take,
     "note": cmd_note,

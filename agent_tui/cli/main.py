@@ -124,6 +124,21 @@ def build_parser() -> argparse.ArgumentParser:
     note.add_argument("--body-file", metavar="FILE", required=True, help="the note's text, from a file or - for stdin")
     _output_options(note)
 
+    outbox = commands.add_parser(
+        "outbox", parents=[sub_common], help="replies and notes not yet delivered; settle a held reply"
+    )
+    outbox_commands = outbox.add_subparsers(
+        dest="outbox_command", metavar="ACTION", parser_class=_Parser, required=True
+    )
+    _output_options(outbox_commands.add_parser("list", parents=[sub_common], help="what is queued or held"))
+    for action, text in (
+        ("sent", "the ticket's held reply did reach the customer: record it as sent, send nothing"),
+        ("drop", "don't send the ticket's unfinished reply: it becomes the draft again"),
+    ):
+        settle = outbox_commands.add_parser(action, parents=[sub_common], help=text)
+        settle.add_argument("id", type=ticket_id)
+        _output_options(settle)
+
     keys = commands.add_parser("keys", parents=[sub_common], help="list key bindings by id")
     _output_options(keys)
 

@@ -31,6 +31,7 @@ from agent_tui.errors import (
 from agent_tui.resources import shipped_dir
 from agent_tui.services.templates import ReplyTemplate, TemplateLibrary, variables
 from agent_tui.services.tickets import TicketDetail, TicketService
+from agent_tui.store import OutboxEntry
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _DEFAULT_ORDER_PATTERN = r"\b[A-Z]{2,4}-\d{3,}\b"
@@ -254,7 +255,7 @@ class Replies:
         if unfinished is not None:
             # An earlier send of this reply did not finish (agent-tui was killed, the server went away): finish
             # that one, with its own Message-ID, so that the customer never gets it twice.
-            self.flush_outbox(frozenset({unfinished}) if resend else frozenset())
+            self._flush_for(unfinished, frozenset({unfinished}) if resend else frozenset())
             return self.service.store.outbox_message(unfinished)
         if body is None:
             if draft is None:
@@ -268,7 +269,7 @@ class Replies:
         message_id = draft.message_id if draft else None
         if message_id is not None and store.outbox_state(message_id) in ("queued", "sending", "sent"):
             # A send that failed earlier: retry that very reply, never a second one.
-            self.flush_outbox(frozenset({message_id}) if resend else frozenset())
+            self._flush_for(message_id, frozenset({message_id}) if resend else frozenset())
             return self.service.store.outbox_message(message_id)
         if message_id is None or store.has_message(message_id) or store.outbox_state(message_id) is not None:
             message_id = make_msgid(domain=self._domain())  # that id went out already: this is another reply
@@ -280,8 +281,16 @@ class Replies:
                     store.set_draft_marks(ticket_id, draft.agent, marks)
         message = self.outgoing(ticket_id, body, message_id)
         store.outbox_add(ticket_id, message, self.service.now())
-        self.flush_outbox()
+        self._flush_for(message_id)
         return message
+
+    def _flush_for(self, message_id: str, resend: frozenset[str] = frozenset()) -> None:
+        """Flush the outbox for this reply or note: another ticket's held reply is not this one's failure."""
+        try:
+            self.flush_outbox(resend)
+        except DeliveryUncertain:
+            if self.service.store.outbox_state(message_id) != "confirmed":
+                raise
 
     def note(self, ticket_id: int, body: str) -> Message:
         """An internal note for the team, never sent to the customer and never a reply (SLA, metrics): kept in
@@ -299,7 +308,7 @@ class Replies:
             message_id=make_msgid(domain=self._domain()),
         )
         self.service.store.outbox_add(ticket_id, message, self.service.now())
-        self.flush_outbox()
+        self._flush_for(message.message_id or "")
         return message
 
     def _unfinished(self, ticket_id: int, body: str | None) -> str | None:
@@ -313,9 +322,11 @@ class Replies:
     def flush_outbox(self, resend: frozenset[str] = frozenset()) -> int:
         """Deliver and record every reply and note not yet confirmed; returns how many were confirmed. A reply
         whose delivery was interrupted while the server took it is held (DeliveryUncertain) unless its Message-ID
-        is in ``resend``: the agent's decision. A note goes to the source as a note, never to the customer."""
+        is in ``resend``: the agent's decision. A note goes to the source as a note, never to the customer.
+        A held reply does not hold back the others: they go on, and the hold is raised at the end."""
         store, service = self.service.store, self.service
         confirmed = 0
+        held: DeliveryUncertain | None = None
         for row_id, ticket_id, message, state in store.outbox_pending():
             if state in ("queued", "sending"):
 
@@ -334,25 +345,62 @@ class Replies:
                         )
                 except DeliveryUncertain as error:
                     store.outbox_mark(row_id, "sending", service.now(), str(error))
-                    raise
+                    held = held or error
+                    continue
                 except SourceError as error:
                     store.outbox_mark(row_id, "queued", service.now(), str(error))
                     raise
                 store.outbox_mark(row_id, "sent", service.now())
-            with store.transaction():
-                store.add_message(ticket_id, message)  # a no-op if a crash came after the last run recorded it
-                draft = store.draft(ticket_id, service.me.name)
-                if draft is not None and draft.message_id == message.message_id:
-                    store.delete_draft(ticket_id, service.me.name)  # sent: gone with the same commit
-                moved = status_after_message(message.author, store.ticket_status(ticket_id))
-                if moved is not None:  # dated no earlier than the last change: this reply is news, whatever --now says
-                    last = store.last_status_change(ticket_id)
-                    at = max(message.date, last.at) if last else message.date
-                    service.record_status(ticket_id, moved, at, service.me.name, refresh=False)
-                service.refresh_sla(ticket_id)
-                store.outbox_mark(row_id, "confirmed", service.now())
+            self._record(row_id, ticket_id, message)
             confirmed += 1
+        if held is not None:
+            raise held
         return confirmed
+
+    def _record(self, row_id: int, ticket_id: int, message: Message) -> None:
+        """File a delivered reply or note in its ticket, with the status it moves, and close its outbox entry."""
+        store, service = self.service.store, self.service
+        with store.transaction():
+            store.add_message(ticket_id, message)  # a no-op if a crash came after the last run recorded it
+            draft = store.draft(ticket_id, service.me.name)
+            if draft is not None and draft.message_id == message.message_id:
+                store.delete_draft(ticket_id, service.me.name)  # sent: gone with the same commit
+            moved = status_after_message(message.author, store.ticket_status(ticket_id))
+            if moved is not None:  # dated no earlier than the last change: this reply is news, whatever --now says
+                last = store.last_status_change(ticket_id)
+                at = max(message.date, last.at) if last else message.date
+                service.record_status(ticket_id, moved, at, service.me.name, refresh=False)
+            service.refresh_sla(ticket_id)
+            store.outbox_mark(row_id, "confirmed", service.now())
+
+    # -- replies that did not finish -------------------------------------------------------------
+
+    def unfinished(self) -> list[OutboxEntry]:
+        """Replies and notes not yet confirmed: queued (the server was away) or held (it may have gone out)."""
+        return self.service.store.outbox_unfinished()
+
+    def settle(self, ticket_id: int, *, went_out: bool) -> Message:
+        """The agent's decision on the ticket's unfinished reply, without sending it: ``went_out`` (they checked
+        that it reached the customer) records it in the ticket as sent; otherwise it is dropped from the outbox
+        and its text becomes the draft again (with a new Message-ID, so a later send is a new mail).
+        UsageError when the ticket has none."""
+        entries = [e for e in self.unfinished() if e.ticket_id == ticket_id and e.message.author is Author.AGENT]
+        if not entries:
+            raise UsageError(f"Ticket {ticket_id} has no unfinished reply in the outbox (agent-tui outbox list).")
+        entry, store = entries[0], self.service.store
+        if went_out:
+            store.outbox_mark(entry.row_id, "sent", self.service.now())
+            self._record(entry.row_id, ticket_id, entry.message)
+            return entry.message
+        with store.transaction():
+            store.outbox_mark(entry.row_id, "dropped", self.service.now(), entry.error)
+            draft = self.draft(ticket_id)
+            if draft is not None and draft.message_id == entry.message.message_id:
+                self.discard_draft(ticket_id)  # its Message-ID is spent: the text comes back under a new one
+                draft = None
+            if draft is None:
+                self.save_draft(ticket_id, entry.message.text)
+        return entry.message
 
     def _domain(self) -> str:
         address = self.service.own_address or self.service.me.email or ""

@@ -8,10 +8,23 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import NamedTuple
 
 from agent_tui.domain.models import Agent, Draft, Message
 from agent_tui.store.base import StoreBase, from_epoch, to_epoch
 from agent_tui.store.codec import message_from_json, message_to_json
+
+
+class OutboxEntry(NamedTuple):
+    """A reply or note not yet confirmed: ``queued`` (not handed over), ``sending`` (interrupted while the server
+    took it: held when it may have gone out) or ``sent`` (delivered, not yet recorded in the ticket)."""
+
+    row_id: int
+    ticket_id: int
+    message: Message
+    state: str
+    error: str | None
+    updated_at: datetime
 
 
 class OutboxMixin(StoreBase):
@@ -130,6 +143,17 @@ class OutboxMixin(StoreBase):
         )
         return [
             (row_id, ticket_id, message_from_json(json.loads(data)), state) for row_id, ticket_id, data, state in rows
+        ]
+
+    def outbox_unfinished(self) -> list[OutboxEntry]:
+        """Every reply and note not yet confirmed, with the last error met, oldest first."""
+        rows = self._read(
+            "SELECT id, ticket_id, message, state, error, updated_at FROM outbox"
+            " WHERE state IN ('queued', 'sending', 'sent') ORDER BY id"
+        )
+        return [
+            OutboxEntry(row_id, ticket_id, message_from_json(json.loads(data)), state, error, from_epoch(updated))
+            for row_id, ticket_id, data, state, error, updated in rows
         ]
 
     def outbox_mark(self, row_id: int, state: str, now: datetime, error: str | None = None) -> None:

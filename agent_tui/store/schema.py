@@ -112,7 +112,7 @@ MIGRATIONS: list[str] = [
         ticket_id   INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
         message_id  TEXT NOT NULL UNIQUE,
         message     TEXT NOT NULL,                -- the outgoing message as JSON
-        state       TEXT NOT NULL,                -- queued | sending | sent | confirmed
+        state       TEXT NOT NULL,                -- queued | sending | sent | confirmed | dropped
         attempts    INTEGER NOT NULL DEFAULT 0,
         error       TEXT,
         created_at  INTEGER NOT NULL,

@@ -132,6 +132,51 @@ def test_killed_while_the_server_took_it_is_held_never_sent_twice_on_its_own(
         smtp.controller.stop()
 
 
+def test_a_held_reply_is_settled_by_the_agent_and_holds_back_no_other_ticket(
+    tmp_path, dovecot, inbox, monkeypatch, capsys
+):
+    smtp, home = killed_while_sending(tmp_path, dovecot, inbox, monkeypatch, capsys, hold_at="data")
+    try:
+        held = ticket_of(home)
+        code, out, _ = run(home, "outbox", "list", "--json", capsys=capsys)
+        (entry,) = json.loads(out)
+        assert (str(entry["ticket"]), entry["kind"], entry["state"]) == (held, "reply", "held")
+
+        inbox.append("INBOX", mail("Wrong size", sender="Bo Chen <bo@example.com>").as_bytes())
+        run(home, "sync", capsys=capsys)
+        other = next(t["id"] for t in json.loads(run(home, "list", "--json", capsys=capsys)[1]) if str(t["id"]) != held)
+        monkeypatch.setattr("sys.stdin", io.StringIO("Send it back, we swap it.\n"))
+        code, _, err = run(home, "reply", str(other), "--body-file", "-", "--send", capsys=capsys)
+        assert code == 0, err  # the held reply of another ticket does not stop this one
+        assert len(smtp.received) == 2
+
+        code, out, err = run(home, "outbox", "drop", held, "--json", capsys=capsys)
+        assert code == 0 and json.loads(out)["status"] == "dropped", err
+        assert json.loads(run(home, "outbox", "list", "--json", capsys=capsys)[1]) == []
+        code, _, err = run(home, "reply", held, "--send", capsys=capsys)  # the text came back as the draft
+        assert code == 0, err
+        assert len(smtp.received) == 3  # the agent chose to send it again: a new mail, under a new Message-ID
+        assert run(home, "outbox", "sent", held, capsys=capsys)[0] == 2  # nothing left to settle
+    finally:
+        smtp.controller.stop()
+
+
+def test_a_held_reply_that_did_go_out_is_recorded_without_sending_again(tmp_path, dovecot, inbox, monkeypatch, capsys):
+    smtp, home = killed_while_sending(tmp_path, dovecot, inbox, monkeypatch, capsys, hold_at="data")
+    try:
+        ticket = ticket_of(home)
+        code, out, err = run(home, "outbox", "sent", ticket, capsys=capsys)
+        assert code == 0 and "nothing was sent again" in out, err
+        assert len(smtp.received) == 1
+        shown = json.loads(run(home, "show", ticket, "--json", capsys=capsys)[1])
+        assert [m["author"] for m in shown["messages"]] == ["customer", "agent"]
+        assert shown["status"] == "open"  # a reply moves a new ticket to open, as a sent one does
+        assert run(home, "reply", ticket, "--send", capsys=capsys)[0] == 2  # no draft left: it was the reply
+        assert len(smtp.received) == 1
+    finally:
+        smtp.controller.stop()
+
+
 async def test_the_tui_reconnects_after_the_server_restarts(home, dovecot, inbox, memory_keyring, monkeypatch, capsys):
     add_account(home, dovecot, 25, capsys)
     inbox.append("INBOX", mail("Before the restart").as_bytes())

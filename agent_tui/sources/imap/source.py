@@ -260,7 +260,8 @@ class ImapSource(FolderPull, Source):
                     raise DeliveryUncertain(
                         f"The reply {message.message_id} may already have reached the customer: agent-tui stopped while "
                         "the mail server was taking it, and it is not in Sent. Check the customer's mailbox or your "
-                        "server's log; to send it anyway, use agent-tui reply ID --send --resend."
+                        f"server's log; then agent-tui outbox sent {ticket_id} if it did, or agent-tui reply {ticket_id} "
+                        "--send --resend to send it anyway (agent-tui outbox drop: not at all)."
                     )
                 mail = mime(message, self.settings)
                 send(mail, before_handover, settings=self.settings, context=self._context)
