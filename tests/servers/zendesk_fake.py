@@ -5,9 +5,20 @@ Not Zendesk: its DOCUMENTED request and response shapes, with what breaks naive 
 - ``GET /api/v2/incremental/tickets/cursor.json`` (``start_time`` or ``cursor``, ``per_page``, ``include=users``,
   ``exclude_deleted``): ``tickets``, ``users``, ``after_cursor``/``after_url``, ``before_cursor``/``before_url``,
   ``end_of_stream``; tickets updated in the last 60 seconds (of the fake's clock) are left out until later;
+- ``GET /api/v2/incremental/ticket_events.json`` (time-based: ``start_time``, ``include=comment_events``):
+  ``ticket_events`` (one an audit: ``id``, ``ticket_id``, ``timestamp``, ``created_at``, ``updater_id``, ``via``,
+  ``system``, ``metadata`` (the audit's), ``event_type: "Audit"``, ``child_events``: with the side-load a comment
+  is an event of ``type``/``event_type`` ``"Comment"`` (``id``, ``via``, ``via_reference_id``, ``author_id``,
+  ``body``, ``html_body``, ``plain_body``, ``public``, ``attachments``, ``audit_id``, ``created_at``), without it
+  only ``comment_present``/``comment_public``), ``next_page``, ``count``, ``end_time``, ``end_of_stream``; events
+  at or after ``start_time``, ``event_page`` (1,000) a page in time order, ``end_time`` the page's last event's
+  time, so the next page repeats that second (and does not move on when a whole page shares one second); events
+  of the last 60 seconds are left out, and a ``start_time`` within them is refused (422 ``Too recent start_time``);
+- ``GET /api/v2/tickets/show_many.json`` (``ids``, at most 100, ``include=users``): ``tickets``, ``users``;
 - ``GET /api/v2/tickets/{id}.json`` (``include=users``), ``GET /api/v2/tickets/{id}/comments.json`` (``id``,
   ``type``, ``author_id``, ``body``, ``html_body``, ``plain_body``, ``public``, ``audit_id``, ``via``,
-  ``created_at``; ``include=users``), ``GET /api/v2/tickets/{id}/audits.json`` (``metadata.custom``, ``events``);
+  ``created_at``; ``include=users``), ``GET /api/v2/tickets/{id}/audits.json`` (``metadata.custom``, ``events``:
+  ``Comment``, and ``Change`` for a field a write changed);
 - ``PUT /api/v2/tickets/{id}.json`` ``{"ticket": {...}}``: ``safe_update`` with a stale ``updated_stamp`` is 409
   ``UpdateConflict``; ``tags`` replace the ticket's tags; a ``comment`` adds one; ``metadata.custom`` goes to
   the audit; a closed ticket is 422;
@@ -31,7 +42,10 @@ from email.utils import parseaddr, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-EXCLUDED_SECONDS = 60  # the incremental export leaves out what changed in the last minute
+EXCLUDED_SECONDS = 60  # the incremental exports leave out what changed in the last minute
+EVENT_PAGE = 1000  # ticket events a page of the time-based export
+SHOW_MANY = 100  # ids a show_many request takes
+VIA = {"email": "Mail", "web": "Web form", "api": "Web service"}  # a ticket event's ``via``, by channel
 OFFSET_LIMIT = 10_000  # offset pagination refuses beyond this many records
 RATE_LIMIT = 700
 
@@ -58,6 +72,7 @@ class FakeZendesk:
         self.tickets: dict[int, dict] = {}
         self.comments: dict[int, list[dict]] = {}
         self.audits: dict[int, list[dict]] = {}
+        self.stamps: dict[int, int] = {}  # audit id -> when it was written (epoch seconds, the fake's clock)
         self.message_ids: dict[str, int] = {}  # mail Message-ID -> ticket (as Zendesk threads mail)
         self.requests: list[tuple[str, str]] = []  # (method, path with query) of every request
         self.remaining = RATE_LIMIT
@@ -65,6 +80,7 @@ class FakeZendesk:
         self.throttled = 0
         self.retry_after = 1
         self.before_put: Callable[[int], None] | None = None  # a teammate's write, just before a PUT is handled
+        self.event_page = EVENT_PAGE  # events a page of the ticket event export (tests make it small)
         self._next_id = 100
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.port = self.server.server_address[1]
@@ -143,18 +159,23 @@ class FakeZendesk:
     ) -> int:
         with self.lock:
             channel = "email" if message_id else "web"
-            cid = self._comment(tid, author_id, body, public, channel, at, message_id=message_id)
-            ticket = self.tickets[tid]
-            if self.users[author_id]["role"] == "end-user" and ticket["status"] in ("solved", "pending", "new"):
-                ticket["status"] = "open"  # the requester wrote again: Zendesk reopens the ticket
             self._touch(tid)
-            return cid
+            ticket = self.tickets[tid]
+            changes = []
+            if self.users[author_id]["role"] == "end-user" and ticket["status"] in ("solved", "pending", "new"):
+                changes.append(self._change("status", "open", ticket["status"]))
+                ticket["status"] = "open"  # the requester wrote again: Zendesk reopens the ticket
+            return self._comment(tid, author_id, body, public, channel, at, message_id=message_id, changes=changes)
 
     def update(self, tid: int, **fields) -> None:
         """A teammate's change in Zendesk's agent interface."""
         with self.lock:
-            self.tickets[tid].update(fields)
+            ticket = self.tickets[tid]
+            changes = [self._change(k, v, ticket.get(k)) for k, v in fields.items() if ticket.get(k) != v]
+            ticket.update(fields)
             self._touch(tid)
+            teammate = next((u["id"] for u in self.users.values() if u["role"] != "end-user"), ticket["requester_id"])
+            self._audit(tid, teammate, "web", changes)
 
     def deliver_mail(self, raw: bytes) -> int:
         """Mail to the support address: a new ticket, or a comment on the ticket it replies to."""
@@ -199,9 +220,11 @@ class FakeZendesk:
         at: float | None,
         custom=None,
         message_id: str | None = None,
+        changes=(),
     ) -> int:
-        cid, aid = self._id(), self._id()
+        cid = self._id()
         created = iso(at if at is not None else self.clock)
+        system = {"message_id": message_id} if message_id else {}
         comment = {
             "id": cid,
             "type": "Comment",
@@ -211,25 +234,35 @@ class FakeZendesk:
             "plain_body": body,
             "public": public,
             "attachments": [],
-            "audit_id": aid,
+            "audit_id": None,
             "via": {"channel": channel},
             "created_at": created,
-            "metadata": {"system": {"message_id": message_id} if message_id else {}, "custom": custom or {}},
+            "metadata": {"system": dict(system), "custom": custom or {}},
         }
         self.comments[tid].append(comment)
         event = {k: comment[k] for k in ("id", "type", "author_id", "body", "html_body", "plain_body", "public")}
+        comment["audit_id"] = self._audit(tid, author_id, channel, [event, *changes], custom, system, created)
+        return cid
+
+    def _change(self, field: str, value, previous) -> dict:
+        return {"id": self._id(), "type": "Change", "field_name": field, "value": value, "previous_value": previous}
+
+    def _audit(self, tid: int, author_id: int, channel: str, events, custom=None, system=None, created=None) -> int:
+        """An audit: what one write did to the ticket, stamped with the clock (the event export's ``timestamp``)."""
+        aid = self._id()
         self.audits[tid].append(
             {
                 "id": aid,
                 "ticket_id": tid,
-                "created_at": created,
+                "created_at": created or iso(self.clock),
                 "author_id": author_id,
-                "metadata": {"system": {}, "custom": custom or {}},
-                "events": [event],
+                "metadata": {"system": dict(system or {}), "custom": custom or {}},
+                "events": list(events),
                 "via": {"channel": channel},
             }
         )
-        return cid
+        self.stamps[aid] = int(self.clock)  # when Zendesk wrote it (not a mail's Date): the event's timestamp
+        return aid
 
     def _users_of(self, ids) -> list[dict]:
         return [self.users[i] for i in sorted({i for i in ids if i in self.users})]
@@ -256,8 +289,19 @@ class FakeZendesk:
         segments = path.removeprefix("/api/v2/").removesuffix(".json").split("/")
         if method == "GET" and segments == ["incremental", "tickets", "cursor"]:
             return self._export(q)
+        if method == "GET" and segments == ["incremental", "ticket_events"]:
+            return self._events(q)
         if method == "GET" and segments == ["tickets"]:
             return self._offset_page(list(self.tickets.values()), "tickets", q)
+        if method == "GET" and segments == ["tickets", "show_many"]:
+            ids = [int(i) for i in q.get("ids", "").split(",") if i.isdigit()]
+            if len(ids) > SHOW_MANY:
+                return 400, {"error": "InvalidValue", "description": f"ids: at most {SHOW_MANY}"}
+            tickets = [self.tickets[i] for i in ids if i in self.tickets]
+            data = {"tickets": tickets}
+            if "users" in q.get("include", ""):
+                data["users"] = self._users_of(i for t in tickets for i in (t["requester_id"], t["assignee_id"]))
+            return 200, data
         if segments[0] == "tickets" and len(segments) >= 2 and segments[1].isdigit():
             tid = int(segments[1])
             if tid not in self.tickets:
@@ -321,6 +365,64 @@ class FakeZendesk:
             data["users"] = self._users_of(ids)
         return 200, data
 
+    def _events(self, q: dict[str, str]) -> tuple[int, dict]:
+        """The time-based ticket event export: one event an audit, at or after ``start_time``, in time order."""
+        if not q.get("start_time", "").isdigit():
+            return 400, {"error": "InvalidValue", "description": "start_time is required"}
+        start, horizon = int(q["start_time"]), int(self.clock) - EXCLUDED_SECONDS
+        if start > horizon:
+            return 422, {
+                "error": "InvalidValue",
+                "description": "Too recent start_time. Use a start_time older than 1 minute",
+            }
+        comments = "comment_events" in q.get("include", "")
+        order = sorted((self.stamps[a["id"]], a["id"], tid, a) for tid, audits in self.audits.items() for a in audits)
+        eligible = [entry for entry in order if start <= entry[0] <= horizon]
+        page = eligible[: self.event_page]
+        end = page[-1][0] if page else start
+        events = [self._event(stamp, tid, audit, comments) for stamp, _, tid, audit in page]
+        include = "&include=comment_events" if comments else ""
+        return 200, {
+            "ticket_events": events,
+            "next_page": f"{self.url}/api/v2/incremental/ticket_events.json?start_time={end}{include}",
+            "count": len(events),
+            "end_time": end,
+            "end_of_stream": len(eligible) <= self.event_page,
+        }
+
+    def _event(self, stamp: int, tid: int, audit: dict, comments: bool) -> dict:
+        children = []
+        for event in audit["events"]:
+            if event["type"] != "Comment":
+                children.append({**event, "event_type": event["type"]})
+                continue
+            comment = next(c for c in self.comments[tid] if c["id"] == event["id"])
+            if comments:
+                keys = ("id", "author_id", "body", "html_body", "plain_body", "public", "attachments", "audit_id")
+                child = {k: comment[k] for k in keys}
+                child.update(
+                    via={**comment["via"], "source": {"from": {}, "to": {}, "rel": None}},
+                    via_reference_id=None,
+                    type="Comment",
+                    created_at=comment["created_at"],
+                    event_type="Comment",
+                )
+                children.append(child)
+            else:
+                children.append({"id": event["id"], "comment_present": True, "comment_public": comment["public"]})
+        return {
+            "id": audit["id"],
+            "ticket_id": tid,
+            "timestamp": stamp,
+            "created_at": iso(stamp),
+            "updater_id": audit["author_id"],
+            "via": VIA.get(audit["via"]["channel"], "Web form"),
+            "system": audit["metadata"]["system"],
+            "metadata": audit["metadata"],
+            "event_type": "Audit",
+            "child_events": children,
+        }
+
     def _cursor_page(self, items: list[dict], key: str, q: dict[str, str]) -> tuple[int, dict]:
         size = min(int(q.get("page[size]", 100)), 100)
         start = int(q["page[after]"]) if q.get("page[after]", "").isdigit() else 0
@@ -366,17 +468,21 @@ class FakeZendesk:
                 "Please fetch the latest ticket data and try again.",
             }
         author = self.add_user(user)
-        for key in ("status", "priority", "assignee_id", "subject"):
-            if key in fields:
-                ticket[key] = fields[key]
+        changes = []
         if "tags" in fields:
-            ticket["tags"] = sorted(set(fields["tags"]))  # replaces the ticket's tags
-        comment = fields.get("comment")
-        if comment:
-            custom = (fields.get("metadata") or {}).get("custom")
-            self._comment(tid, author, comment["body"], comment.get("public", True), "api", None, custom)
+            fields = {**fields, "tags": sorted(set(fields["tags"]))}  # replaces the ticket's tags
+        for key in ("status", "priority", "assignee_id", "subject", "tags"):
+            if key in fields and fields[key] != ticket.get(key):
+                changes.append(self._change(key, fields[key], ticket.get(key)))
+                ticket[key] = fields[key]
         self._touch(tid)
-        return 200, {"ticket": ticket, "audit": self.audits[tid][-1] if comment else {"events": []}}
+        comment = fields.get("comment")
+        custom = (fields.get("metadata") or {}).get("custom")
+        if comment:
+            self._comment(tid, author, comment["body"], comment.get("public", True), "api", None, custom, None, changes)
+        elif changes:
+            self._audit(tid, author, "api", changes, custom)
+        return 200, {"ticket": ticket, "audit": self.audits[tid][-1] if comment or changes else {"events": []}}
 
 
 def _handler(fake: FakeZendesk) -> type[BaseHTTPRequestHandler]:

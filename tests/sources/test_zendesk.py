@@ -13,13 +13,13 @@ import pytest
 
 from agent_tui.config.paths import AppPaths
 from agent_tui.config.settings import add_account
-from agent_tui.domain.models import Author, Status
+from agent_tui.domain.models import Author, Priority, Status
 from agent_tui.errors import SourceError
 from agent_tui.services.sync import sync
 from agent_tui.services.tickets import TicketService
 from agent_tui.sources.helpdesk.zendesk import ZendeskSettings, ZendeskSource
 from agent_tui.sources.helpdesk.zendesk.client import ZendeskClient
-from agent_tui.sources.items import NewItems
+from agent_tui.sources.items import Incoming, NewItems, StateSeen, StatesSeen
 from tests.conftest import NOW
 from tests.servers.zendesk_fake import FakeZendesk
 from tests.sources import test_contract as contract
@@ -132,7 +132,7 @@ def _service(harness: Zendesk, agent: str = DANA) -> TicketService:
 
 def test_zendesk_documented_shapes_first_sync_follows_the_cursor_over_three_pages(harness, monkeypatch):
     fake = harness.fake
-    monkeypatch.setattr("agent_tui.sources.helpdesk.zendesk.source.EXPORT_PAGE", 2)
+    monkeypatch.setattr("agent_tui.sources.helpdesk.zendesk.export.EXPORT_PAGE", 2)
     service = _service(harness)
     ids = [fake.create_ticket(f"c{i}@example.com", f"Order {i}", f"Where is order {i}?") for i in range(5)]
     fake.tick(61)
@@ -174,6 +174,26 @@ def test_zendesk_documented_shapes_a_stale_push_is_retried_and_merged(harness):
     service.close()
 
 
+def test_zendesk_documented_shapes_priority_is_shared_both_ways(harness):
+    fake = harness.fake
+    tid = fake.create_ticket("ann@example.com", "Wrong size", "It is too small")
+    fake.tick(61)
+    dana, sam = _service(harness), _service(harness, SAM)
+    sync(dana), sync(sam)
+    dana.set_priority(tid, Priority.URGENT)
+    fake.before_put = lambda t: fake.update(t, tags=["exchange"])  # a teammate's tag, just before Dana's write
+    assert dana.share() == []
+    assert (fake.tickets[tid]["priority"], fake.tickets[tid]["tags"]) == ("urgent", ["exchange"])
+    fake.tick(61)
+    sync(sam)
+    assert sam.ticket(tid).priority is Priority.URGENT
+    fake.update(tid, priority="low")  # set on Zendesk by a teammate
+    fake.tick(61)
+    sync(dana)
+    assert dana.ticket(tid).priority is Priority.LOW
+    dana.close(), sam.close()
+
+
 def test_zendesk_documented_shapes_429_retry_after_is_waited_and_counted(fake):
     fake.create_ticket("ann@example.com", "Hello", "Hi")
     fake.tick(61)
@@ -210,15 +230,30 @@ def test_zendesk_documented_shapes_a_real_retry_after_wait_is_bounded(fake):
 
 def _items(source: ZendeskSource) -> int:
     """Pull into nowhere as the sync service does (each change's items read before the next): how many items."""
-    count = 0
-    for change in source.pull(_Known(), _State(), NOW):
+    return len(_pulled(source, _Known(), _State())[0])
+
+
+def _pulled(
+    source: ZendeskSource, known: _Known, state: _State, *, files: bool = True
+) -> tuple[list[Incoming], list[StateSeen]]:
+    """One pull as the sync service takes it: each item filed (its ref known) before the next change is asked for
+    (``files=False``: none is, as if the service could not file them)."""
+    items: list[Incoming] = []
+    seen: list[StateSeen] = []
+    for change in source.pull(known, state, NOW):
         if isinstance(change, NewItems):
-            count += sum(1 for _ in change.items)
-    return count
+            for item in change.items:
+                assert isinstance(item, Incoming) and item.source_ref
+                items.append(item)
+                if files:
+                    known.refs.append(item.source_ref)
+        elif isinstance(change, StatesSeen):
+            seen.extend(change.seen)
+    return items, seen
 
 
 class _Known:
-    """The store's read-only view as an empty store has it."""
+    """The store's read-only view as an empty store has it (``_pulled`` files refs into it)."""
 
     def __init__(self) -> None:
         self.refs: list[str] = []
@@ -236,20 +271,153 @@ class _Known:
         return []
 
 
+def _paths(fake: FakeZendesk) -> list[str]:
+    return [t.split("?")[0] for _, t in fake.requests]
+
+
+def _per_ticket(paths: list[str]) -> list[str]:
+    """Requests about one ticket (its comments, audits, or itself)."""
+    return [p for p in paths if p.startswith("/api/v2/tickets/") and p.split("/")[4].split(".")[0].isdigit()]
+
+
 def test_zendesk_documented_shapes_requests_per_1000_tickets_are_bounded(fake):
     for i in range(1000):
         tid = fake.create_ticket(f"customer{i % 300}@example.com", f"Ticket {i}", "Hello")
-        fake.add_comment(tid, 101, "We are on it", public=True)  # dana's answer: an agent side-loaded with it
+        fake.add_comment(tid, 101, "We are on it", public=True)  # dana's answer
     fake.tick(61)
     fake.requests.clear()
     source = _source(fake)
     assert _items(source) == 2000
-    paths = [t.split("?")[0] for _, t in fake.requests]
-    per_path = {p: paths.count(p) for p in {"/api/v2/incremental/tickets/cursor.json"}}
-    assert per_path["/api/v2/incremental/tickets/cursor.json"] == 1
-    assert not [p for p in paths if p.startswith("/api/v2/users")]  # no user looked up: side-loaded
+    paths = _paths(fake)
+    assert paths.count("/api/v2/incremental/tickets/cursor.json") == 1
+    assert paths.count("/api/v2/incremental/ticket_events.json") == 3  # 1,000 events a page, 2,000 events
+    assert paths.count("/api/v2/users/show_many.json") == 1  # dana, who wrote: not side-loaded with the tickets
+    assert not _per_ticket(paths)
     print(f"\nZendesk first sync: {len(paths)} requests for 1,000 tickets with 2 comments each")
-    assert len(paths) <= 1001
+    assert len(paths) <= 6
+
+
+def test_zendesk_documented_shapes_300_tickets_of_3_comments_sync_in_a_few_requests(harness):
+    fake = harness.fake
+    for i in range(300):
+        tid = fake.create_ticket(f"c{i}@example.com", f"Order {i}", f"Where is order {i}?")
+        fake.add_comment(tid, fake.add_user("dana@shop.example"), "We are looking into it.")
+        fake.add_comment(tid, fake.add_user(f"c{i}@example.com"), "Thank you!")
+    service = _service(harness)  # time passes: past the exports' left-out minute
+    fake.requests.clear()
+    report = sync(service)
+    assert report.new_tickets == 300 and report.new_messages == 900
+    assert [m.text.strip() for m in service.store.messages(tid)] == [
+        "Where is order 299?",
+        "We are looking into it.",
+        "Thank you!",
+    ]
+    paths = _paths(fake)
+    assert not _per_ticket(paths) and len(paths) < 10, paths
+    fake.requests.clear()
+    assert sync(service).new_messages == 0  # nothing new: the saved places, nothing per ticket
+    assert sorted(_paths(fake)) == [
+        "/api/v2/incremental/ticket_events.json",
+        "/api/v2/incremental/tickets/cursor.json",
+    ], fake.requests
+    service.close()
+
+
+def test_zendesk_documented_shapes_a_ticket_the_ticket_export_did_not_list_comes_by_show_many(fake):
+    ids = [fake.create_ticket(f"c{i}@example.com", f"Order {i}", "Hello", tags=["vip"]) for i in range(3)]
+    fake.update(ids[1], priority="urgent", status="pending")
+    fake.tick(61)
+    source, known, state = _source(fake), _Known(), _State()
+    changes = source.pull(known, state, NOW)
+    while not isinstance(next(changes), NewItems):  # the ticket export read, its place saved; then cut short
+        pass
+    changes.close()
+    assert state.get("cursor") and "events_time" not in state
+    fake.requests.clear()
+    items, seen = _pulled(source, known, state)  # the tickets are no longer in the ticket export
+    paths = _paths(fake)
+    assert paths.count("/api/v2/tickets/show_many.json") == 1 and not _per_ticket(paths)
+    assert [(i.ticket_id_hint, i.message.subject, i.priority) for i in items] == [
+        (ids[0], "Order 0", Priority.NORMAL),
+        (ids[1], "Order 1", Priority.URGENT),
+        (ids[2], "Order 2", Priority.NORMAL),
+    ]
+    assert [(s.ref, s.state.status, s.state.tags) for s in seen] == [
+        (f"zd/{t}/{fake.comments[t][0]['id']}", Status.PENDING if t == ids[1] else Status.NEW, frozenset({"vip"}))
+        for t in ids
+    ]
+    assert state.get("events_time")
+
+
+def test_zendesk_documented_shapes_the_repeated_second_at_a_page_boundary_is_filed_once(fake):
+    fake.event_page = 3  # every page ends on a second the next page starts with
+    for i in range(7):
+        tid = fake.create_ticket(f"c{i}@example.com", f"Order {i}", "Hello")
+        fake.tick(1)
+        fake.add_comment(tid, fake.add_user("dana@shop.example"), "On it")
+    fake.tick(61)
+    fake.requests.clear()
+    source, known, state = _source(fake), _Known(), _State()
+    items, _seen = _pulled(source, known, state)
+    assert sorted(i.source_ref for i in items) == sorted(
+        f"zd/{t}/{c['id']}" for t, comments in fake.comments.items() for c in comments
+    )  # 14 comments, each once, though each page after the first repeated 2 of them
+    assert _paths(fake).count("/api/v2/incremental/ticket_events.json") == 7
+    # The same with refs the store does not hold (items the service could not file): still once a pull.
+    items, _seen = _pulled(source, _Known(), _State(), files=False)
+    assert len(items) == len({i.source_ref for i in items}) == 14
+
+
+def test_zendesk_documented_shapes_a_page_of_events_in_one_second_does_not_stop_the_export(fake):
+    fake.event_page = 2
+    ids = [fake.create_ticket(f"c{i}@example.com", f"Order {i}", "Hello") for i in range(5)]  # one second
+    second = fake.stamps[fake.audits[ids[0]][0]["id"]]
+    fake.tick(1)
+    late = fake.create_ticket("late@example.com", "Later", "Hello")
+    fake.tick(61)
+    fake.requests.clear()
+    source, known, state = _source(fake), _Known(), _State()
+    result: list = []
+    worker = threading.Thread(target=lambda: result.append(_pulled(source, known, state)), daemon=True)
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive(), "the export asked for the same second again and again"
+    items, seen = result[0]
+    assert sorted(i.ticket_id_hint for i in items) == sorted([*ids, late])  # none of that second's comments lost
+    assert {s.ref for s in seen} >= {f"zd/{t}/{fake.comments[t][0]['id']}" for t in ids}
+    paths = _paths(fake)
+    assert sorted(p for p in paths if p.endswith("/comments.json")) == sorted(
+        f"/api/v2/tickets/{t}/comments.json" for t in ids
+    )  # read one by one: only the tickets of that second
+    assert int(state["events_time"]) > second
+
+
+def test_zendesk_documented_shapes_a_too_recent_start_time_is_caught_up_not_an_error(fake):
+    fake.create_ticket("ann@example.com", "Hello", "Hi")
+    fake.tick(61)
+    recent = str(int(fake.clock) - 10)  # Zendesk refuses a start_time within its last minute (422)
+    state = _State(events_time=recent)
+    items, _seen = _pulled(_source(fake), _Known(), state)
+    assert items == [] and state["events_time"] == recent
+    assert _paths(fake).count("/api/v2/incremental/ticket_events.json") == 1
+
+
+def test_zendesk_documented_shapes_notes_written_on_zendesk_stay_notes(harness):
+    fake = harness.fake
+    tid = fake.create_ticket("ann@example.com", "Refund", "Please refund")
+    sam = fake.add_user("sam@shop.example")
+    fake.add_comment(tid, sam, "Internal: check the warehouse first.", public=False)
+    fake.add_comment(tid, sam, "We are checking with the warehouse.")
+    fake.add_comment(tid, fake.add_user("ann@example.com"), "Thanks")
+    service = _service(harness)
+    sync(service)
+    assert [m.author for m in service.store.messages(tid)] == [
+        Author.CUSTOMER,
+        Author.NOTE,
+        Author.AGENT,
+        Author.CUSTOMER,
+    ]
+    service.close()
 
 
 def test_zendesk_documented_shapes_offset_pagination_stops_at_10000_records(fake):
@@ -309,6 +477,30 @@ def test_zendesk_documented_shapes_notes_are_private_and_a_sent_reply_is_not_fil
     sam = _service(harness, SAM)
     sync(sam)
     assert [m.author for m in sam.store.messages(tid)] == [Author.CUSTOMER, Author.NOTE, Author.AGENT]
+    sam.close()
+    service.close()
+
+
+def test_zendesk_documented_shapes_a_reply_sent_from_here_is_known_by_its_events_metadata(harness):
+    fake = harness.fake
+    tid = fake.create_ticket("ann@example.com", "Refund", "Please refund")
+    fake.tick(61)
+    service = _service(harness)
+    sync(service)
+    from agent_tui.config.settings import load_settings
+    from agent_tui.services.replies import Replies
+
+    paths = AppPaths.resolve(harness.tmp_path / "dana")
+    sent = Replies(service, paths, load_settings(paths)).send(tid, "Your refund is on its way.")
+    fake.tick(61)
+    fake.requests.clear()
+    assert sync(service).new_messages == 0  # the reply came back, known by the marker its event carries
+    assert not _per_ticket(_paths(fake))  # no audits read for it
+    sam = _service(harness, SAM)
+    fake.requests.clear()
+    sync(sam)
+    assert [(m.author, m.message_id) for m in sam.store.messages(tid)][1:] == [(Author.AGENT, sent.message_id)]
+    assert not _per_ticket(_paths(fake))
     sam.close()
     service.close()
 

@@ -8,6 +8,7 @@ login (401), missing rights (403), no such thing (404), a server error (5xx), a 
 not verify. A 429 is waited out for its ``Retry-After`` (bounded to ``MAX_WAIT`` seconds, at most ``RETRIES``
 times: never a tight loop); ``X-Rate-Limit-Remaining`` is kept from every answer so polling can slow down.
 Lists are read with cursor pagination (``page[size]``): offset pagination (``page=N``) stops at 10,000 records.
+A time-based export's "Too recent start_time" (422) is no failure: nothing is there to read yet.
 """
 
 from __future__ import annotations
@@ -138,7 +139,9 @@ class ZendeskClient:
         raise SourceError(f"Zendesk at {where} refused {method} {path} (HTTP {code}: {message_of(response)}).")
 
     def json(self, method: str, path: str, **kwargs: Any) -> Any:
-        response = self.request(method, path, **kwargs)
+        return self._object(self.request(method, path, **kwargs))
+
+    def _object(self, response: httpx.Response) -> Any:
         try:
             data = response.json()
         except ValueError:
@@ -151,6 +154,19 @@ class ZendeskClient:
 
     def get(self, path: str, **params: Any) -> Any:
         return self.json("GET", path, params=params or None)
+
+    def time_export(self, path: str, **params: Any) -> Any:
+        """A page of a time-based incremental export, or None when Zendesk refuses its ``start_time`` as too
+        recent (it must be a minute old): there is nothing to read yet, the next sync asks again."""
+        response = self.request("GET", path, params=params, accept=(400, 422))
+        if response.status_code in (400, 422):
+            text = message_of(response)
+            if "too recent" in text.lower():
+                return None
+            raise SourceError(
+                f"Zendesk at {self.settings.url} refused GET {path} (HTTP {response.status_code}: {text})."
+            )
+        return self._object(response)
 
     def cursor_pages(self, path: str, key: str, params: dict[str, Any]) -> Iterator[dict]:
         """Each answer of a list read with cursor pagination (``meta.has_more``, ``meta.after_cursor``)."""

@@ -12,20 +12,24 @@ How Zendesk maps onto agent-tui:
     requester (email, name)               the ticket's customer
     assignee_id                           assignee: the agent key, the user's email lowercased
     tags                                  tags (a PUT replaces them all: the merged full set is sent)
-    priority low/normal/high/urgent       Priority (informational: TeamState has no priority)
+    priority low/normal/high/urgent       Priority, both ways (none set on Zendesk: agent-tui's own stands)
     updated_at                            StateSeen.order (epoch seconds)
-    incremental export after_cursor       SourceState "cursor" (the server's, never the local clock)
+    ticket export after_cursor            SourceState "cursor" (the server's, never the local clock)
+    ticket event export end_time          SourceState "events_time" (the server's too)
 
     status  new -> NEW, open -> OPEN, pending -> PENDING, hold -> ON_HOLD, solved -> SOLVED, closed -> CLOSED
             and back (NEW is written as open: Zendesk does not put a ticket back to new).
 
-Pull reads the cursor-based incremental ticket export (``start_time=0`` the first time, then the saved
-``after_cursor``; Zendesk leaves out the last minute, which the next pull reads), side-loading users
-(``include=users``), and then each changed ticket's comments (``include=users``). Cost: one export request per
-1,000 changed tickets plus one comments request per changed ticket (more only past 100 comments), so about
-1,001 requests per 1,000 tickets; users come side-loaded, never looked up one by one (``show_many`` fills what
-a side-load missed, 100 a request). A ticket seen again (updated again, or re-read) only files comments whose
-refs the store does not hold. Agents are remembered in SourceState ("agents"); end-users come with their tickets.
+Pull (``export``) reads two incremental exports, never a request per ticket: the cursor-based ticket export
+(``include=users``) for ticket state, subject, requester and priority, then the time-based ticket event export
+(``include=comment_events``) for the comments, each with its audit's metadata. Cost for a first sync of 1,000
+tickets: one ticket export request, one event export request per 1,000 ticket events (an event is one update: a
+comment, a change of fields; a page's last second comes again on the next), a ``/users/show_many`` request per
+100 comment authors not side-loaded or remembered, and a ``/tickets/show_many`` request per 100 tickets whose
+comments came without the ticket (a pull cut short); a resync with nothing new is two requests (the event export
+may answer "too recent": nothing to read yet). Only when a whole page of events shares one second (a bulk
+import) are that second's tickets read one by one. A ticket seen again only files comments whose refs the store
+does not hold. Agents are remembered in SourceState ("agents"); end-users come with their tickets.
 
 Push and claim read the ticket, merge (``Unshared.merge_into``) and PUT with ``safe_update`` and the
 ``updated_stamp`` read; a 409 (a teammate wrote in between) reads again and retries, a few times.
@@ -34,51 +38,31 @@ Replies and notes are exactly once: a comment PUT carries the reply's Message-ID
 metadata (``metadata.custom.agent_tui_message_id``). Before writing, the ticket's audits are read: that marker,
 or a comment with the same text by this agent since the reply was dated, means it went out already. Zendesk
 writes the audit with the comment, so no audit is proof that it did not go out (``uncertain`` then sends).
-Pulled comments made through the API get their Message-ID back from that marker (the comment's
-``metadata.custom``, else its audit), so a reply sent from here is not filed twice; mailed-in comments keep the
-mail's (``metadata.system.message_id``), others get ``<zd.TICKET.COMMENT@HOST>``. The local ticket id is taken as the Zendesk id for delivery (tickets are filed under their
-Zendesk id; ``ticket_id_hint``).
+Pulled comments get their Message-ID back from that marker (the event export carries the audit's metadata with
+each comment), so a reply sent from here is not filed twice; mailed-in comments keep the mail's
+(``metadata.system.message_id``), others get ``<zd.TICKET.COMMENT@HOST>``. The local ticket id is taken as the
+Zendesk id for delivery (tickets are filed under their Zendesk id; ``ticket_id_hint``).
 """
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from agent_tui.domain.models import Address, Agent, Author, Message, Priority, Status, normalise_tag
+from agent_tui.domain.models import Agent, Message, Status, normalise_tag
 from agent_tui.errors import SourceError, UsageError
 from agent_tui.sources.base import Capabilities, KnownMessages, Source, SourceState, ThreadConnections
 from agent_tui.sources.helpdesk.zendesk.client import ZendeskClient, ZendeskSettings, message_of
-from agent_tui.sources.items import (
-    Change,
-    Incoming,
-    Item,
-    NewItems,
-    Push,
-    StateSeen,
-    StatesSeen,
-    TeamState,
-    agent_key,
-)
+from agent_tui.sources.helpdesk.zendesk.export import MARKER, PREFIX, PRIORITY, STATUS, Pull, parse_time
+from agent_tui.sources.helpdesk.zendesk.users import END_USER, Users
+from agent_tui.sources.items import Change, Push, TeamState, agent_key
 
-STATUS = {
-    "new": Status.NEW,
-    "open": Status.OPEN,
-    "pending": Status.PENDING,
-    "hold": Status.ON_HOLD,
-    "solved": Status.SOLVED,
-    "closed": Status.CLOSED,
-}
 ZENDESK_STATUS = {status: name for name, status in STATUS.items()}
-PRIORITY = {"low": Priority.LOW, "normal": Priority.NORMAL, "high": Priority.HIGH, "urgent": Priority.URGENT}
-PREFIX = "zd/"
-MARKER = "agent_tui_message_id"  # the audit's custom metadata key that names a reply sent from here
-EXPORT_PAGE = 1000  # tickets an export page (Zendesk's largest)
 MAX_TAG = 50  # our bound: a longer tag is refused when set, not when shared
 CONFLICT_RETRIES = 3  # 409s (safe_update) read again and retried per ticket
 POLL_SECONDS = 10.0  # between export polls: the incremental export allows 10 requests a minute
@@ -95,19 +79,6 @@ def _merging(push: Push) -> Callable[[TeamState], TeamState]:
     return lambda remote: push.unshared.merge_into(remote, push.local)
 
 
-def _meta(comment: dict, part: str, key: str) -> str | None:
-    """A comment's ``metadata.system`` (a mail's message_id) or ``metadata.custom`` (the audit's) value."""
-    value = ((comment.get("metadata") or {}).get(part) or {}).get(key)
-    return str(value) if value else None
-
-
-def _time(text: object) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
 class ZendeskSource(Source):
     """Opening never waits on the network: ``sync`` (or the TUI's live worker) talks to Zendesk."""
 
@@ -120,8 +91,7 @@ class ZendeskSource(Source):
         self.host = urlsplit(settings.url).hostname or "zendesk.invalid"
         self._connections = ThreadConnections(self._connected)
         self._lock = threading.Lock()
-        self._users: dict[int, tuple[str, str, str]] = {}  # id -> (email lowercased, name, role)
-        self._ids: dict[str, int] = {}  # email lowercased -> id
+        self.users = Users()  # Zendesk's users, kept while the source is open
         self.requests = 0  # requests made by closed clients (tests, diagnostics)
         self.waited: list[float] = []  # Retry-After waits
         self.conflicts = 0  # 409s met
@@ -149,131 +119,27 @@ class ZendeskSource(Source):
     # -- users ----------------------------------------------------------------------------------
 
     def _remember(self, users: object) -> None:
-        for user in users if isinstance(users, list) else []:
-            if isinstance(user, dict) and isinstance(user.get("id"), int):
-                email = str(user.get("email") or "").lower()
-                self._users[user["id"]] = (email, str(user.get("name") or ""), str(user.get("role") or "end-user"))
-                if email:
-                    self._ids[email] = user["id"]
-
-    def _fill_users(self, client: ZendeskClient, ids: set) -> None:
-        """Users a side-load left out (rare), 100 a request: never one request per ticket."""
-        missing = sorted(i for i in ids if isinstance(i, int) and i not in self._users)
-        for start in range(0, len(missing), 100):
-            chunk = ",".join(map(str, missing[start : start + 100]))
-            self._remember(client.get("/users/show_many.json", ids=chunk).get("users"))
-
-    def _load_agents(self, state: SourceState) -> None:
-        for key, (email, name, role) in json.loads(state.get("agents") or "{}").items():
-            self._users.setdefault(int(key), (email, name, role))
-            if email:
-                self._ids.setdefault(email, int(key))
-
-    def _save_agents(self, state: SourceState) -> None:
-        agents = {str(k): list(v) for k, v in sorted(self._users.items()) if v[2] != "end-user"}
-        if json.dumps(agents) != (state.get("agents") or "{}"):
-            state.set("agents", json.dumps(agents))
+        self.users.remember(users)
 
     def _key_of(self, user_id: object) -> str | None:
-        if not isinstance(user_id, int):
-            return None
-        email = self._users.get(user_id, ("", "", ""))[0]
-        return email or f"zendesk-user-{user_id}"
+        return self.users.key_of(user_id)
 
     def _user_id(self, client: ZendeskClient, email: str) -> int:
         """The Zendesk agent with this login email (searched once, then remembered)."""
         email = email.lower()
-        if email not in self._ids:
+        if email not in self.users.ids:
             self._remember(client.get("/users/search.json", query=email).get("users"))
-        user_id = self._ids.get(email)
-        if user_id is None or self._users[user_id][2] == "end-user":
+        user_id = self.users.ids.get(email)
+        if user_id is None or self.users.by_id[user_id][2] == END_USER:
             raise _Refused(f"{email} is not an agent on Zendesk, so the ticket can't be assigned to them")
         return user_id
 
     # -- pull -----------------------------------------------------------------------------------
 
     def pull(self, known: KnownMessages, state: SourceState, now: datetime) -> Iterator[Change]:
-        """Export pages in order: each page's new comments, then its tickets' states; the cursor after both."""
-        self._load_agents(state)
-        cursor = state.get("cursor")
+        """The ticket export, then the ticket event export (``export``): never a request per ticket."""
         with self._client() as client:
-            while True:
-                params: dict[str, object] = {"per_page": EXPORT_PAGE, "include": "users", "exclude_deleted": "true"}
-                if cursor:
-                    params["cursor"] = cursor
-                else:
-                    params["start_time"] = 0
-                data = client.get("/incremental/tickets/cursor.json", **params)
-                self._remember(data.get("users"))
-                latest: dict[int, dict] = {}
-                for ticket in data.get("tickets") or []:
-                    if (
-                        isinstance(ticket, dict)
-                        and isinstance(ticket.get("id"), int)
-                        and ticket.get("status") in STATUS
-                    ):
-                        latest[ticket["id"]] = ticket  # the export may list a ticket twice: its last state counts
-                tickets = list(latest.values())
-                self._fill_users(client, {t.get(k) for t in tickets for k in ("requester_id", "assignee_id")} - {None})
-                yield NewItems(self._comments(client, known, tickets))
-                yield StatesSeen([seen for ticket in tickets if (seen := self._seen(known, ticket)) is not None])
-                after = data.get("after_cursor")
-                if after and after != cursor:
-                    cursor = str(after)
-                    state.set("cursor", cursor)
-                self._save_agents(state)
-                if data.get("end_of_stream") or not after or (after == cursor and not tickets):
-                    return
-
-    def _comments(self, client: ZendeskClient, known: KnownMessages, tickets: list[dict]) -> Iterator[Item]:
-        for ticket in tickets:
-            zid = ticket["id"]
-            have = set(known.source_refs_under(f"{PREFIX}{zid}/"))
-            comments: list[dict] = []
-            for page in client.cursor_pages(f"/tickets/{zid}/comments.json", "comments", {"include": "users"}):
-                self._remember(page.get("users"))
-                comments.extend(c for c in page.get("comments") or [] if isinstance(c, dict) and "id" in c)
-            new = [c for c in comments if f"{PREFIX}{zid}/{c['id']}" not in have]
-            api_made = any((c.get("via") or {}).get("channel") == "api" and not _meta(c, "custom", MARKER) for c in new)
-            markers = self._markers(client, zid) if api_made else {}
-            for comment in new:
-                yield self._item(ticket, comment, markers)
-
-    def _item(self, ticket: dict, comment: dict, markers: dict[int, str]) -> Incoming:
-        zid, cid = ticket["id"], comment["id"]
-        author_id = comment.get("author_id")
-        unknown = (f"user-{author_id}@{self.host}", "", "end-user")
-        email, name, role = self._users.get(author_id, unknown) if isinstance(author_id, int) else unknown
-        if not comment.get("public", True):
-            author = Author.NOTE
-        else:
-            author = Author.CUSTOMER if role == "end-user" else Author.AGENT
-        requester_id = ticket.get("requester_id")
-        requester = self._users.get(requester_id) if isinstance(requester_id, int) else None
-        to = (Address(requester[0], requester[1]),) if requester and author is not Author.CUSTOMER else ()
-        date = _time(comment.get("created_at")) or _time(ticket.get("updated_at")) or datetime.now(UTC)
-        message = Message(
-            author=author,
-            sender=Address(email, name),
-            date=date,
-            text=str(comment.get("plain_body") or comment.get("body") or ""),
-            subject=str(ticket.get("subject") or ""),
-            to=to,
-            html=comment.get("html_body") or None,
-            message_id=_meta(comment, "custom", MARKER)
-            or markers.get(cid)
-            or _meta(comment, "system", "message_id")  # a mail's own Message-ID
-            or f"<zd.{zid}.{cid}@{self.host}>",
-        )
-        return Incoming(
-            origin=f"Zendesk ticket {zid}, comment {cid}",
-            message=message,
-            author_known=True,
-            ticket_key=f"zd-{zid}",
-            priority=PRIORITY.get(str(ticket.get("priority"))),
-            ticket_id_hint=zid,
-            source_ref=f"{PREFIX}{zid}/{cid}",
-        )
+            yield from Pull(client, self.users, known, state, self.host, self._team_state).changes()
 
     def _team_state(self, ticket: dict, *, every_tag: bool = False) -> TeamState:
         """The ticket's state; ``every_tag``: Zendesk's own tags too (pushes write the full set back)."""
@@ -284,24 +150,12 @@ class ZendeskSource(Source):
                     tags.add(str(tag))
             except UsageError:
                 continue  # a tag agent-tui can't hold is left out of what is shown, and kept on Zendesk
-        return TeamState(STATUS[ticket["status"]], self._key_of(ticket.get("assignee_id")), frozenset(tags))
-
-    def _seen(self, known: KnownMessages, ticket: dict) -> StateSeen | None:
-        refs = known.source_refs_under(f"{PREFIX}{ticket['id']}/")
-        updated = _time(ticket.get("updated_at"))
-        if not refs or updated is None:
-            return None
-        return StateSeen(min(refs), self._team_state(ticket), int(updated.timestamp()))
-
-    def _markers(self, client: ZendeskClient, zid: int) -> dict[int, str]:
-        """Comment id -> the Message-ID a reply sent from here carried in its audit's custom metadata."""
-        found: dict[int, str] = {}
-        for audit in self._audits(client, zid):
-            marker = ((audit.get("metadata") or {}).get("custom") or {}).get(MARKER)
-            for event in audit.get("events") or []:
-                if marker and event.get("type") == "Comment" and isinstance(event.get("id"), int):
-                    found[event["id"]] = str(marker)
-        return found
+        return TeamState(
+            STATUS[ticket["status"]],
+            self._key_of(ticket.get("assignee_id")),
+            frozenset(tags),
+            PRIORITY.get(str(ticket.get("priority"))),
+        )
 
     def _audits(self, client: ZendeskClient, zid: int) -> Iterator[dict]:
         for page in client.cursor_pages(f"/tickets/{zid}/audits.json", "audits", {}):
@@ -341,6 +195,8 @@ class ZendeskSource(Source):
                 fields["assignee_id"] = self._user_id(client, wanted.assignee) if wanted.assignee else None
             if wanted.tags != remote.tags:
                 fields["tags"] = sorted(wanted.tags)
+            if wanted.priority is not None and wanted.priority is not remote.priority:
+                fields["priority"] = wanted.priority.label
             if not fields:
                 return
             body = {"ticket": {**fields, "safe_update": True, "updated_stamp": ticket.get("updated_at")}}
@@ -382,7 +238,7 @@ class ZendeskSource(Source):
             if remote.assignee and remote.assignee != key:
                 holder.append(remote.assignee)
                 return None
-            return TeamState(remote.status, key, remote.tags)
+            return replace(remote, assignee=key)
 
         try:
             with self._client() as client:
@@ -442,12 +298,12 @@ class ZendeskSource(Source):
                 )
 
     def _delivered(self, client: ZendeskClient, zid: int, message: Message) -> bool:
-        me = self._ids.get(self.settings.user.lower())
+        me = self.users.ids.get(self.settings.user.lower())
         text = message.text.strip()
         for audit in self._audits(client, zid):
             if ((audit.get("metadata") or {}).get("custom") or {}).get(MARKER) == message.message_id:
                 return True
-            at = _time(audit.get("created_at"))
+            at = parse_time(audit.get("created_at"))
             if (me is not None and audit.get("author_id") != me) or at is None or at < message.date - DUPLICATE_WINDOW:
                 continue
             for event in audit.get("events") or []:
