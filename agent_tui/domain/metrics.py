@@ -131,8 +131,8 @@ def compute(facts: Sequence[TicketFacts], since: datetime, until: datetime, poli
         for date, who in replies:
             if within(date):
                 agents[who or "unknown"]["replied"] += 1
-        # Solved in the period: the last move to solved within it; replies counted up to that moment.
-        solves = [at for at in _solves(ticket.status_changes) if within(at)]
+        # Solved in the period: the last move to solved within it that held (see _held); replies counted up to then.
+        solves = [at for at in _solves(ticket.status_changes) if within(at) and _held(ticket, at, customer, until)]
         if solves:
             report.tickets_solved += 1
             report.solved_replies.append(sum(1 for d, _ in replies if d <= solves[-1]))
@@ -169,6 +169,15 @@ def _solves(changes: Sequence[StatusChange]) -> list[datetime]:
             moments.append(change.at)
         unsolved = change.status.is_unsolved
     return moments
+
+
+def _held(ticket: TicketFacts, solved_at: datetime, customer: Sequence[datetime], until: datetime) -> bool:
+    """Whether a solve resolved the ticket: it stayed solved until the customer wrote again or the period
+    ended. A solve an agent took back (reopened with no word from the customer) resolved nothing."""
+    reopened = next((c.at for c in ticket.status_changes if c.at > solved_at and c.status.is_unsolved), None)
+    if reopened is None or reopened >= until:
+        return True
+    return any(solved_at <= d <= reopened for d in customer)
 
 
 def _status_at(ticket: TicketFacts, moment: datetime) -> Status:

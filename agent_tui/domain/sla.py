@@ -164,9 +164,16 @@ class _Timeline:
                 solved_at = at
         return solved_at
 
-    def first_solved_after(self, moment: datetime) -> datetime | None:
-        for at, status in self.points:
-            if at >= moment and not status.is_unsolved:
+    def solve_ending(self, start: datetime, customer_dates: Sequence[datetime]) -> datetime | None:
+        """The solve that fulfils a reply clock started at ``start``: the first one the ticket stayed in until
+        the customer next wrote (their message starts a new cycle) or until now. A solve an agent took back by
+        reopening, with no word from the customer since, ends nothing: the question is still unanswered."""
+        for index, (at, status) in enumerate(self.points):
+            if at < start or status.is_unsolved or (index and not self.points[index - 1][1].is_unsolved):
+                continue
+            reopened = next((moment for moment, later in self.points[index + 1 :] if later.is_unsolved), None)
+            wrote = next((moment for moment in customer_dates if moment >= at), None)
+            if reopened is None or (wrote is not None and wrote <= reopened):
                 return at
         return None
 
@@ -331,7 +338,7 @@ def _spans(
         if target is None:
             return
         reply = next((d for d, a in ordered if a is Author.AGENT and d >= start), None)
-        solved = timeline.first_solved_after(start)
+        solved = timeline.solve_ending(start, customer_dates)
         ends = [t for t in (reply, solved) if t is not None]
         end = min(ends) if ends else None
         spans.append(_Span(metric, target, start, end, end))

@@ -164,3 +164,21 @@ def test_text_report_and_default_period(shop, monkeypatch, capsys):
     code = main(["--home", str(shop), "--now", "2026-11-06T00:00:00Z", "report", "--json"])
     data = json.loads(capsys.readouterr().out)
     assert code == 0 and data["period"] == {"since": "2026-10-30T00:00:00+00:00", "until": "2026-11-06T00:00:00+00:00"}
+
+
+def test_a_solve_an_agent_took_back_is_not_counted_as_solved(shop, monkeypatch, capsys):
+    dataset = [
+        customer("H", "2026-11-03T09:00:00Z"),
+        agent("H", "2026-11-03T09:30:00Z", DANA),
+        status("H", "2026-11-03T10:00:00Z", "solved"),
+        status("H", "2026-11-03T10:05:00Z", "open"),  # a slip of the key, taken back: still unresolved
+        customer("I", "2026-11-03T09:00:00Z"),
+        agent("I", "2026-11-03T09:30:00Z", DANA),
+        status("I", "2026-11-03T10:00:00Z", "solved"),
+        customer("I", "2026-11-04T09:00:00Z"),  # the customer writing again reopens it: that solve did resolve
+    ]
+    code, _, err = cli(shop, "ingest", "--json", "-", stdin=jsonl(dataset), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, err
+    data = json.loads(report(shop, capsys, "--json"))
+    assert data["tickets_solved"] == 1 and data["by_agent"]["Dana"]["solved"] == 0
+    assert data["backlog"]["open"] == 2

@@ -86,6 +86,29 @@ def test_resolution_excludes_solved_time_when_reopened():
     assert c.state is ClockState.OK and c.remaining_seconds == (72 - 3) * 3600
 
 
+def test_solve_then_reopen_by_an_agent_leaves_the_unanswered_question_running():
+    msgs = [("customer", timedelta()), ("agent", H), ("customer", 2 * H)]  # the next-reply cycle starts at 2 h
+    c = clocks(msgs, [(H, "open"), (3 * H, "solved"), (4 * H, "open")], now=T0 + 5 * H)
+    nxt = c[Metric.NEXT_REPLY]  # normal: 8 h, of which 2-3 h and 4-5 h ran; solved time does not count
+    assert nxt.running and nxt.state is ClockState.OK and nxt.remaining_seconds == 6 * 3600
+    assert nxt.due_at == T0 + 11 * H
+    assert most_urgent(list(c.values())) is nxt  # the queue sorts on it again
+
+
+def test_a_breached_question_solved_and_reopened_stays_breached_and_at_the_top():
+    c = clocks([("customer", timedelta())], [(10 * H, "solved"), (11 * H, "open")], now=T0 + 12 * H)
+    first = c[Metric.FIRST_REPLY]  # 4 h target; ran 0-10 h and 11-12 h
+    assert first.running and first.state is ClockState.BREACHED and first.remaining_seconds == -7 * 3600
+    assert most_urgent(list(c.values())) is first
+
+
+def test_a_customer_writing_to_a_solved_ticket_starts_a_new_cycle_and_the_old_one_stays_fulfilled():
+    msgs = [("customer", timedelta()), ("agent", H), ("customer", 2 * H), ("customer", 4 * H)]
+    c = clocks(msgs, [(H, "open"), (3 * H, "solved"), (4 * H, "open")], now=T0 + 5 * H)
+    nxt = c[Metric.NEXT_REPLY]  # the cycle from the message at 4 h: 1 h of 8 gone
+    assert nxt.running and nxt.remaining_seconds == 7 * 3600
+
+
 def test_urgent_targets_are_shorter_and_unknown_priorities_fall_back_to_normal():
     urgent = clocks([("customer", timedelta())], priority=Priority.URGENT, now=T0)[Metric.FIRST_REPLY]
     assert urgent.remaining_seconds == 3600
