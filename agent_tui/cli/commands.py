@@ -31,6 +31,8 @@ def cmd_list(service: TicketService, args: argparse.Namespace) -> int:
     except ValueError:
         raise UsageError(f"Unknown sort {args.sort!r}: use one of {', '.join(k.value for k in SortKey)}.") from None
     flt = parse_filter(args.filter)
+    if flt.hint is not None:
+        raise UsageError(f"--filter {args.filter!r}: {flt.hint}")
     if args.search:
         flt = replace(flt, search=args.search)
     query = QueueQuery(

@@ -64,8 +64,10 @@ class Filter:
     """What the filter box holds, parsed.
 
     Free words match the ticket id, subject, customer and tags (case-insensitive substrings, all must
-    match). ``tag:x``, ``status:x``, ``priority:x`` and ``assignee:x`` narrow by field; text after a
-    leading ``?`` is a full-text search of subjects, message bodies and customers.
+    match); a bare number also matches that ticket, which comes first, and ``#N`` is that ticket only.
+    ``tag:x``, ``status:x``, ``priority:x`` and ``assignee:x`` (``assignee:me``, ``assignee:none``) narrow
+    by field; text after a leading ``?`` is a full-text search of subjects, message bodies and customers.
+    ``hint`` says what was not understood (``priority:urgnet``), with the values that would be.
     """
 
     words: tuple[str, ...] = ()
@@ -74,6 +76,9 @@ class Filter:
     priorities: tuple[Priority, ...] = ()
     assignee: str | None = None
     search: str | None = None
+    ticket_ids: tuple[int, ...] = ()  # #N: exactly these tickets
+    first: int | None = None  # a bare number: that ticket sorts first
+    hint: str | None = field(default=None, compare=False)
 
     @property
     def is_empty(self) -> bool:
@@ -94,6 +99,9 @@ def parse_filter(text: str) -> Filter:
     statuses: list[Status] = []
     priorities: list[Priority] = []
     assignee: str | None = None
+    ids: list[int] = []
+    first: int | None = None
+    hint: str | None = None
     for token in tokens:
         key, sep, value = token.partition(":")
         key = key.lower()
@@ -108,10 +116,17 @@ def parse_filter(text: str) -> Filter:
                 else:
                     assignee = value.lower()
                 continue
-            except UsageError:
-                pass  # half-typed value: treat it as a word, so the table narrows rather than errors
+            except UsageError as error:
+                hint = hint or str(error)  # a half-typed value: a word meanwhile, and what it could be
+        if token.startswith("#") and token[1:].isdigit():
+            ids.append(int(token[1:]))
+            continue
+        if token.isdigit() and first is None:
+            first = int(token)
         words.append(token.lower())
-    return Filter(tuple(words), tuple(tags), tuple(statuses), tuple(priorities), assignee)
+    return Filter(
+        tuple(words), tuple(tags), tuple(statuses), tuple(priorities), assignee, None, tuple(ids), first, hint
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,8 +125,13 @@ def _queue_sql(query: QueueQuery, me: Agent, now: datetime) -> tuple[str, list, 
     order = _SORT_SQL[query.sort].format(
         dir=" DESC" if query.descending else "", rev="" if query.descending else " DESC"
     )
+    if query.filter.first is not None:  # the ticket a bare number names comes before the numbers that contain it
+        order = f"t.id = {int(query.filter.first)} DESC, {order}"
     join = " JOIN customers c ON c.id = t.customer_id" if query.sort is SortKey.CUSTOMER else ""
     return where, params, order, join
+
+
+_MINE = "(t.assignee_email = ? COLLATE NOCASE OR (t.assignee_email IS NULL AND t.assignee_name = ? COLLATE NOCASE))"
 
 
 def _where(query: QueueQuery, me: Agent, now: datetime) -> tuple[str, list]:
@@ -138,14 +143,8 @@ def _where(query: QueueQuery, me: Agent, now: datetime) -> tuple[str, list]:
     if view is View.UNASSIGNED:
         clauses.append("t.assignee_name IS NULL")
     elif view is View.MINE:
-        if me.email:
-            clauses.append(
-                "(t.assignee_email = ? COLLATE NOCASE OR (t.assignee_email IS NULL AND t.assignee_name = ? COLLATE NOCASE))"
-            )
-            params += [me.email, me.name]
-        else:
-            clauses.append("t.assignee_name = ? COLLATE NOCASE")
-            params.append(me.name)
+        clauses.append(_MINE if me.email else "t.assignee_name = ? COLLATE NOCASE")
+        params += [me.email, me.name] if me.email else [me.name]
     elif view is View.PENDING:
         clauses.append("t.status = 'pending'")
     elif view is View.BREACHING:
@@ -156,8 +155,15 @@ def _where(query: QueueQuery, me: Agent, now: datetime) -> tuple[str, list]:
         clauses.append("t.id IN (SELECT ticket_id FROM ticket_tags WHERE tag = ?)")
         params.append(tag)
     for word in flt.words:
-        clauses.append("instr(t.search_key, ?) > 0")
-        params.append(word)
+        if word.isdigit():  # a ticket number, or a number in a subject (an order number)
+            clauses.append("(t.id = ? OR instr(t.search_key, ?) > 0)")
+            params += [int(word), word]
+        else:
+            clauses.append("instr(t.search_key, ?) > 0")
+            params.append(word)
+    if flt.ticket_ids:
+        clauses.append(f"t.id IN ({','.join('?' * len(flt.ticket_ids))})")
+        params += list(flt.ticket_ids)
     if flt.statuses:
         clauses.append(f"t.status IN ({','.join('?' * len(flt.statuses))})")
         params += [s.value for s in flt.statuses]
@@ -167,6 +173,9 @@ def _where(query: QueueQuery, me: Agent, now: datetime) -> tuple[str, list]:
     if flt.assignee is not None:
         if flt.assignee in ("none", "nobody"):
             clauses.append("t.assignee_name IS NULL")
+        elif flt.assignee == "me":
+            clauses.append(_MINE if me.email else "t.assignee_name = ? COLLATE NOCASE")
+            params += [me.email, me.name] if me.email else [me.name]
         else:
             clauses.append(
                 "instr(lower(coalesce(t.assignee_name, '') || ' ' || coalesce(t.assignee_email, '')), ?) > 0"

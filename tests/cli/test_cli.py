@@ -179,3 +179,12 @@ def test_keys_command_lists_bindings(home, capsys):
     code, out, _ = run(home, "--keymap", "vim", "keys", "--json", capsys=capsys)
     keys = {k["id"]: k["keys"] for k in json.loads(out)}
     assert code == 0 and keys["queue.down"] == ["j", "down"]
+
+
+def test_list_filter_finds_the_numbered_ticket_first_and_names_a_misspelt_value(home, capsys):
+    code, out, _ = run(home, "list", "--view", "all", "--filter", "1044", "--sort", "customer", "--json", capsys=capsys)
+    assert code == 0 and json.loads(out)[0]["id"] == 1044
+    code, out, _ = run(home, "list", "--view", "all", "--filter", "#1044", "--json", capsys=capsys)
+    assert [t["id"] for t in json.loads(out)] == [1044]
+    code, _, err = run(home, "list", "--filter", "priority:urgnet", capsys=capsys)
+    assert code == 2 and "use one of low, normal, high, urgent" in err

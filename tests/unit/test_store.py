@@ -94,6 +94,26 @@ def test_views_and_filters(store):
     assert ids(filter=parse_filter("assignee:none")) == [a, c]
 
 
+def test_a_number_finds_its_ticket_first_and_hash_number_only_it(store):
+    first = add(store, "Order PP-10021 late", email="amy@example.com", name="Amy")  # 1001: its subject has 1002
+    named = add(store, "Wrong size", email="zed@example.com", name="Zed")  # 1002
+    for sort in SortKey:
+        found = store.queue_ids(QueueQuery(filter=parse_filter("1002"), sort=sort), ME, NOW)
+        assert found == [named, first], sort  # the ticket the number names, then the numbers that contain it
+    assert store.queue_ids(QueueQuery(filter=parse_filter("#1002")), ME, NOW) == [named]
+    assert store.queue_position(QueueQuery(filter=parse_filter("1002")), ME, NOW, named) == 0
+
+
+def test_assignee_me_is_the_mine_view_and_a_misspelt_value_says_what_would_do(store):
+    mine = add(store, "Refund please", assignee=ME)
+    add(store, "Parcel lost")
+    assert store.queue_ids(QueueQuery(filter=parse_filter("assignee:me")), ME, NOW) == [mine]
+    assert store.queue_ids(QueueQuery(view=View.MINE), ME, NOW) == [mine]
+    assert parse_filter("priority:urgnet").hint == "Unknown priority 'urgnet': use one of low, normal, high, urgent."
+    assert "pending" in (parse_filter("status:pend").hint or "")
+    assert parse_filter("priority:urgent").hint is None
+
+
 def test_sorting_by_priority_and_customer(store):
     low = add(store, "x", priority=Priority.LOW, email="zed@example.com", name="Zed")
     urgent = add(store, "y", priority=Priority.URGENT, email="amy@example.com", name="Amy")
