@@ -172,16 +172,30 @@ def cmd_report(service: TicketService, args: argparse.Namespace) -> int:
     return 0
 
 
+PERIOD_WORDS = "a date (2026-11-24), today, yesterday, a span back from now (7d, 12h) or an ISO 8601 time"
+
+
 def _period_bound(text: str, service: TicketService, *, end: bool) -> datetime:
-    """A date means midnight in the policy's zone (for --until, the midnight after: the day counts whole)."""
+    """A date means midnight in the policy's zone (for --until, the midnight after: the day counts whole);
+    ``today`` and ``yesterday`` are such dates, in that zone; ``7d`` and ``12h`` are that long before now."""
+    import re
     from datetime import date, timedelta
 
+    word = text.strip().lower()
+    if span := re.fullmatch(r"(\d{1,5})([dh])", word):
+        return service.now() - timedelta(**{"days" if span[2] == "d" else "hours": int(span[1])})
     try:
-        day = date.fromisoformat(text.strip())
+        if word in ("today", "yesterday"):
+            day = service.now().astimezone(service.tz).date() - timedelta(days=word == "yesterday")
+        else:
+            day = date.fromisoformat(word)
     except ValueError:
-        moment = parse_now(text)
+        try:
+            moment = parse_now(text)
+        except UsageError:
+            raise UsageError(f"--since and --until take {PERIOD_WORDS}; {text!r} is none of these.") from None
         if moment is None:  # an empty --since or --until
-            raise UsageError("--since and --until take a date or an ISO 8601 time, such as 2026-11-24.") from None
+            raise UsageError(f"--since and --until take {PERIOD_WORDS}.") from None
         return moment
     try:
         moment = datetime.combine(day + timedelta(days=1 if end else 0), datetime.min.time(), service.tz)
@@ -248,7 +262,9 @@ def cmd_reply(service: TicketService, args: argparse.Namespace) -> int:
         body = None
     if args.send:
         message = replies.send(args.id, body, resend=args.resend)
-        result = {"status": "sent", "ticket": args.id, **message_json(message)}
+        delivered = service.source is not None and service.source.capabilities.send
+        # "status" stays "sent" for the scripts that read it; "delivered" says whether it left this machine.
+        result = {"status": "sent", "delivered": delivered, "ticket": args.id, **message_json(message)}
     else:
         if body is None:
             draft = replies.draft(args.id)
@@ -261,9 +277,10 @@ def cmd_reply(service: TicketService, args: argparse.Namespace) -> int:
     if args.json:
         print(dumps(result))
     else:
-        print(
-            f"{result['status']}: reply to #{args.id} · {safe_line(message.subject)} · to {safe_line(str(message.to[0]))}"
-        )
+        status = str(result["status"])
+        if result.get("delivered") is False:
+            status = "recorded (this account has no mail server or help desk: nothing was delivered)"
+        print(f"{status}: reply to #{args.id} · {safe_line(message.subject)} · to {safe_line(str(message.to[0]))}")
         print()
         sys.stdout.write(safe_block(message.text))
     return 0

@@ -47,7 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("demo", parents=[sub_common], help="open the TUI on the built-in demo inbox")
 
     listing = commands.add_parser("list", parents=[sub_common], help="list tickets")
-    listing.add_argument("--view", default="all", help="all (default), open, unassigned, mine, pending, breaching")
+    listing.add_argument(
+        "--view",
+        default="all",
+        help="as the TUI names them: everything (default; or all), all-open (open), unassigned, mine, pending,"
+        " breaching-soon (breaching)",
+    )
     listing.add_argument("--tag", help="only tickets with this tag")
     listing.add_argument("--filter", default="", help="the TUI's filter syntax: words, tag:x, status:x, ...")
     listing.add_argument("--search", help="full-text search of subjects, messages and customers")
@@ -86,7 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     _output_options(sla)
 
     report = commands.add_parser("report", parents=[sub_common], help="queue health over a period (default: 7 days)")
-    report.add_argument("--since", metavar="DATE", help="start: a date (midnight, in the SLA policy's zone) or a time")
+    report.add_argument(
+        "--since",
+        metavar="DATE",
+        help="start: a date (midnight, in the SLA policy's zone), today, yesterday, 7d, 12h, or a time",
+    )
     report.add_argument("--until", metavar="DATE", help="end: a date (counted whole) or a time; default now")
     formats = report.add_mutually_exclusive_group()
     formats.add_argument("--json", action="store_true", help="print JSON")

@@ -29,13 +29,20 @@ class View(enum.StrEnum):
     def label(self) -> str:
         return _VIEW_LABELS[self]
 
+    @property
+    def slug(self) -> str:
+        """The view's name as the TUI shows it, for the command line: ``all-open``, ``breaching-soon``."""
+        return self.label.lower().replace(" ", "-")
+
     @classmethod
     def parse(cls, value: str) -> View:
-        try:
-            return cls(value.strip().lower())
-        except ValueError:
-            choices = ", ".join(v.value for v in cls)
-            raise UsageError(f"Unknown view {value!r}: use one of {choices}.") from None
+        """A view by its TUI name (``everything``, ``all open``) or its short name (``all``, ``open``)."""
+        wanted = "-".join(value.strip().lower().replace("_", " ").replace("-", " ").split())
+        for view in cls:
+            if wanted in (view.value, view.slug):
+                return view
+        choices = ", ".join(f"{v.slug} ({v.value})" if v.slug != v.value else v.value for v in cls)
+        raise UsageError(f"Unknown view {value!r}: use one of {choices}.")
 
 
 _VIEW_LABELS = {

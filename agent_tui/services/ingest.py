@@ -48,7 +48,7 @@ class IngestReport:
         return (
             f"read {self.read} · new tickets {self.new_tickets} · new messages {self.new_messages} · "
             f"status changes {self.status_changes} · duplicates {self.duplicates} · failed {self.failed}"
-            + (f" · {self.flagged} stored with undecodable parts" if self.flagged else "")
+            + (f" · {self.flagged} stored with problems noted (agent-tui show lists them)" if self.flagged else "")
             + (f" · {self.team_changes} changed by teammates" if self.team_changes else "")
             + (f" · {self.bodies} message bodies downloaded" if self.bodies else "")
             + (f" · {self.vanished} removed from the server" if self.vanished else "")

@@ -188,3 +188,40 @@ def test_list_filter_finds_the_numbered_ticket_first_and_names_a_misspelt_value(
     assert [t["id"] for t in json.loads(out)] == [1044]
     code, _, err = run(home, "list", "--filter", "priority:urgnet", capsys=capsys)
     assert code == 2 and "use one of low, normal, high, urgent" in err
+
+
+def test_report_takes_yesterday_today_and_spans_and_names_them_when_refused(home, capsys):
+    def period(*args):
+        code, out, err = run(home, "report", "--json", *args, capsys=capsys)
+        assert code == 0, err
+        return json.loads(out)["period"]
+
+    # --now is Tue 24 Nov 2026 12:00 UTC; the demo's policy is London's, on UTC in November.
+    assert period("--since", "yesterday", "--until", "yesterday") == {
+        "since": "2026-11-23T00:00:00+00:00",
+        "until": "2026-11-24T00:00:00+00:00",
+    }
+    assert period("--since", "today")["since"] == "2026-11-24T00:00:00+00:00"
+    assert period("--since", "3d")["since"] == period("--since", "72h")["since"]
+    code, _, err = run(home, "report", "--since", "last week", capsys=capsys)
+    assert code == 2 and "yesterday" in err and "7d" in err
+
+
+def test_reply_send_on_an_account_without_a_server_says_nothing_was_delivered(home, capsys):
+    code, out, err = run(home, "reply", "1041", "--template", "apology-late-order", "--send", capsys=capsys)
+    assert code == 0, err
+    assert out.startswith("recorded (this account has no mail server or help desk: nothing was delivered)")
+    code, out, err = run(home, "reply", "1030", "--template", "apology-late-order", "--send", "--json", capsys=capsys)
+    assert code == 0 and json.loads(out)["delivered"] is False and json.loads(out)["status"] == "sent"
+
+
+def test_views_take_the_tuis_names_and_keep_the_old_ones(home, capsys):
+    def ids(view):
+        code, out, err = run(home, "list", "--view", view, "--json", capsys=capsys)
+        assert code == 0, err
+        return [t["id"] for t in json.loads(out)]
+
+    assert ids("all-open") == ids("open") and ids("All open") == ids("open")
+    assert ids("everything") == ids("all") and ids("breaching-soon") == ids("breaching")
+    code, _, err = run(home, "list", "--view", "closed", capsys=capsys)
+    assert code == 2 and "everything (all)" in err

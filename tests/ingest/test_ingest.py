@@ -356,3 +356,15 @@ def test_sla_json_on_ingested_tickets_with_a_business_hours_policy(shop, monkeyp
     # The queue shows the same figure, in business time.
     code, out, _ = cli(shop, "--now", "2026-11-21T12:00:00Z", "list", capsys=capsys)
     assert "2h 30m" in out
+
+
+def test_a_mail_without_a_date_is_reported_as_such_not_as_undecodable(shop, tmp_path, capsys):
+    path = tmp_path / "no-date.eml"
+    path.write_bytes(b"From: Ann Lee <ann@example.com>\r\nSubject: Hello\r\nMessage-ID: <nd@example.com>\r\n\r\nHi\r\n")
+    code, out, err = cli(shop, "ingest", str(path), capsys=capsys)
+    assert code == 0, err
+    assert "undecodable" not in out and "1 stored with problems noted" in out
+    code, out, _ = cli(shop, "list", "--json", capsys=capsys)
+    (ticket,) = json.loads(out)
+    code, out, _ = cli(shop, "show", str(ticket["id"]), "--json", capsys=capsys)
+    assert json.loads(out)["messages"][0]["problems"] == ["no Date header"]
