@@ -118,8 +118,10 @@ def _apply(service: TicketService, ticket_id: int, shared: TeamState, mine: Unsh
     store, now = service.store, service.now()
     ticket = store.ticket(ticket_id)
     changed = False
-    new_or_open = {ticket.status, shared.status} == {Status.NEW, Status.OPEN}  # the same to a teammate
-    if not mine.status and shared.status is not ticket.status and not new_or_open:
+    # New and open are the same to a teammate; so are the statuses the source writes as one (RT's stalled).
+    alike = (frozenset({Status.NEW, Status.OPEN}), *(service.source.written_alike if service.source else ()))
+    same = {ticket.status, shared.status} in alike
+    if not mine.status and shared.status is not ticket.status and not same:
         service.record_status(ticket_id, shared.status, now, TEAM_ACTOR, refresh=False)
         changed = True
     if not mine.assignee:

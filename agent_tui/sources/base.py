@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from agent_tui.domain.models import Agent, Message
+from agent_tui.domain.models import Agent, Message, Status
 from agent_tui.domain.presence import Activity, Presence
 from agent_tui.errors import UsageError
 from agent_tui.sources.items import Change, Push, TeamState
@@ -108,6 +108,9 @@ class Source:
     capabilities: ClassVar[Capabilities] = Capabilities()
     address: str | None = None  # the team's own address on this source: mail from it is an agent's
     policy_file: ClassVar[Path | None] = None  # an SLA policy that comes with the source (the demo's)
+    # Statuses the source writes as one (RT's stalled holds pending and on hold): read back, one of a group never
+    # turns a ticket's status here into another of it (new and open are alike for every source).
+    written_alike: ClassVar[tuple[frozenset[Status], ...]] = ()
 
     def before_tui(self) -> None:
         """Called once before the TUI takes over the terminal (start helper processes while stderr is real)."""

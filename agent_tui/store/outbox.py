@@ -85,21 +85,23 @@ class OutboxMixin(StoreBase):
 
     def changes_since(self, ticket_id: int, marks: tuple[int, int], me: str) -> list[str]:
         """What others did to a ticket after ``marks``, one short phrase each, oldest first."""
-        changes = []
+        changes, dates = [], set()
         for author, name, email, date in self._read(
             "SELECT author, from_name, from_email, date FROM messages WHERE ticket_id = ? AND id > ? ORDER BY id",
             (ticket_id, marks[0]),
         ):
+            dates.add(date)
             who = name or email
             if author == "agent" and who != me:
                 changes.append(f"{who} replied at {from_epoch(date):%H:%M} UTC")
             elif author == "customer":
                 changes.append(f"{who} wrote again at {from_epoch(date):%H:%M} UTC")
-        for actor, kind, value in self._read(
-            "SELECT actor, kind, value FROM events WHERE ticket_id = ? AND id > ? ORDER BY id", (ticket_id, marks[1])
+        for actor, kind, value, at in self._read(
+            "SELECT actor, kind, value, at FROM events WHERE ticket_id = ? AND id > ? ORDER BY id",
+            (ticket_id, marks[1]),
         ):
-            if actor == me:
-                continue
+            if actor == me or (actor is None and kind == "status" and at in dates):
+                continue  # mine, or the status a message above moved (the workflow's, at its date): said there if news
             who = actor or "someone"
             if kind == "status":
                 changes.append(f"{who} set the status to {value}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import threading
 from email.utils import make_msgid
 
@@ -9,7 +11,7 @@ import pytest
 
 from agent_tui.config.paths import AppPaths
 from agent_tui.config.settings import add_account, load_settings
-from agent_tui.domain.models import Author, Status
+from agent_tui.domain.models import Author, Priority, Status
 from agent_tui.errors import CollisionError, SourceError
 from agent_tui.services.accounts import open_account
 from agent_tui.services.replies import Replies
@@ -22,6 +24,7 @@ from tests.sources.test_imap import mail
 
 DANA = "Dana Li <dana@shop.example>"
 SAM = "Sam Ortiz <sam@shop.example>"
+LEE_PASSWORD = "pass3pass3"  # lee: an agent on General who may not read its comments (see _lee)
 
 
 @pytest.fixture
@@ -33,7 +36,9 @@ def desk(tmp_path, monkeypatch, rt):
         home = tmp_path / who
         paths = AppPaths.resolve(home)
         if "desk" not in load_settings(paths).accounts:
-            add_account(paths, "desk", rt_table(rt, who, **table))
+            if who == "lee":
+                table = {"user": "lee", "password_command": f"echo {LEE_PASSWORD}", **table}
+            add_account(paths, "desk", rt_table(rt, "sam" if who == "lee" else who, **table))
         monkeypatch.setenv("AGENT_TUI_AGENT", SAM if who == "sam" else DANA)
         service = open_account(paths, load_settings(paths), "desk", NOW)
         opened.append(service)
@@ -191,3 +196,144 @@ def test_rt_a_dead_server_or_a_bad_token_is_one_sentence(rt, desk, tmp_path):
     bad = desk("sam", password_command="echo wrong")
     with pytest.raises(SourceError, match="refused the login for 'sam'"):
         sync(bad)
+
+
+def _in_rt(rt: Rt, perl: str) -> str:
+    """Perl run inside RT as its system user: RT's own API, for setting up in bulk what REST would take minutes for."""
+    env = {
+        **os.environ,
+        "RT_SITE_CONFIG": str(rt.dir / "RT_SiteConfig.pm"),
+        "RT_SITE_CONFIG_DIR": str(rt.dir / "site.d"),
+    }
+    head = "use lib '/usr/share/request-tracker5/lib'; use RT; RT::LoadConfig(); RT::Init();\n"
+    done = subprocess.run(
+        ["perl", "-e", head + perl], capture_output=True, text=True, env=env, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _lee(rt: Rt) -> None:
+    """The agent lee on General, without ShowTicketComments: RT hides the queue's comments from lee."""
+    _in_rt(
+        rt,
+        f"""my $u = RT::User->new(RT->SystemUser); $u->Load('lee');
+        unless ($u->id) {{
+            $u->Create(Name=>'lee', EmailAddress=>'lee@shop.example', RealName=>'Lee Park', Privileged=>1,
+                       Password=>'{LEE_PASSWORD}');
+            my $q = RT::Queue->new(RT->SystemUser); $q->Load('General') or die;
+            $u->PrincipalObj->GrantRight(Right=>$_, Object=>$q)
+                for qw(SeeQueue ShowTicket OwnTicket ReplyToTicket CommentOnTicket ModifyTicket SeeCustomField);
+        }}""",
+    )
+
+
+@pytest.mark.parametrize("queue", ["", "General"], ids=["every queue", "one queue"])
+def test_rt_a_long_run_of_another_queues_transactions_never_holds_the_feed_back(rt, desk, queue):
+    first, _ = _customer_ticket(rt, "Before the rush")
+    service = desk(queue=queue)
+    sync(service)
+    # 310 transactions in a queue Dana may not see (more than RT's pages of 100 the old feed read on over)
+    _in_rt(
+        rt,
+        """my $q = RT::Queue->new(RT->SystemUser); $q->Load('Elsewhere') || $q->Create(Name => 'Elsewhere');
+        my $t = RT::Ticket->new(RT->SystemUser); $t->Create(Queue => 'Elsewhere', Subject => 'Busy elsewhere');
+        $t->SetPriority($_) for 1 .. 310;""",
+    )
+    ticket, message_id = _customer_ticket(rt, "After the rush")
+    report = sync(service)
+    assert service.store.ticket_for_message_ids([message_id]) == ticket
+    assert report.new_tickets == 1
+    assert sync(service).new_messages == 0
+    assert service.ticket(first).subject == "Before the rush"
+
+
+def test_rt_a_long_run_of_transactions_the_agents_rights_hide_never_holds_the_feed_back(rt, desk):
+    _lee(rt)
+    noisy, _ = _customer_ticket(rt, "Much discussed")
+    service = desk("lee")
+    sync(service)
+    _in_rt(rt, f"my $t = RT::Ticket->new(RT->SystemUser); $t->Load({noisy}); $t->Comment(Content => 'c') for 1 .. 120;")
+    ticket, message_id = _customer_ticket(rt, "After the comments")
+    sync(service)
+    assert service.store.ticket_for_message_ids([message_id]) == ticket  # past 120 comments lee may not read
+    assert [m.author for m in service.store.messages(noisy)] == [Author.CUSTOMER]
+
+
+def test_rt_a_reply_leaves_the_ticket_in_the_status_shown_here_at_once(rt, desk, tmp_path):
+    ticket, _ = _customer_ticket(rt, "Parcel late")
+    service = desk()
+    sync(service)
+    paths = AppPaths.resolve(tmp_path / "dana")
+    replies = Replies(service, paths, load_settings(paths))
+    replies.send(ticket, "It left the warehouse today.")
+    assert service.ticket(ticket).status is Status.OPEN and rt.ticket(ticket)["Status"] == "open"  # no sync between
+    service.set_status(ticket, Status.SOLVED)
+    assert service.share() == []
+    assert rt.ticket(ticket)["Status"] == "resolved"
+    # RT's "On Correspond Open Inactive Tickets" would open it again; agent-tui's workflow leaves it solved
+    replies.send(ticket, "Glad it arrived.")
+    assert service.ticket(ticket).status is Status.SOLVED and rt.ticket(ticket)["Status"] == "resolved"
+    replies.save_draft(ticket, "P.S. Here is your invoice.")
+    sync(service)
+    assert service.ticket(ticket).status is Status.SOLVED
+    replies.send(ticket)  # nothing changed that the agent has not seen: not refused
+
+
+def test_rt_the_send_guard_holds_for_a_teammate_never_for_the_agent_themself(rt, desk, tmp_path):
+    ticket, _ = _customer_ticket(rt, "Wrong size")
+    service = desk()
+    sync(service)
+    paths = AppPaths.resolve(tmp_path / "dana")
+    replies = Replies(service, paths, load_settings(paths))
+    replies.save_draft(ticket, "We will exchange it.")
+    # Dana herself answers in RT's web UI meanwhile: RT opens the new ticket; her draft is still hers to send
+    answered = rt.api(
+        "POST",
+        f"/ticket/{ticket}/correspond",
+        json={"Content": "Checking.", "ContentType": "text/plain"},
+        user="agent1",
+    )
+    assert answered.status_code == 201, answered.text
+    sync(service)
+    assert service.ticket(ticket).status is Status.OPEN
+    replies.send(ticket)
+    replies.save_draft(ticket, "Any news?")
+    stalled = rt.api("PUT", f"/ticket/{ticket}", json={"Status": "stalled"}, user="sam", password="pass2pass2")
+    assert stalled.status_code == 200, stalled.text
+    with pytest.raises(CollisionError, match="set the status to pending"):
+        replies.send(ticket)  # a teammate's change: reviewed first (exit 3)
+
+
+def test_rt_on_hold_written_as_stalled_stays_on_hold_and_a_teammates_stalled_reads_as_pending(rt, desk):
+    ticket, _ = _customer_ticket(rt, "Waiting on the courier")
+    service = desk()
+    sync(service)
+    service.set_status(ticket, Status.ON_HOLD)
+    assert service.share() == []
+    assert rt.ticket(ticket)["Status"] == "stalled"
+    sync(service)
+    sync(service)
+    assert service.ticket(ticket).status is Status.ON_HOLD  # RT's stalled holds it: read back, it stays on hold
+    for status, seen in (("open", Status.OPEN), ("stalled", Status.PENDING)):
+        changed = rt.api("PUT", f"/ticket/{ticket}", json={"Status": status}, user="sam", password="pass2pass2")
+        assert changed.status_code == 200, changed.text
+        sync(service)
+        assert service.ticket(ticket).status is seen
+
+
+def test_rt_priority_is_shared_both_ways_and_rts_default_leaves_ours(rt, desk):
+    ticket, _ = _customer_ticket(rt, "Priority both ways")
+    dana = desk()
+    sync(dana)
+    assert dana.ticket(ticket).priority is Priority.NORMAL  # RT's default 0: nobody set one
+    dana.set_priority(ticket, Priority.URGENT)
+    assert dana.share() == []
+    assert rt.ticket(ticket)["Priority"] == "100"  # RT's web UI shows it as High
+    assert rt.api("PUT", f"/ticket/{ticket}", json={"Priority": "Medium"}).status_code == 200  # a teammate in RT
+    sync(dana)
+    assert dana.ticket(ticket).priority is Priority.NORMAL
+    dana.set_priority(ticket, Priority.LOW)
+    dana.share()
+    sync(dana)
+    assert dana.ticket(ticket).priority is Priority.LOW and rt.ticket(ticket)["Priority"] == "25"

@@ -24,7 +24,8 @@ The mapping (README):
     status      RT new -> new, open -> open, stalled -> pending, resolved -> solved,
                 rejected -> closed, deleted -> closed (a custom lifecycle's others -> open);
                 back: new -> new, open -> open, pending -> stalled, on-hold -> stalled,
-                solved -> resolved, closed -> resolved (new and open are not written over each other)
+                solved -> resolved, closed -> resolved (new and open are not written over each other;
+                read back, stalled leaves a ticket on hold here on hold: ``written_alike``)
     assignee    RT Owner (Nobody = unassigned); an agent is the owner's EmailAddress, lowercased
                 (a user without one: the user name); written as the user found by that address
     tags        the custom field tags_field (multi-value) <-> tags, lowercased
@@ -33,9 +34,11 @@ The mapping (README):
                 Text from the transaction's attachments (text/plain, else text/html); date = Created;
                 Message-ID = agent-tui's own (carried in on replies it posts), else the mail's, else
                 <rt-TICKET-TXN@HOST>; the customer = the first Requestor
-    cursor      the highest ticket transaction id read (state "txn"), never the local clock
+    cursor      the highest ticket transaction id read (state "txn"), never the local clock; the feed reads
+                on past transactions RT hides from the user, up to the newest one it shows
 
-Replies (``correspond``) and notes (``comment``) go to the RT ticket of the same id.
+Replies (``correspond``) and notes (``comment``) go to the RT ticket of the same id; a reply to a resolved or
+rejected ticket carries that status, so RT's auto-open leaves it as agent-tui's workflow does.
 """
 
 from agent_tui.sources.helpdesk.rt.settings import RtSettings

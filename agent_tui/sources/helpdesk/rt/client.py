@@ -4,10 +4,9 @@ Every failure leaves as ``SourceError`` naming what failed and what to do: a wro
 missing rights, a server error, a timeout, a certificate that does not verify. 429 and 503 answers are
 retried after their Retry-After (bounded). Collections are paged with ``per_page=100``: for a user who is
 not a superuser RT filters each page of transactions *after* reading it (``total`` and ``pages`` come back
-null), so a page can be short, or empty with more behind it (checked: page 1 empty, page 7 not). An
-account with a queue reads the feed with TransactionSQL kept to that queue, so only what rights hide inside
-it is filtered out; without one the feed reads on over a few empty pages before it stops, and a stretch of
-more hidden transactions (other queues') right after the cursor would hold it back.
+null), so a page can be short, or empty with more behind it (checked: page 1 empty, page 7 not). The
+transaction feed (``source``) asks with TransactionSQL, for which RT checks the right to see the tickets in
+SQL, and reads on over empty pages up to the newest transaction it knows is there.
 
 Speed: RT checks a token or password with bcrypt (``$BcryptCost`` 12: about 0.25 s of the server's time) on
 every REST2 request that carries one, and that was nearly all of a sync's time. A client that makes a second
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
     import httpx  # imported when a client is made: opening an account (or `list`) needs no HTTP stack
 
 PER_PAGE = 100  # RT's largest page
-FEED_EMPTY_PAGES = 3  # empty pages the transaction feed reads on before it is taken to end (see above)
 _RETRIES = 3
 _MAX_WAIT = 30.0  # seconds: the longest Retry-After honoured in one wait
 
@@ -143,20 +141,17 @@ class RtClient:
         params: dict[str, Any],
         body: Any = None,
         *,
-        empty_pages: int = 1,
         whole: bool = False,
     ) -> Iterator[list[dict]]:
-        """A collection's items a page at a time, until ``empty_pages`` empty pages in a row (``whole``: until a
-        short page, for collections RT does not filter, such as a visible transaction's attachments)."""
-        page, empty = 1, 0
-        while empty < empty_pages:
+        """A collection's items a page at a time, until an empty page (``whole``: until a short page, for
+        collections RT does not filter, such as a visible transaction's attachments)."""
+        page = 1
+        while True:
             data = self.json(method, path, params={**params, "per_page": PER_PAGE, "page": page}, json=body)
             items = list(data.get("items") or [])
-            if items:
-                empty = 0
-                yield items
-            else:
-                empty += 1
+            if not items:
+                return
+            yield items
             if data.get("pages") is not None and page >= int(data["pages"]):
                 return  # a superuser's answer says where it ends
             if whole and len(items) < PER_PAGE:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.parser import HeaderParser
 
-from agent_tui.domain.models import Address, Attachment, Author, Message, Status
+from agent_tui.domain.models import Address, Attachment, Author, Message, Priority, Status
 from agent_tui.sources.base import SourceState
 from agent_tui.sources.helpdesk.rt.client import Refused, RtClient
 from agent_tui.sources.items import Incoming, TeamState
@@ -38,9 +38,21 @@ STATUS_TO_RT = {
 }
 NOBODY = "Nobody"
 MESSAGE_TYPES = ("Create", "Correspond", "Comment")
+UNREAD_TYPES = ("EmailRecord", "CommentEmailRecord")  # RT's copies of mail it sent: never read, hidden from most agents
 ID_PARAM = "x-agent-tui-id"  # a Content-Type parameter carrying agent-tui's Message-ID on replies it posts
 USER_FIELDS = "Name,EmailAddress,RealName"  # a user's fields RT expands inside a ticket or transaction
 MAX_TAG = 255  # RT keeps a longer custom-field value apart (LargeContent), where its searches don't find it
+
+
+PRIORITY_TO_RT = {Priority.LOW: 25, Priority.NORMAL: 50, Priority.HIGH: 75, Priority.URGENT: 100}
+
+
+def priority_from_rt(number: int) -> Priority | None:
+    """RT's 0 is its default (nobody set one): agent-tui's own stands. Else the nearest of PRIORITY_TO_RT,
+    so RT's web UI's Medium (50) is normal and High (100) urgent."""
+    if number == 0:
+        return None
+    return min(Priority, key=lambda p: (abs(PRIORITY_TO_RT[p] - number), -p))
 
 
 def status_from_rt(value: str) -> Status:
@@ -163,6 +175,7 @@ class RtTicket:
     tags: frozenset[str] | None  # None: the tickets have no such custom field
     queue: str  # the queue's id
     etag: str | None = None
+    priority: int = 0  # RT's number: 0 (its default, "Low") to 100 ("High")
 
     @classmethod
     def from_json(cls, data: dict, tags_field: str, etag: str | None = None) -> RtTicket:
@@ -177,11 +190,12 @@ class RtTicket:
             None if tags is None else frozenset(str(t).lower() for t in tags if str(t).strip()),
             str((data.get("Queue") or {}).get("id") or ""),
             etag,
+            int(str(data.get("Priority") or "0")) if str(data.get("Priority") or "0").lstrip("-").isdigit() else 0,
         )
 
     def team_state(self, rt: RtClient, users: Users) -> TeamState:
         owner = None if self.owner == NOBODY else users.get(rt, self.owner).key
-        return TeamState(status_from_rt(self.status), owner, self.tags or frozenset())
+        return TeamState(status_from_rt(self.status), owner, self.tags or frozenset(), priority_from_rt(self.priority))
 
 
 def _headers(part: dict) -> object:
@@ -243,6 +257,7 @@ def incoming(rt: RtClient, users: Users, ticket: RtTicket, txn: dict, parts: lis
         author_known=True,
         ticket_key=f"rt-{ticket.id}",
         ticket_id_hint=ticket.id,
+        priority=priority_from_rt(ticket.priority),
         source_ref=f"rt/{ticket.id}/{txn_id}",
     )
 

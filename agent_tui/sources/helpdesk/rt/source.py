@@ -10,20 +10,23 @@ from dataclasses import replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from agent_tui.domain.models import Agent, Message
+from agent_tui.domain.models import Agent, Message, Status
 from agent_tui.errors import SourceError, UsageError
 from agent_tui.sources.base import Capabilities, KnownMessages, Source, SourceState, ThreadConnections
-from agent_tui.sources.helpdesk.rt.client import FEED_EMPTY_PAGES, PER_PAGE, Refused, RtClient, decode
+from agent_tui.sources.helpdesk.rt.client import PER_PAGE, Refused, RtClient, decode
 from agent_tui.sources.helpdesk.rt.records import (
     ID_PARAM,
     MAX_TAG,
     MESSAGE_TYPES,
     NOBODY,
+    PRIORITY_TO_RT,
     STATUS_TO_RT,
+    UNREAD_TYPES,
     USER_FIELDS,
     RtTicket,
     Users,
     incoming,
+    status_from_rt,
 )
 from agent_tui.sources.helpdesk.rt.settings import RtSettings
 from agent_tui.sources.items import Change, Incoming, Item, NewItems, Push, StateSeen, StatesSeen, TeamState, agent_key
@@ -31,7 +34,7 @@ from agent_tui.sources.items import Change, Incoming, Item, NewItems, Push, Stat
 TXN_FIELDS = "Type,Creator,Created,ObjectId"
 TXN_PARAMS = {"fields": TXN_FIELDS, "fields[Creator]": USER_FIELDS}  # the creator comes with its transaction
 TICKET_FIELDS = {
-    "fields": "Subject,Status,Owner,Requestor,Queue,CustomFields",
+    "fields": "Subject,Status,Owner,Requestor,Queue,CustomFields,Priority",
     "fields[Owner]": USER_FIELDS,
     "fields[Requestor]": USER_FIELDS,
 }
@@ -61,6 +64,7 @@ class RtSource(Source):
 
     kind = "rt"
     capabilities = Capabilities(pull=True, live=True, push=True, claims=True, send=True, notes=True)
+    written_alike = (frozenset({Status.PENDING, Status.ON_HOLD}),)  # both are RT's stalled
 
     def __init__(self, settings: RtSettings) -> None:
         self.settings = settings
@@ -139,6 +143,7 @@ class RtSource(Source):
             body = [
                 {"field": "ObjectType", "operator": "=", "value": "RT::Ticket"},
                 {"field": "ObjectId", "operator": "IN", "value": list(ticket_ids[start : start + PER_PAGE])},
+                {"field": "Type", "operator": "NOT IN", "value": list(UNREAD_TYPES)},
             ]
             for page in rt.pages("POST", "/transactions", {"orderby": "id", "order": "ASC", **TXN_PARAMS}, body):
                 for txn in page:
@@ -146,26 +151,42 @@ class RtSource(Source):
                     found.setdefault(int(txn["ObjectId"]), []).append(txn)
         return found
 
-    def _feed(self, rt: RtClient, after: int, params: dict[str, str], order: str = "ASC") -> Iterator[list[dict]]:
-        """Ticket transactions past ``after``, a page at a time. With a queue, RT's SQL keeps to it, so RT filters
-        after reading only what the user's rights hide within the queue: the first empty page ends it."""
-        if self.settings.queue is None:
-            body = [
-                {"field": "id", "operator": ">", "value": after},
-                {"field": "ObjectType", "operator": "=", "value": "RT::Ticket"},
-            ]
-            return rt.pages(
-                "POST", "/transactions", {"orderby": "id", "order": order, **params}, body, empty_pages=FEED_EMPTY_PAGES
-            )
-        query = f"ObjectType = 'RT::Ticket' AND TicketQueue = '{_quoted(self.settings.queue)}' AND id > {after}"
-        return rt.pages("GET", "/transactions", {"query": query, "orderby": "id", "order": order, **params})
+    def _feed_query(self, after: int) -> str:
+        """TransactionSQL for the ticket transactions past ``after`` that this account reads: RT checks the right
+        to see their tickets in SQL (its default ``UseSQLForACLChecks``), so other queues' transactions never fill
+        a page; its copies of outgoing mail, which most agents may not see, are left out in SQL too."""
+        query = f"ObjectType = 'RT::Ticket' AND id > {after}"
+        query += "".join(f" AND Type != '{kind}'" for kind in UNREAD_TYPES)
+        if self.settings.queue is not None:
+            query += f" AND TicketQueue = '{_quoted(self.settings.queue)}'"
+        return query
 
-    def _high_water(self, rt: RtClient) -> int:
-        """The newest ticket transaction this user can see now (0: none): the first pull's cursor, read before
-        the tickets are, so what is written while they are read comes with the next pull."""
-        for page in self._feed(rt, 0, {"fields": "ObjectId"}, order="DESC"):
-            return max(int(t["id"]) for t in page)
-        return 0
+    def _newest(self, rt: RtClient, after: int) -> int:
+        """The newest ticket transaction past ``after`` this user can see (0: none): one request, newest first. RT
+        drops what the user may not see from a page after reading it, so 0 also when the newest 100 past ``after``
+        are all hidden; what is visible below them comes once a visible one is written above them."""
+        params = {"query": self._feed_query(after), "orderby": "id", "order": "DESC", "fields": "ObjectId"}
+        found = rt.json("GET", "/transactions", params={**params, "per_page": PER_PAGE, "page": 1})
+        return max((int(t["id"]) for t in found.get("items") or []), default=0)
+
+    def _feed(self, rt: RtClient, after: int, until: int, params: dict[str, str]) -> Iterator[list[dict]]:
+        """Ticket transactions past ``after``, a page at a time, oldest first, until ``until`` (from ``_newest``) is
+        read. A page RT read and then hid entirely comes back empty with more behind it: reading goes on over it
+        while ``until`` is ahead, and stops when the page's offset passes ``until`` (ids are unique, so no more than
+        ``until - after`` rows lie between), so a stretch of hidden transactions never holds the cursor back. After a
+        page with items the next starts past its last one (a ticket leaving the queue meanwhile shifts no page)."""
+        page = 1
+        while after < until and (page - 1) * PER_PAGE < until - after:
+            query = {"query": self._feed_query(after), "orderby": "id", "order": "ASC", **params}
+            found = rt.json("GET", "/transactions", params={**query, "per_page": PER_PAGE, "page": page})
+            items = list(found.get("items") or [])
+            if items:
+                after, page = max(int(t["id"]) for t in items), 1
+                yield items
+            elif found.get("pages") is not None and page >= int(found["pages"]):
+                return  # a superuser's answer says where it ends
+            else:
+                page += 1
 
     # -- pull ----------------------------------------------------------------------------------------
 
@@ -183,7 +204,7 @@ class RtSource(Source):
             self.users.save(state)
 
     def _first_pull(self, rt: RtClient, state: SourceState) -> Iterator[Change]:
-        high = self._high_water(rt)
+        high = self._newest(rt, 0)  # read before the tickets: what is written meanwhile comes with the next pull
         seen: list[StateSeen] = []
         newest = 0
         for page in self._tickets(rt, self._in_queue("id > 0")):
@@ -210,8 +231,11 @@ class RtSource(Source):
         state.set("txn", str(high or newest))
 
     def _later_pull(self, rt: RtClient, known: KnownMessages, state: SourceState, cursor: int) -> Iterator[Change]:
+        newest = self._newest(rt, cursor)
+        if not newest:
+            return  # nothing new: one request
         by_ticket: dict[int, list[dict]] = {}
-        for page in self._feed(rt, cursor, TXN_PARAMS):
+        for page in self._feed(rt, cursor, newest, TXN_PARAMS):
             for txn in page:
                 self.users.note(txn.get("Creator"))
                 by_ticket.setdefault(int(txn["ObjectId"]), []).append(txn)
@@ -258,7 +282,7 @@ class RtSource(Source):
         deadline = time.monotonic() + seconds
         with self.session() as rt:
             while not stop.is_set():
-                for _ in self._feed(rt, int(cursor), {"fields": "ObjectId"}):
+                if self._newest(rt, int(cursor)):
                     return
                 left = deadline - time.monotonic()
                 if left <= 0 or stop.wait(min(POLL_SECONDS, left)):
@@ -320,6 +344,7 @@ class RtSource(Source):
                 if (key == "Status" and after.status != value)
                 or (key == "Owner" and after.owner != value)
                 or (key == "CustomFields" and after.tags != frozenset(value[self.settings.tags_field]))
+                or (key == "Priority" and after.priority != value)
             ]
             if claim_for is not None and refused == ["Owner"] and after.owner != NOBODY:
                 continue  # taken in the same instant (RT's ETag check is not atomic; its "take" is): who has it?
@@ -332,12 +357,14 @@ class RtSource(Source):
     def _changes(self, rt: RtClient, ticket: RtTicket, remote: TeamState, target: TeamState) -> dict:
         body: dict = {}
         status = STATUS_TO_RT[target.status]
-        if target.status is not remote.status and not {status, ticket.status} <= _SAME:
+        if target.status is not remote.status and status != ticket.status and not {status, ticket.status} <= _SAME:
             body["Status"] = status
         if target.assignee != remote.assignee:
             body["Owner"] = self.users.name_for(rt, target.assignee)
         if ticket.tags is not None and target.tags != remote.tags:
             body["CustomFields"] = {self.settings.tags_field: sorted(target.tags)}
+        if target.priority is not None and target.priority is not remote.priority:
+            body["Priority"] = PRIORITY_TO_RT[target.priority]
         return body
 
     def claim(self, ticket_id: int, local: TeamState, me: Agent, known: KnownMessages) -> str | None:
@@ -387,12 +414,24 @@ class RtSource(Source):
                     time.sleep(UNCERTAIN_WAIT)  # an interrupted post still being taken would show by now
                     if self._posted(rt, rt_id, message_id, kind):
                         return
+                post = {**body, "Status": kept} if (kept := self._kept_status(rt, rt_id, action)) else body
                 before_handover()
-                rt.request("POST", f"/ticket/{rt_id}/{action}", json=body)
+                rt.request("POST", f"/ticket/{rt_id}/{action}", json=post)
         except Refused as error:
             raise SourceError(
                 f"RT did not take the {what} for ticket {rt_id} ({error}); it stays in the outbox."
             ) from None
+
+    def _kept_status(self, rt: RtClient, rt_id: int, action: str) -> str | None:
+        """The status a reply must carry to leave a solved or closed ticket as it is, as agent-tui's workflow does
+        (``domain.workflow``: an agent's reply opens a new ticket, nothing else): RT's scrip "On Correspond Open
+        Inactive Tickets" opens a resolved or rejected one on any reply, and RT sets a correspond's ``Status``
+        after it. None where RT's way is agent-tui's already. (RT's correspond takes no If-Match: its resource has
+        no ETag, so any If-Match gives 412; a teammate's status change in the instant between is written over.)"""
+        if action != "correspond":
+            return None
+        status = self._ticket(rt, rt_id).status
+        return status if status_from_rt(status) in (Status.SOLVED, Status.CLOSED) else None
 
     def _posted(self, rt: RtClient, rt_id: int, message_id: str, kind: str) -> bool:
         """Whether one of this user's transactions of ``kind`` on the ticket carries ``message_id``, newest first."""
