@@ -69,6 +69,7 @@ BINDING_SPECS: tuple[BindingSpec, ...] = (
     _spec("queue.take", "take", "Take", "t"),
     _spec("queue.refresh", "refresh_queue", "Refresh", "ctrl+r", show=False),
     _spec("queue.dashboard", "dashboard", "Dashboard", "d"),
+    _spec("queue.sidebar", "toggle_panel", "Show/hide the views", "backslash", show=False),
     _spec("ticket.back", "back", "Back", "escape"),
     _spec("ticket.next", "next_ticket", "Next", "n"),
     _spec("ticket.previous", "previous_ticket", "Previous", "p"),
@@ -87,6 +88,7 @@ BINDING_SPECS: tuple[BindingSpec, ...] = (
     _spec("ticket.scroll_up", "scroll_thread(-1)", "Scroll up", "up", show=False),
     _spec("ticket.page_down", "scroll_thread(10)", "Page down", "pagedown,space", show=False),
     _spec("ticket.page_up", "scroll_thread(-10)", "Page up", "pageup", show=False),
+    _spec("ticket.sidebar", "toggle_panel", "Show/hide the customer and history", "backslash", show=False),
     _spec("compose.send", "send", "Send", "ctrl+s"),
     _spec("compose.close", "close", "Close (keep draft)", "escape"),
     # Not ctrl+d, ctrl+e, ctrl+x...: the editor (TextArea) has those for itself.
@@ -96,6 +98,10 @@ BINDING_SPECS: tuple[BindingSpec, ...] = (
     _spec("compose.note", "toggle_note", "Reply/Note", "ctrl+n"),
     _spec("dashboard.back", "back", "Back", "escape,d"),
     _spec("dashboard.refresh", "refresh_dashboard", "Refresh", "ctrl+r"),
+    _spec("dashboard.scroll_down", "scroll_dashboard(1)", "Scroll down", "down", show=False),
+    _spec("dashboard.scroll_up", "scroll_dashboard(-1)", "Scroll up", "up", show=False),
+    _spec("dashboard.page_down", "scroll_dashboard(10)", "Page down", "pagedown,space", show=False),
+    _spec("dashboard.page_up", "scroll_dashboard(-10)", "Page up", "pageup", show=False),
 )
 
 SPECS_BY_ID = {spec.id: spec for spec in BINDING_SPECS}

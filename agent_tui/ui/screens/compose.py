@@ -1,5 +1,8 @@
 """The composer: pick a template (suggested for this ticket, fuzzy search), preview it rendered for this
-customer, edit in a TextArea or $EDITOR, autosave the draft, send through the outbox."""
+customer, edit in a TextArea or $EDITOR, autosave the draft, send through the outbox.
+
+Below 100 columns the editor has the width: the template picker shows above it only while it has the focus
+(as the composer opens with no draft, or on Ctrl+T), and goes when a template is chosen or the editor is."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -71,7 +74,7 @@ class ComposeScreen(AgentScreen[bool]):
     def compose(self) -> ComposeResult:
         yield Static(id="compose-header")
         yield PresenceLine(id="compose-presence")
-        with Horizontal():
+        with Horizontal(id="compose-body"):
             with Vertical(id="picker"):
                 yield Input(placeholder="Search templates…", id="template-search")
                 yield OptionList(id="templates")
@@ -85,6 +88,11 @@ class ComposeScreen(AgentScreen[bool]):
         self._showing = True  # news from workers is shown from here on: is_mounted turns true only after this handler, and news in between was lost
         self._load()
         self.set_interval(1.0, self.presence_changed)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The picker shows while it has the focus (on a narrow screen; on a wide one it always shows)."""
+        picker = self.query_one("#picker")
+        self.set_class(event.widget is picker or picker in event.widget.ancestors, "-picking")
 
     def on_screen_resume(self) -> None:
         self.app.announce(self.ticket_id, Activity.REPLYING)
@@ -120,6 +128,7 @@ class ComposeScreen(AgentScreen[bool]):
             self.query_one(TextArea).focus()
         else:
             self._draft_state("Pick a template (Enter) or start typing in the editor.")
+            self.add_class("-picking")
             self.query_one("#templates", OptionList).focus()
 
     def _show_header(self) -> None:
@@ -225,6 +234,7 @@ class ComposeScreen(AgentScreen[bool]):
         editor.move_cursor(editor.document.end)
 
     def action_pick_template(self) -> None:
+        self.add_class("-picking")
         self.query_one("#template-search", Input).focus()
 
     # -- editing and autosave --------------------------------------------------------------------

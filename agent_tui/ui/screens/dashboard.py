@@ -1,5 +1,8 @@
 """The lead's dashboard: headline figures against the previous period, volume and backlog as pictures,
-what is breaching soon, and the team. Computed in a worker; refreshed when the store changes."""
+what is breaching soon, and the team. Computed in a worker; refreshed when the store changes.
+
+Everything under the title scrolls (arrows, Page up/down, Home/End), so a small window reaches the team too;
+below 100 columns the figures go three to a row and the two columns of panels one under the other."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Label, Sparkline, Static
 
@@ -105,26 +108,28 @@ class DashboardScreen(AgentScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="dash-title")
-        with Horizontal(id="tiles"):
-            for spec in TILES:
-                yield Static(classes="tile", id="tile-" + spec.key.replace(".", "-"))
-        with Horizontal(id="charts"):
-            with Vertical(classes="panel"):
-                yield Label("Tickets created per day")
-                yield Sparkline([], id="volume")
-                yield Static(id="volume-days")
-                yield Label("Backlog by age")
-                yield Static(id="backlog")
-                yield Label("SLA attainment")
-                yield Static(id="sla")
-            with Vertical(classes="panel"):
-                yield Label("Breaching soon")
-                yield Static(id="breaching")
-                yield Label("Team")
-                yield Static(id="agents")
+        with VerticalScroll(id="dash-body"):
+            with Horizontal(id="tiles"):
+                for spec in TILES:
+                    yield Static(classes="tile", id="tile-" + spec.key.replace(".", "-"))
+            with Horizontal(id="charts"):
+                with Vertical(classes="panel"):
+                    yield Label("Tickets created per day")
+                    yield Sparkline([], id="volume")
+                    yield Static(id="volume-days")
+                    yield Label("Backlog by age")
+                    yield Static(id="backlog")
+                    yield Label("SLA attainment")
+                    yield Static(id="sla")
+                with Vertical(classes="panel"):
+                    yield Label("Breaching soon")
+                    yield Static(id="breaching")
+                    yield Label("Team", id="team-title")
+                    yield Static(id="agents")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#dash-body").focus()
         self._showing = True  # news from workers is shown from here on: is_mounted turns true only after this handler, and news in between was lost
         self.action_refresh_dashboard()
         self.set_interval(_POLL_SECONDS, self._poll)
@@ -139,6 +144,9 @@ class DashboardScreen(AgentScreen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_scroll_dashboard(self, lines: int) -> None:
+        self.query_one("#dash-body", VerticalScroll).scroll_relative(y=lines, animate=False)
 
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def _load(self) -> None:

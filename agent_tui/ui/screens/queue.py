@@ -1,4 +1,7 @@
-"""The queue screen: views with counts in a sidebar, an instant filter, and the virtual ticket table."""
+"""The queue screen: views with counts in a sidebar, an instant filter, and the virtual ticket table.
+
+Below 100 columns the sidebar hides (the title then names the view) and the table shows the columns that fit;
+a key shows or hides the sidebar at any width."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.keys import format_key
 from textual.message import Message
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
@@ -70,6 +74,7 @@ class QueueCounted(Message):
 
 class QueueScreen(AgentScreen[None]):
     CSS_PATH = "queue.tcss"
+    HAS_PANEL = True  # the views and tags
     BINDINGS = bindings("queue", lambda spec: not spec.action.startswith(("cursor_", "page_")))  # the table has those
 
     def __init__(self, service: TicketService) -> None:
@@ -80,6 +85,8 @@ class QueueScreen(AgentScreen[None]):
         self._data_version: int | None = None
         # Cancelling a thread worker doesn't stop it: each load is numbered, and only the latest is shown.
         self._load_number = 0
+        self._status = ""  # the connection, as the app says it
+        self._counts: dict[View, int] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="title")
@@ -93,17 +100,40 @@ class QueueScreen(AgentScreen[None]):
                 yield QueueTable(self.service.now, self.service.queue_clock, id="table")
         yield Footer()
 
-    def _title(self, status: str = "") -> Text:
+    def _title(self) -> Text:
         me = self.service.me
         title = Text.assemble(
             ("agent-tui", "bold"), "  ·  account ", (self.service.account, "bold"), "  ·  you are ", safe_line(me.name)
         )
-        if status:
-            title.append(f"  ·  {status}", style="bold" if status.startswith("offline") else "")
+        if not self.panel_shown:  # the sidebar is hidden: say which view this is
+            title.append("  ·  ")
+            title.append(self._view_name(), style="bold")
+            keys = self.app.keys_in_force.get("queue.sidebar")
+            if keys:
+                title.append(f"  ({format_key(keys.split(',')[0])} views)", style="dim")
+        if self._status:
+            title.append(f"  ·  {self._status}", style="bold" if self._status.startswith("offline") else "")
         return title
 
+    def _view_name(self) -> str:
+        query = self.query_state
+        if query.tag:
+            return "# " + safe_line(query.tag)
+        count = self._counts.get(query.view)
+        return query.view.label + (f" {count}" if count is not None else "")
+
+    def _show_title(self) -> None:
+        self.query_one("#title", Static).update(self._title())
+
     def _connection(self, status: str) -> None:
-        self.query_one("#title", Static).update(self._title(status))
+        self._status = status
+        self._show_title()
+
+    def panel_changed(self) -> None:
+        views = self.query_one("#views", OptionList)
+        if views.has_focus and not self.panel_shown:
+            self.query_one(QueueTable).focus()
+        self._show_title()
 
     def store_changed(self) -> None:
         if self._showing:
@@ -182,7 +212,9 @@ class QueueScreen(AgentScreen[None]):
         load_page = partial(self.service.queue_page, query)
         table.show(message.total, message.cursor // PAGE_SIZE, message.rows, message.cursor, load_page)
         if message.counts is not None:
+            self._counts = message.counts
             self._show_views(message.counts, message.tags or [])
+        self._show_title()
 
     def _show_views(self, counts: dict[View, int], tags: list[tuple[str, int]]) -> None:
         views = self.query_one("#views", OptionList)

@@ -1,5 +1,8 @@
 """The ticket screen: the conversation, a header with status, priority, tags and SLA clocks, and the
-customer's earlier tickets. Every change goes through the tickets service, in a worker."""
+customer's earlier tickets. Every change goes through the tickets service, in a worker.
+
+Below 100 columns the customer panel hides, so the conversation has the width (the header then names the
+customer); a key shows it again, under the conversation."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.keys import format_key
 from textual.message import Message
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -51,6 +55,7 @@ class MessageView(Static):
 class TicketScreen(AgentScreen[int]):
     CSS_PATH = "ticket.tcss"
     BINDINGS = bindings("ticket")
+    HAS_PANEL = True  # the customer and their earlier tickets
 
     def __init__(self, service: TicketService, ticket_id: int, queue: QueueQuery, position: int) -> None:
         super().__init__()
@@ -65,12 +70,13 @@ class TicketScreen(AgentScreen[int]):
     def compose(self) -> ComposeResult:
         yield Static(id="ticket-header")
         yield PresenceLine(id="ticket-presence")
-        with Horizontal():
+        with Horizontal(id="ticket-body"):
             yield VerticalScroll(id="thread")
             with Vertical(id="customer"):
                 yield Static(id="customer-card")
-                yield Label("Earlier tickets", id="history-title")
-                yield OptionList(id="history")
+                with Vertical(id="history-box"):
+                    yield Label("Earlier tickets", id="history-title")
+                    yield OptionList(id="history")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -88,6 +94,12 @@ class TicketScreen(AgentScreen[int]):
         if not self._showing:
             return
         self.query_one(PresenceLine).show(self.app.others_on(self.ticket_id))
+
+    def panel_changed(self) -> None:
+        if not self.panel_shown and self.query_one("#history", OptionList).has_focus:
+            self.query_one("#thread").focus()
+        if self.detail is not None:  # the header names the customer while the panel is hidden
+            self.query_one("#ticket-header", Static).update(self._header_text(self.detail))
 
     def load(self, ticket_id: int, position: int | None = None) -> None:
         self._load_number += 1
@@ -164,6 +176,21 @@ class TicketScreen(AgentScreen[int]):
             clocks.append(self.service.describe(clock), _CLOCK_STYLES[clock.state])
             clocks.append("   ")
         text.append_text(clocks)
+        if not self.panel_shown:
+            text.append_text(self._customer_line(detail))
+        return text
+
+    def _customer_line(self, detail: TicketDetail) -> Text:
+        """The customer panel in one line, while it is hidden."""
+        customer, count = detail.ticket.customer, len(detail.history)
+        text = Text.assemble(
+            "\nfrom ",
+            (safe_line(customer.display_name), "bold"),
+            f"  ·  {count} earlier ticket{'s' if count != 1 else ''}" if count else "  ·  new customer",
+        )
+        keys = self.app.keys_in_force.get("ticket.sidebar")
+        if keys:
+            text.append(f"  ({format_key(keys.split(',')[0])} customer and history)", style="dim")
         return text
 
     def _no_presence(self) -> tuple[str | tuple[str, str], ...]:

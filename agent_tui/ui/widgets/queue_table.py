@@ -2,7 +2,8 @@
 
 Textual's DataTable builds every row up front (10 s to first paint at 100,000 rows here). This table
 holds only the queue's length and the pages it has seen; rows are read from the store a page at a
-time (by offset, in a worker) as they scroll into view. The header stays put on line 0. Every cell
+time (by offset, in a worker) as they scroll into view. The header stays put on line 0. The columns
+that fit the width show (see ``fit_columns``); the subject takes the width left. Every cell
 of email content is a plain string put into a Segment: never parsed as markup, and made safe by
 :func:`safe_line` first.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -39,20 +41,48 @@ class Column:
     key: SortKey
     title: str
     width: int  # 0: takes the width left over
+    drop: int = 0  # 0: always shown; else the columns go as the width shrinks, the highest number first
 
 
 COLUMNS = (
     Column(SortKey.SLA, "SLA", 9),
     Column(SortKey.ID, "#", 6),
-    Column(SortKey.PRIORITY, "Priority", 8),
-    Column(SortKey.STATUS, "Status", 8),
+    Column(SortKey.PRIORITY, "Priority", 8, drop=2),
+    Column(SortKey.STATUS, "Status", 8, drop=1),
     Column(SortKey.CUSTOMER, "Customer", 20),
     Column(SortKey.SUBJECT, "Subject", 0),
-    Column(SortKey.AGE, "Age", 4),
-    Column(SortKey.ASSIGNEE, "Assignee", 12),
+    Column(SortKey.AGE, "Age", 4, drop=3),
+    Column(SortKey.ASSIGNEE, "Assignee", 12, drop=4),
 )
 _GAP = 1
-_MIN_SUBJECT = 16
+_MIN_SUBJECT = 28  # a column is dropped before the subject gets narrower than this
+_MIN_CUSTOMER = 12  # with only the columns always shown, the customer gives way down to this
+
+
+@lru_cache(maxsize=32)
+def fit_columns(width: int, sort_key: SortKey) -> tuple[tuple[Column, int], ...]:
+    """The columns shown in ``width`` cells, in order, each with its width. The droppable columns go one by one
+    (Assignee, then Age, Priority, Status) until the subject has ``_MIN_SUBJECT`` cells; the column the queue is
+    sorted by stays, so the order is always in sight."""
+    shown = list(COLUMNS)
+    droppable = sorted((c for c in COLUMNS if c.drop and c.key is not sort_key), key=lambda c: -c.drop)
+
+    def left_for_subject() -> int:
+        return width - sum(c.width for c in shown) - _GAP * (len(shown) - 1)
+
+    for column in droppable:
+        if left_for_subject() >= _MIN_SUBJECT:
+            break
+        shown.remove(column)
+    short = max(_MIN_SUBJECT - left_for_subject(), 0)
+    widths = []
+    for column in shown:
+        if column.key is SortKey.CUSTOMER and short:  # still short: the customer's name gives way
+            widths.append(max(column.width - short, _MIN_CUSTOMER))
+        else:
+            widths.append(column.width)
+    subject = max(width - sum(widths) - _GAP * (len(shown) - 1), _MIN_SUBJECT // 2)
+    return tuple((column, w or subject) for column, w in zip(shown, widths, strict=True))
 
 
 class QueueTable(ScrollView, can_focus=True):
@@ -239,7 +269,7 @@ class QueueTable(ScrollView, can_focus=True):
 
     def _column_at(self, x: int) -> SortKey | None:
         left = 0
-        for column, width in zip(COLUMNS, self._widths(), strict=True):
+        for column, width in self.columns:
             if left <= x < left + width + _GAP:
                 return column.key
             left += width + _GAP
@@ -263,10 +293,10 @@ class QueueTable(ScrollView, can_focus=True):
             self.presence = markers
             self.refresh()
 
-    def _widths(self) -> list[int]:
-        fixed = sum(c.width for c in COLUMNS) + _GAP * (len(COLUMNS) - 1)
-        subject = max(self._width - fixed, _MIN_SUBJECT)
-        return [c.width or subject for c in COLUMNS]
+    @property
+    def columns(self) -> tuple[tuple[Column, int], ...]:
+        """The columns shown at the table's width, each with its width."""
+        return fit_columns(self._width, self.sort_key)
 
     def render_line(self, y: int) -> Strip:
         width = self._width
@@ -295,7 +325,7 @@ class QueueTable(ScrollView, can_focus=True):
     def _header_strip(self, width: int) -> Strip:
         style = self.get_component_rich_style("queue-table--header")
         cells = []
-        for column, cell_width in zip(COLUMNS, self._widths(), strict=True):
+        for column, cell_width in self.columns:
             title = column.title
             if column.key is self.sort_key:  # the arrow always shows; a long title gives way
                 title = fit_cells(title, min(cell_len(title), cell_width - 2)) + (" ▼" if self.descending else " ▲")
@@ -305,21 +335,22 @@ class QueueTable(ScrollView, can_focus=True):
     def _row_segments(self, row: QueueRow, base: Style) -> list[Segment]:
         now = int(self._now().timestamp())
         sla_text, sla_style = self._sla_cell(row)
-        values = (
-            (sla_text, sla_style),
-            (str(row.id), None),
-            (row.priority.label, "queue-table--urgent" if row.priority.label == "urgent" else None),
-            (row.status.value, "queue-table--muted" if not row.status.is_unsolved else None),
-            (safe_line(row.customer_name or row.customer_email), None),
-            (safe_line(row.subject), None),  # a teammate's presence goes in front, below
-            (format_age(now, row.created_at), "queue-table--muted"),
-            (
+        values = {
+            SortKey.SLA: (sla_text, sla_style),
+            SortKey.ID: (str(row.id), None),
+            SortKey.PRIORITY: (row.priority.label, "queue-table--urgent" if row.priority.label == "urgent" else None),
+            SortKey.STATUS: (row.status.value, "queue-table--muted" if not row.status.is_unsolved else None),
+            SortKey.CUSTOMER: (safe_line(row.customer_name or row.customer_email), None),
+            SortKey.SUBJECT: (safe_line(row.subject), None),  # a teammate's presence goes in front, below
+            SortKey.AGE: (format_age(now, row.created_at), "queue-table--muted"),
+            SortKey.ASSIGNEE: (
                 safe_line(row.assignee_name) if row.assignee_name else "—",
                 None if row.assignee_name else "queue-table--muted",
             ),
-        )
+        }
         segments = []
-        for (text, component), width, column in zip(values, self._widths(), COLUMNS, strict=True):
+        for column, width in self.columns:
+            text, component = values[column.key]
             style = base + self.get_component_rich_style(component, partial=True) if component else base
             here = self.presence.get(row.id, "") if column.key is SortKey.SUBJECT else ""
             if here:  # "✎ Dana" in front of the subject: someone else is on this ticket
