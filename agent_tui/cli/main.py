@@ -14,6 +14,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,8 @@ from agent_tui.cli.account import cmd_account
 from agent_tui.cli.commands import COMMANDS
 from agent_tui.cli.parsing import parse_now, ticket_id
 from agent_tui.config.paths import AppPaths
-from agent_tui.config.settings import DEMO_ACCOUNT, load_settings
+from agent_tui.config.settings import DEMO_ACCOUNT, Settings, load_settings
+from agent_tui.domain.models import Agent
 from agent_tui.errors import AgentTuiError, UsageError
 
 if TYPE_CHECKING:
@@ -126,11 +128,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --send: send the draft even though an interrupted send may have delivered it",
     )
+    reply.add_argument("--as", dest="as_agent", metavar="'NAME <EMAIL>'", help="sign as this agent")
     _output_options(reply)
 
     note = commands.add_parser("note", parents=[sub_common], help="add an internal note (never sent to the customer)")
     note.add_argument("id", type=ticket_id)
     note.add_argument("--body-file", metavar="FILE", required=True, help="the note's text, from a file or - for stdin")
+    note.add_argument("--as", dest="as_agent", metavar="'NAME <EMAIL>'", help="sign as this agent")
     _output_options(note)
 
     outbox = commands.add_parser(
@@ -252,6 +256,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def _signer(settings: Settings, args: argparse.Namespace) -> Settings:
+    """Who signs what this command sends: ``--as``, else the configured agent; never a bare login name."""
+    if getattr(args, "as_agent", None):
+        agent = Agent.parse(args.as_agent)
+        return replace(settings, agent=agent, identity_known=True)
+    sends = args.command == "note" or (args.command == "reply" and args.send)
+    if sends and not settings.identity_known:
+        raise UsageError(
+            f"Nothing was sent: it would be signed {settings.agent.name!r}, your login name. Say who you are with "
+            "[agent] name and email in config.toml (the TUI asks on first run), AGENT_TUI_AGENT, or "
+            "--as 'Name <email>'."
+        )
+    return settings
+
+
 def _run(args: argparse.Namespace) -> int:
     from agent_tui.services.accounts import open_account
 
@@ -275,6 +294,7 @@ def _run(args: argparse.Namespace) -> int:
 
         print_keys(load_keymap(paths, args.keymap or settings.keymap), as_json=args.json)
         return 0
+    settings = _signer(settings, args)
     service = open_account(paths, settings, args.account, now)
     try:
         return COMMANDS[args.command](service, args)

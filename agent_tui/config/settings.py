@@ -7,6 +7,10 @@ Example::
     [agent]
     name = "Dana Li"
     email = "dana@shop.example"
+    signature = "Dana, Pine & Pebble"
+
+    [team]                   # whom tickets can be assigned to, besides agents already seen in the store
+    members = ["Sam Okafor <sam@shop.example>", "Priya Shah <priya@shop.example>"]
 
     [ui]
     keymap = "vim"
@@ -48,6 +52,8 @@ class Settings:
     signature: str | None = None  # [agent] signature: how replies are signed
     presence_lease: timedelta = DEFAULT_LEASE  # [agent] presence_lease_seconds: how long a silent client still counts
     shop: dict[str, str] = field(default_factory=dict)  # [shop] name, url, order_pattern, customer_data
+    team: tuple[Agent, ...] = ()  # [team] members: whom tickets can be assigned to, besides agents seen
+    identity_known: bool = True  # False: no [agent] name and no AGENT_TUI_AGENT, so the login name stands in
 
     def account_name(self, requested: str | None) -> str:
         """The account a command works on: the one asked for, else the default, else the demo."""
@@ -100,6 +106,7 @@ def load_settings(paths: AppPaths, environ: Mapping[str, str] | None = None) -> 
     ui_table = _table(data, "ui", paths.config_file)
     accounts = _table(data, "accounts", paths.config_file)
 
+    identity_known = bool(env.get("AGENT_TUI_AGENT") or agent_table.get("name"))
     if env.get("AGENT_TUI_AGENT"):
         agent = Agent.parse(env["AGENT_TUI_AGENT"])
     else:
@@ -127,7 +134,12 @@ def load_settings(paths: AppPaths, environ: Mapping[str, str] | None = None) -> 
     lease = agent_table.get("presence_lease_seconds", DEFAULT_LEASE.total_seconds())
     if isinstance(lease, bool) or not isinstance(lease, (int, float)) or not 2 <= lease <= 600:
         raise ConfigError(f"{paths.config_file}: [agent] presence_lease_seconds must be a number from 2 to 600.")
+    members = _table(data, "team", paths.config_file).get("members", [])
+    if not isinstance(members, list) or any(not isinstance(m, str) or not m.strip() for m in members):
+        raise ConfigError(f'{paths.config_file}: [team] members must be a list of "Name <email>" strings.')
     return Settings(
+        team=tuple(Agent.parse(m) for m in members),
+        identity_known=identity_known,
         agent=agent,
         default_account=default,
         accounts=dict(accounts),
@@ -190,6 +202,32 @@ def remove_account(paths: AppPaths, name: str) -> None:
         if not skipping:
             kept.append(line)
     _write_config_text(paths, "".join(kept).rstrip("\n") + "\n")
+
+
+def save_identity(paths: AppPaths, name: str, email: str | None, signature: str | None) -> None:
+    """Write who the agent is as the ``[agent]`` table (first run), keeping its other keys and the rest of the
+    file as they were."""
+    name = " ".join(name.split())
+    if not name:
+        raise UsageError("Give your name: it signs your replies.")
+    if email is not None and "@" not in email:
+        raise UsageError(f"{email!r} is not an email address.")
+    wanted: dict[str, str | None] = {"name": name, "email": email, "signature": signature}
+    body = [f"{key} = {_toml_value(value)}\n" for key, value in wanted.items() if value]
+    lines = _read_config_text(paths).splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.strip() == "[agent]"), None)
+    if start is None:
+        text = "".join(lines).rstrip("\n")
+        text += ("\n\n" if text else "") + "[agent]\n" + "".join(body)
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if _SECTION.match(lines[i])), len(lines))
+        kept = [line for line in lines[start + 1 : end] if line.split("=", 1)[0].strip() not in wanted]
+        text = "".join([*lines[: start + 1], *body, *kept, *lines[end:]])
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:  # the file was broken before: say so rather than add to it
+        raise ConfigError(f"{paths.config_file} can't be read ({error}); fix it first.") from None
+    _write_config_text(paths, text)
 
 
 def _toml_value(value: str | int | bool) -> str:

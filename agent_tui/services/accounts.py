@@ -157,6 +157,7 @@ def open_account(
         source=source,
         own_address=address,
         presence_lease=settings.presence_lease,
+        team=settings.team,
     )
     try:
         changes = source.prepare(store, service.source_state, service.now(), settings.agent)

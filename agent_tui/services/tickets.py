@@ -39,7 +39,7 @@ from agent_tui.domain.sla import (
     running_state,
     ticket_clocks,
 )
-from agent_tui.errors import CollisionError, SourceError
+from agent_tui.errors import CollisionError, SourceError, UsageError
 from agent_tui.sources.base import PresenceChannel, Source, SourceState
 from agent_tui.sources.items import Push, TeamState, Unshared, agent_key
 from agent_tui.store import Store, from_epoch
@@ -67,6 +67,7 @@ class TicketService:
         source: Source | None = None,
         own_address: str | None = None,
         presence_lease: timedelta = DEFAULT_LEASE,
+        team: Sequence[Agent] = (),
     ) -> None:
         self.store = store
         self.source = source
@@ -76,6 +77,7 @@ class TicketService:
         self.policy = policy
         self._frozen_now = frozen_now
         self._presence_lease = presence_lease
+        self.team_config = tuple(team)  # config.toml's [team] members
         self.sync_lock = threading.Lock()
         # The source's own memory (cursors), and this service's queue of changes to share, in its namespace.
         self.source_state: SourceState = store.source_state(source.kind if source is not None else "none")
@@ -360,9 +362,52 @@ class TicketService:
         """Whose mail counts as an agent's: the shared address, me, and everyone who has answered before."""
         return self.store.agent_addresses() | {a.lower() for a in (self.own_address, self.me.email) if a}
 
+    def team(self) -> list[Agent]:
+        """Whom a ticket can be assigned to: me first, then the configured ``[team]``, then everyone who held a
+        ticket or replied here (most active first); one entry per address (or name, for one without)."""
+        shared = (self.own_address or "").lower()
+        seen: dict[str, Agent] = {}
+        candidates = [self.me, *self.team_config]
+        candidates += [
+            Agent(name, email if email and email.lower() != shared else None)
+            for name, email in self.store.agents_seen()
+        ]
+        for agent in candidates:
+            key = agent_key(agent).lower()
+            by_name = next((k for k, a in seen.items() if a.name.lower() == agent.name.lower()), None)
+            if key in seen or (by_name is not None and (agent.email is None or seen[by_name].email is None)):
+                continue  # the same agent again (a reply from the shared address names them only)
+            seen[key] = agent
+        return list(seen.values())
+
     def resolve_agent(self, text: str) -> Agent:
-        """``me`` is the configured agent; anything else is ``Name <email>``, an email or a name."""
-        return self.me if text.strip().lower() == "me" else Agent.parse(text)
+        """``me``; ``Name <email>`` (anyone: a new teammate); or one of the team by address, name, or the start
+        of either (``dan``). UsageError when no one, or more than one, of the team answers to it, so a typo
+        never makes a phantom agent."""
+        text = text.strip()
+        if text.lower() == "me":
+            return self.me
+        if "<" in text and text.endswith(">"):
+            return Agent.parse(text)  # Name <email>: as given (its checks say what is wrong with it)
+        wanted = text.lower()
+        team = self.team()
+        exact = [a for a in team if wanted in (a.name.lower(), (a.email or "").lower())]
+        found = exact or [
+            a
+            for a in team
+            if any(
+                part.startswith(wanted) for part in (a.name.lower(), *a.name.lower().split(), (a.email or "").lower())
+            )
+        ]
+        if len(found) == 1:
+            return found[0]
+        names = ", ".join(a.name for a in (found or team)[:8])
+        if found:
+            raise UsageError(f"{text!r} could be any of {names}; give more of the name or the address.")
+        raise UsageError(
+            f"No one on the team is called {text!r} (the team: {names}); "
+            f"to assign someone new, give them as 'Name <email>'."
+        )
 
     def refresh_sla(self, ticket_id: int) -> None:
         self.refresh_sla_many([ticket_id])

@@ -120,6 +120,20 @@ class LookupsMixin(StoreBase):
         rows = self._read("SELECT assignee_name FROM tickets WHERE assignee_email = ? COLLATE NOCASE LIMIT 1", (email,))
         return rows[0][0] if rows else None
 
+    def agents_seen(self) -> list[tuple[str, str | None]]:
+        """(name, email) of everyone who held a ticket or wrote as an agent here, most active first."""
+        return [
+            (name, email)
+            for name, email, _ in self._read(
+                "SELECT name, email, SUM(n) FROM ("
+                " SELECT assignee_name AS name, assignee_email AS email, COUNT(*) AS n FROM tickets"
+                " WHERE assignee_name IS NOT NULL GROUP BY 1, 2"
+                " UNION ALL SELECT from_name, from_email, COUNT(*) FROM messages"
+                " WHERE author = 'agent' AND from_name != '' GROUP BY 1, 2)"
+                " GROUP BY 1, 2 ORDER BY 3 DESC, 1"
+            )
+        ]
+
     def agent_addresses(self) -> set[str]:
         """Addresses the team has written from or been assigned as: mail from them is an agent's."""
         rows = self._read(
