@@ -29,12 +29,15 @@ from agent_tui.errors import (
     UsageError,
 )
 from agent_tui.resources import shipped_dir
+from agent_tui.services.suggestions import Thread
 from agent_tui.services.templates import ReplyTemplate, TemplateLibrary, variables
 from agent_tui.services.tickets import TicketDetail, TicketService
 from agent_tui.store import OutboxEntry
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-_DEFAULT_ORDER_PATTERN = r"\b[A-Z]{2,4}-\d{3,}\b"
+# Not \b: Chinese characters are word characters, so "订单PP-10533还没收到" has no word boundary around the
+# number. ASCII lookarounds keep it out of longer words (XPP-10533 whole, never abcPP-10533 or PP-10533x).
+_DEFAULT_ORDER_PATTERN = r"(?<![A-Za-z0-9_])[A-Z]{2,4}-\d{3,}(?![A-Za-z0-9_])"
 _DEMO_SHOP = {"name": "Pine & Pebble", "url": "https://pineandpebble.example"}
 
 
@@ -160,9 +163,21 @@ class Replies:
         template = self.library.get(name, language or self.language(detail))
         return Rendered(template, self.library.render(template, self.context(detail, overrides)))
 
+    def thread(self, detail: TicketDetail) -> Thread:
+        """The conversation as the suggestions read it: the customer's words, and the team's replies (for what
+        was already promised; internal notes are not promises)."""
+        return Thread(
+            subject=detail.ticket.subject,
+            tags=tuple(detail.ticket.tags),
+            customer=tuple(m.text for m in detail.messages if m.author is Author.CUSTOMER),
+            agent=tuple(m.text for m in detail.messages if m.author is Author.AGENT),
+            returning=bool(detail.history),
+            language=self.language(detail),
+        )
+
     def suggestions(self, detail: TicketDetail, query: str = "") -> list[ReplyTemplate]:
-        written = " ".join([detail.ticket.subject, *(m.text for m in detail.messages if m.author is Author.CUSTOMER)])
-        return self.library.suggest(detail.ticket.tags, written, self.language(detail), query)
+        """Templates best first for this ticket, ranked on its whole thread (services/suggestions.py)."""
+        return self.library.suggest(self.thread(detail), query)
 
     # -- drafts ----------------------------------------------------------------------------------
 

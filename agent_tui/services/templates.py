@@ -9,6 +9,9 @@ user's ``canned/`` folder, which wins by name and language. A file may start wit
     language = "en"
     tags = ["shipping", "late-order"]
     latte = ["listen", "acknowledge", "take_action", "thank", "explain"]
+    keywords = ["late", "hasn't arrived"]   # for suggestions (services/suggestions.py), as are:
+    offers = ["replacement", "refund"]      # remedies it offers, which a promise already made contradicts
+    when = []                               # the stage of the conversation it is for (suggestions.WHEN)
     +++
 
 Templates render in Jinja's ``ImmutableSandboxedEnvironment`` (no mutating lists or dicts either) with
@@ -32,6 +35,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from agent_tui.config.settings import decode_utf8
 from agent_tui.errors import ConfigError, NotFoundError, UsageError
+from agent_tui.services.suggestions import REMEDIES, WHEN, Thread, rank
 
 LATTE = ("listen", "acknowledge", "take_action", "thank", "explain")
 LANGUAGES = ("en", "zh")
@@ -70,6 +74,9 @@ class ReplyTemplate:
     body: str
     path: Path
     body_line: int  # the file line where the body starts, so errors name file lines
+    keywords: tuple[str, ...] = ()  # words in a ticket that point to this template (suggestions)
+    offers: tuple[str, ...] = ()  # remedies it offers the customer, of REMEDIES
+    when: tuple[str, ...] = ()  # the stage of the conversation it is for, of WHEN
 
     @property
     def label(self) -> str:
@@ -83,6 +90,9 @@ class ReplyTemplate:
             "tags": list(self.tags),
             "description": self.description,
             "latte": list(self.latte),
+            "keywords": list(self.keywords),
+            "offers": list(self.offers),
+            "when": list(self.when),
             "path": str(self.path),
         }
 
@@ -127,12 +137,15 @@ def read_template(path: Path) -> ReplyTemplate:
         body=text,
         path=path,
         body_line=body_line,
+        keywords=tuple(front.get("keywords", [])),
+        offers=tuple(front.get("offers", [])),
+        when=tuple(front.get("when", [])),
     )
 
 
 # What each front matter setting must be: a text, or a list of texts.
 _FRONT_TEXTS = ("name", "title", "language", "description")
-_FRONT_LISTS = ("tags", "latte")
+_FRONT_LISTS = ("tags", "latte", "keywords", "offers", "when")
 
 
 def _check_front_matter(path: Path, front: dict[str, Any], source: str) -> None:
@@ -229,18 +242,11 @@ class TemplateLibrary:
 
     # -- suggestions -----------------------------------------------------------------------------
 
-    def suggest(self, tags: Iterable[str], text: str, language: str, query: str = "") -> list[ReplyTemplate]:
-        """Templates in ``language`` first, best first: shared tags, then words of the ticket in the template's
-        tags and title; ``query`` filters by a fuzzy (in-order letters) match on name and title."""
-        tags, words = set(tags), set(re.findall(r"[a-z]+", text.lower()))
-
-        def score(template: ReplyTemplate) -> tuple:
-            shared = len(tags & set(template.tags))
-            mentioned = sum(1 for t in template.tags if t.replace("-", " ") in text.lower() or t in words)
-            return (template.language != language, -shared, -mentioned, not template.latte, template.name)
-
-        pool = [t for t in self.templates if fuzzy(query, f"{t.name} {t.title} {' '.join(t.tags)}")]
-        return sorted(pool, key=score)
+    def suggest(self, thread: Thread, query: str = "") -> list[ReplyTemplate]:
+        """Templates best first for the ticket's thread (see ``services/suggestions.py``): the customer's
+        language first, then the ones that fit the whole conversation; ``query`` keeps those whose name, title
+        or tags match it fuzzily (in-order letters)."""
+        return [t for t in rank(self.templates, thread) if fuzzy(query, f"{t.name} {t.title} {' '.join(t.tags)}")]
 
 
 def fuzzy(query: str, text: str) -> bool:
@@ -281,6 +287,10 @@ def check_template(env: ImmutableSandboxedEnvironment, template: ReplyTemplate, 
             )
         elif root == "customer" and optional and attr not in OPTIONAL["customer"] and extras and attr not in extras:
             problems.append(f"{line}: customer.{attr} is in no customer data file.")
+    for key, values, known in (("when", template.when, WHEN), ("offers", template.offers, REMEDIES)):
+        for value in values:
+            if value not in known:
+                problems.append(f"{where}: unknown {key} {value!r} (use {', '.join(known)}).")
     if template.name.startswith("apology") and not template.latte:
         problems.append(f'{where}: an apology declares the LATTE parts it covers (latte = ["listen", ...]).')
     for part in template.latte:
