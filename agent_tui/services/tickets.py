@@ -113,8 +113,9 @@ class TicketService:
     def view_counts(self) -> dict[View, int]:
         return self.store.view_counts(self.me, self.now())
 
-    def tag_counts(self) -> list[tuple[str, int]]:
-        return self.store.tag_counts()
+    def tag_counts(self, limit: int = 12) -> list[tuple[str, int]]:
+        """The most used tags of unsolved tickets, by count: at most ``limit``."""
+        return self.store.tag_counts(limit)
 
     def ticket(self, ticket_id: int) -> Ticket:
         return self.store.ticket(ticket_id)

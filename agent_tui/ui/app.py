@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
+from dataclasses import replace
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.reactive import reactive
+from textual.screen import Screen
 
+from agent_tui.domain.models import Agent
 from agent_tui.domain.presence import Activity, Presence, on_ticket
 from agent_tui.services.replies import Replies
 from agent_tui.services.tickets import TicketService
 from agent_tui.ui.bindings import bindings
+from agent_tui.ui.screens.first_run import FirstRunScreen, Identity
 from agent_tui.ui.screens.help import HelpScreen
+from agent_tui.ui.screens.palette import ScreenCommands
 from agent_tui.ui.screens.queue import QueueScreen
 
 
 class AgentTuiApp(App[int]):
     TITLE = "agent-tui"
     BINDINGS = bindings("app")
+    COMMANDS = App.COMMANDS | {ScreenCommands}  # Ctrl+P: the screen's actions by title and key, then Textual's
     connection_status = reactive("")  # "", "online", "offline, retrying in 4 s": shown by the queue
 
     def __init__(self, service: TicketService, keymap: dict[str, str], replies: Replies) -> None:
@@ -30,6 +37,8 @@ class AgentTuiApp(App[int]):
     def on_mount(self) -> None:
         self.set_keymap(self.keys_in_force)
         self.push_screen(QueueScreen(self.service))
+        if not self.replies.settings.identity_known:  # first run: no [agent] name, no AGENT_TUI_AGENT
+            self.push_screen(FirstRunScreen(self.replies.paths), self._identity_given)
         for problem in self.replies.library.problems:  # a broken template is left out, and said so
             self.notify(f"Template skipped: {problem}", severity="warning", markup=False, timeout=10)
         self._stop_live = threading.Event()
@@ -39,6 +48,25 @@ class AgentTuiApp(App[int]):
             self.run_worker(self._live, thread=True, group="live", exit_on_error=False)
         if self.service.presence_channel is not None:
             self.run_worker(self._presence, thread=True, group="presence", exit_on_error=False)
+
+    def _identity_given(self, identity: Identity | None) -> None:
+        """The first-run dialog was answered (and config.toml written): from now on "me" is that agent."""
+        if identity is None:
+            return
+        agent = Agent(name=identity.name, email=identity.email)
+        self.service.me = agent
+        self.replies.settings = replace(
+            self.replies.settings, agent=agent, signature=identity.signature, identity_known=True
+        )
+        self.notify(f"Welcome, {identity.name}: saved in {self.replies.paths.config_file}.", markup=False)
+        self.store_changed()  # Mine and the header follow
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own palette commands (theme, screenshot...), found by typing but not listed before the
+        screen's own; not Quit, which the screen's commands list with its key."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Quit":
+                yield command._replace(discover=False)
 
     def _apply_policy(self) -> None:
         """A changed sla.toml moves every open ticket's deadline: done after the first paint."""

@@ -5,14 +5,16 @@ a key shows or hides the sidebar at any width."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import TypedDict, Unpack
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.keys import _character_to_key as character_to_key  # "/" -> "slash", as keymaps name it
 from textual.keys import format_key
 from textual.message import Message
 from textual.widgets import Footer, Input, OptionList, Static
@@ -26,19 +28,42 @@ from agent_tui.errors import AgentTuiError
 from agent_tui.services.tickets import TicketService
 from agent_tui.ui.bindings import bindings
 from agent_tui.ui.screens.base import AgentScreen
-from agent_tui.ui.widgets.queue_table import PAGE_SIZE, QueueTable
+from agent_tui.ui.widgets.field_input import FieldInput
+from agent_tui.ui.widgets.queue_table import COLUMNS, PAGE_SIZE, QueueTable
 
+# What `o` steps through: every column of the table (a column hidden by the width shows while sorted by it).
 _SORT_CYCLE = [
     SortKey.SLA,
     SortKey.PRIORITY,
     SortKey.AGE,
     SortKey.STATUS,
     SortKey.CUSTOMER,
+    SortKey.SUBJECT,
     SortKey.ASSIGNEE,
     SortKey.ID,
 ]
+_SORT_TITLES = {**{column.key: column.title for column in COLUMNS}, SortKey.ID: "# (ticket number)"}
 _TAG_PREFIX = "tag:"
+_MAX_TAGS = 500  # the sidebar lists the tags of unsolved tickets by count, as many as fit, and scrolls to the rest
 _DATA_POLL_SECONDS = 2.0
+FILTER_PLACEHOLDER = "Filter: #1044, words, tag:x status:x priority:x assignee:me ?text"  # ?: message search
+
+
+class FilterBox(FieldInput):
+    """The filter box: Enter goes back to the table, the clear-filter key (Escape) clears it, both at once, so
+    the keys typed behind them in a burst reach the queue (see FieldInput)."""
+
+    def leave(self, key: str) -> bool:
+        screen = self.screen
+        if not isinstance(screen, QueueScreen):
+            return False
+        if key in screen.app.keys_in_force.get("queue.clear_filter", "escape").split(","):
+            screen.action_clear_filter()
+            return True
+        if key == "enter":
+            screen.set_focus(screen.query_one(QueueTable))
+            return True
+        return False
 
 
 class QueryChange(TypedDict, total=False):
@@ -62,6 +87,7 @@ class QueueLoaded(Message):
     rows: list[QueueRow]
     counts: dict[View, int] | None
     tags: list[tuple[str, int]] | None
+    more: bool = False  # the total is the first page's length; the count of a long queue follows
 
 
 @dataclass
@@ -93,10 +119,12 @@ class QueueScreen(AgentScreen[None]):
         with Horizontal():
             yield OptionList(id="views")
             with Vertical(id="main"):
-                yield Input(
-                    placeholder="Filter: words, tag:x status:x priority:x assignee:x · ?words searches messages",
-                    id="filter",
-                )
+                with Horizontal(id="filter-line"):
+                    yield FilterBox(
+                        placeholder=FILTER_PLACEHOLDER, id="filter", select_on_focus=False
+                    )  # a burst types on
+                    yield Static("", id="count")
+                yield Static("", id="hint")  # what the filter did not understand, and what it could be
                 yield QueueTable(self.service.now, self.service.queue_clock, id="table")
         yield Footer()
 
@@ -175,7 +203,7 @@ class QueueScreen(AgentScreen[None]):
         service = self.service
         try:
             counts = service.view_counts() if with_counts else None
-            tags = service.tag_counts() if with_counts else None
+            tags = service.tag_counts(_MAX_TAGS) if with_counts else None
             self._data_version = service.store.data_version()
             if keep_id is None and cursor == 0:
                 # From the top (a keystroke in the filter box): show the first page at once; counting a
@@ -184,7 +212,7 @@ class QueueScreen(AgentScreen[None]):
                 if len(rows) <= PAGE_SIZE:
                     self.post_message(QueueLoaded(number, query, len(rows), 0, rows, counts, tags))
                     return
-                self.post_message(QueueLoaded(number, query, PAGE_SIZE, 0, rows[:PAGE_SIZE], counts, tags))
+                self.post_message(QueueLoaded(number, query, PAGE_SIZE, 0, rows[:PAGE_SIZE], counts, tags, more=True))
                 if number == self._load_number:  # not when the user has typed on meanwhile
                     self.post_message(QueueCounted(number, service.queue_count(query)))
                 return
@@ -201,6 +229,7 @@ class QueueScreen(AgentScreen[None]):
     def on_queue_counted(self, message: QueueCounted) -> None:
         if message.load == self._load_number:
             self.query_one(QueueTable).set_total(message.total)
+            self._show_count(message.total, self.query_state)
 
     def on_queue_loaded(self, message: QueueLoaded) -> None:
         if message.load != self._load_number:
@@ -211,10 +240,23 @@ class QueueScreen(AgentScreen[None]):
         table.empty_text = "No tickets match this filter." if not query.filter.is_empty else "No tickets in this view."
         load_page = partial(self.service.queue_page, query)
         table.show(message.total, message.cursor // PAGE_SIZE, message.rows, message.cursor, load_page)
+        self._show_count(message.total, query, more=message.more)
         if message.counts is not None:
             self._counts = message.counts
             self._show_views(message.counts, message.tags or [])
         self._show_title()
+
+    def _show_count(self, total: int, query: QueueQuery, *, more: bool = False) -> None:
+        """How many tickets the list holds: the matches while filtering, else the view's length."""
+        shown = f"{total:,}{'+' if more else ''}"
+        if query.filter.is_empty:
+            text = f"{shown} ticket{'' if total == 1 and not more else 's'}"
+        else:
+            text = f"{shown} match{'' if total == 1 and not more else 'es'}"
+        self.query_one("#count", Static).update(text)
+
+    def _show_hint(self, hint: str | None) -> None:
+        self.query_one("#hint", Static).update(Text(safe_line(hint), style="bold") if hint else "")
 
     def _show_views(self, counts: dict[View, int], tags: list[tuple[str, int]]) -> None:
         views = self.query_one("#views", OptionList)
@@ -222,7 +264,8 @@ class QueueScreen(AgentScreen[None]):
         views.clear_options()
         options: list[Option | None] = []
         for view in (View.OPEN, View.UNASSIGNED, View.MINE, View.PENDING, View.BREACHING, View.ALL):
-            label = Text.assemble(f"{view.label:<15}", (f"{counts[view]:>6}", "bold"))
+            # 20 cells: the sidebar's 24 less its border, padding and a scrollbar (many tags, a short window)
+            label = Text.assemble(f"{view.label:<14}", (f"{counts[view]:>6}", "bold"))
             options.append(Option(label, id=view.value))
         if tags:
             options.append(None)
@@ -257,11 +300,44 @@ class QueueScreen(AgentScreen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self._set_query(filter=parse_filter(event.value))
+        parsed = parse_filter(event.value)
+        self._show_hint(parsed.hint)
+        self._set_query(filter=parsed)
 
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
-        self.query_one(QueueTable).focus()
+    # Typed or pasted text goes to the filter box, never to the queue's keys. Keys arrive at the widget that has
+    # the focus when they are read; a burst ("/refund" pasted without bracketed paste, or typed fast) is read at
+    # once, so what follows the filter key is on its way to the table before the filter box has the focus. Those
+    # keys bubble up here: the filter key focuses the box at once, printable keys behind it join its text, and a
+    # key that leaves the box (Escape, Enter) acts at once, so that the keys after it are the queue's again.
+    def on_key(self, event: events.Key) -> None:
+        filter_box = self.query_one("#filter", FilterBox)
+        if self.focused is filter_box:
+            if event.is_printable and event.character:
+                event.stop()
+                event.prevent_default()
+                filter_box.insert_text_at_cursor(event.character)
+            elif filter_box.leave(event.key):  # Escape or Enter in the burst: at once, before the keys behind it
+                event.stop()
+                event.prevent_default()
+        elif self._is_filter_key(event.key):
+            event.stop()
+            event.prevent_default()
+            self.action_focus_filter()
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste on the queue (bracketed paste) is filter text: a leading filter key is dropped."""
+        filter_box = self.query_one("#filter", Input)
+        if self.focused is filter_box:
+            return  # the box took it itself
+        event.stop()
+        text = " ".join(event.text.split())
+        if text and self._is_filter_key(character_to_key(text[0])):
+            text = text[1:].lstrip()
+        self.action_focus_filter()
+        filter_box.insert_text_at_cursor(text)
+
+    def _is_filter_key(self, key: str) -> bool:
+        return key in self.app.keys_in_force.get("queue.filter", "slash").split(",")
 
     @on(OptionList.OptionSelected, "#views")
     def _view_selected(self, event: OptionList.OptionSelected) -> None:
@@ -292,6 +368,17 @@ class QueueScreen(AgentScreen[None]):
     def action_previous_view(self) -> None:
         self.action_next_view(-1)
 
+    def palette_commands(self) -> list[tuple[str, Callable[[], object]]]:
+        """Besides the bindings, the palette offers every column to sort by (the column sorted by: reversed)."""
+        return [(f"Sort by: {_SORT_TITLES[key]}", partial(self.action_sort_by, key.value)) for key in _SORT_CYCLE]
+
+    def action_sort_by(self, key: str) -> None:
+        sort = SortKey(key)
+        if sort is self.query_state.sort:
+            self.action_reverse_sort()
+        else:
+            self._set_query(sort=sort, descending=False)
+
     def action_next_sort(self) -> None:
         current = self.query_state.sort
         following = (
@@ -310,13 +397,13 @@ class QueueScreen(AgentScreen[None]):
             self._set_query(sort=event.key, descending=False)
 
     def action_focus_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+        self.set_focus(self.query_one("#filter", Input))  # at once: the keys that follow must find it focused
 
     def action_clear_filter(self) -> None:
         filter_box = self.query_one("#filter", Input)
         if filter_box.value:
             filter_box.value = ""
-        self.query_one(QueueTable).focus()
+        self.set_focus(self.query_one(QueueTable))
 
     def action_refresh_queue(self) -> None:
         self.reload(with_counts=True)
@@ -361,4 +448,4 @@ class QueueScreen(AgentScreen[None]):
 
 
 def fit_tag(tag: str) -> str:
-    return fit_cells("# " + safe_line(tag), 14) + " "
+    return fit_cells("# " + safe_line(tag), 13) + " "

@@ -11,7 +11,7 @@ of email content is a plain string put into a Segment: never parsed as markup, a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 
@@ -55,6 +55,7 @@ COLUMNS = (
     Column(SortKey.ASSIGNEE, "Assignee", 12, drop=4),
 )
 _GAP = 1
+_ARROW_UP, _ARROW_DOWN = " ▲", " ▼"
 _MIN_SUBJECT = 28  # a column is dropped before the subject gets narrower than this
 _MIN_CUSTOMER = 12  # with only the columns always shown, the customer gives way down to this
 
@@ -63,9 +64,12 @@ _MIN_CUSTOMER = 12  # with only the columns always shown, the customer gives way
 def fit_columns(width: int, sort_key: SortKey) -> tuple[tuple[Column, int], ...]:
     """The columns shown in ``width`` cells, in order, each with its width. The droppable columns go one by one
     (Assignee, then Age, Priority, Status) until the subject has ``_MIN_SUBJECT`` cells; the column the queue is
-    sorted by stays, so the order is always in sight."""
-    shown = list(COLUMNS)
-    droppable = sorted((c for c in COLUMNS if c.drop and c.key is not sort_key), key=lambda c: -c.drop)
+    sorted by stays, so the order is always in sight, and is wide enough for its whole title and the arrow."""
+    shown = [
+        replace(c, width=max(c.width, cell_len(c.title) + len(_ARROW_UP))) if c.key is sort_key and c.width else c
+        for c in COLUMNS
+    ]
+    droppable = sorted((c for c in shown if c.drop and c.key is not sort_key), key=lambda c: -c.drop)
 
     def left_for_subject() -> int:
         return width - sum(c.width for c in shown) - _GAP * (len(shown) - 1)
@@ -327,8 +331,9 @@ class QueueTable(ScrollView, can_focus=True):
         cells = []
         for column, cell_width in self.columns:
             title = column.title
-            if column.key is self.sort_key:  # the arrow always shows; a long title gives way
-                title = fit_cells(title, min(cell_len(title), cell_width - 2)) + (" ▼" if self.descending else " ▲")
+            if column.key is self.sort_key:  # the column is widened for the arrow (see fit_columns)
+                arrow = _ARROW_DOWN if self.descending else _ARROW_UP
+                title = fit_cells(title, min(cell_len(title), cell_width - len(arrow))) + arrow
             cells.append(fit_cells(title, cell_width))
         return Strip([Segment(" ".join(cells), style)]).adjust_cell_length(width, style)
 
