@@ -73,6 +73,12 @@ class Wrapped:
     def __init__(self, text: Text | str) -> None:
         self.text = text if isinstance(text, Text) else Text(text)
 
+    def __str__(self) -> str:
+        return self.text.plain  # what is shown, as text
+
+    def __repr__(self) -> str:
+        return f"<wrapped {self.text.plain!r}>"  # as rich's Text shows itself: a widget's render() names its text
+
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         for line in wrap_text(self.text, options.max_width):
             yield from line.render(console)

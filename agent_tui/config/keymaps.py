@@ -89,6 +89,9 @@ BINDING_SPECS: tuple[BindingSpec, ...] = (
     _spec("ticket.page_down", "scroll_thread(10)", "Page down", "pagedown,space", show=False),
     _spec("ticket.page_up", "scroll_thread(-10)", "Page up", "pageup", show=False),
     _spec("ticket.sidebar", "toggle_panel", "Show/hide the customer and history", "backslash", show=False),
+    _spec("ticket.undo", "undo", "Undo the last change (status, assignee, tag, priority)", "U", show=False),
+    _spec("ticket.history", "pick_history", "Open one of the customer's earlier tickets", "H", show=False),
+    _spec("ticket.attachments", "list_attachments", "Attachments", "a", show=False),
     _spec("compose.send", "send", "Send", "ctrl+s"),
     _spec("compose.close", "close", "Close (keep draft)", "escape"),
     # Not ctrl+d, ctrl+e, ctrl+x...: the editor (TextArea) has those for itself.

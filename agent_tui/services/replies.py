@@ -212,12 +212,14 @@ class Replies:
         if store.draft_marks(ticket_id, self.service.me.name) is not None:
             store.set_draft_marks(ticket_id, self.service.me.name, store.ticket_marks(ticket_id))
 
+    def changes_since_draft(self, ticket_id: int) -> list[str]:
+        """What others did to the ticket since my draft of it began (or I last looked), one phrase each."""
+        marks = self.service.store.draft_marks(ticket_id, self.service.me.name)
+        return [] if marks is None else self.service.store.changes_since(ticket_id, marks, self.service.me.name)
+
     def guard(self, ticket_id: int) -> None:
         """Refuse to send when the ticket changed since the draft's author last looked (exit 3)."""
-        marks = self.service.store.draft_marks(ticket_id, self.service.me.name)
-        if marks is None:
-            return
-        changes = self.service.store.changes_since(ticket_id, marks, self.service.me.name)
+        changes = self.changes_since_draft(ticket_id)
         if changes:
             raise CollisionError(
                 f"Not sent: ticket {ticket_id} changed since your draft was saved ({'; '.join(changes)}); "

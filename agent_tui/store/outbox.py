@@ -84,7 +84,8 @@ class OutboxMixin(StoreBase):
             )
 
     def changes_since(self, ticket_id: int, marks: tuple[int, int], me: str) -> list[str]:
-        """What others did to a ticket after ``marks``, one short phrase each, oldest first."""
+        """What others did to a ticket after ``marks``, one short phrase each, oldest first: messages, then
+        status, assignee, priority and tag changes."""
         changes, dates = [], set()
         for author, name, email, date in self._read(
             "SELECT author, from_name, from_email, date FROM messages WHERE ticket_id = ? AND id > ? ORDER BY id",
@@ -107,6 +108,12 @@ class OutboxMixin(StoreBase):
                 changes.append(f"{who} set the status to {value}")
             elif kind == "assignee":
                 changes.append(f"{who} assigned it to {Agent.parse(value).name}" if value else f"{who} unassigned it")
+            elif kind == "priority":
+                changes.append(f"{who} set the priority to {value}")
+            elif kind == "tag":
+                changes.append(f"{who} tagged it {value}")
+            elif kind == "untag":
+                changes.append(f"{who} removed the tag {value}")
         return changes
 
     def delete_draft(self, ticket_id: int, agent: str) -> None:

@@ -1,6 +1,6 @@
 """The composer, driven with the keys an agent presses: pick, preview, edit, autosave, send."""
 
-from textual.widgets import OptionList, TextArea
+from textual.widgets import OptionList, Static, TextArea
 
 from agent_tui.cli import make_app
 from agent_tui.ui.screens.compose import ComposeScreen
@@ -87,7 +87,7 @@ async def test_fuzzy_search_and_discard(home):
         await pilot.press("enter", "enter")  # to the list, then use the template
         await settle(pilot)
         assert "charged" in screen.query_one(TextArea).text.lower()
-        await pilot.press("ctrl+g")
+        await pilot.press("ctrl+g", "d")  # a written draft: discarded once confirmed
         await settle(pilot)
         assert app.replies.draft(1041) is None and isinstance(app.screen, TicketScreen)
 
@@ -117,7 +117,10 @@ async def test_send_is_held_back_when_the_customer_wrote_meanwhile(home):
         other.close()
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert isinstance(app.screen, ComposeScreen)  # held back, draft kept
+        assert "Lucy Barnes wrote again" in str(app.screen.query_one("#details").query_one(Static).render())
+        await pilot.press("e")  # held back: keep editing, the draft kept
+        await settle(pilot)
+        assert isinstance(app.screen, ComposeScreen)
         assert app.service.ticket(1041).message_count == before + 1
         assert app.replies.draft(1041) is not None
         await pilot.press("ctrl+s")  # reviewed: send as it is

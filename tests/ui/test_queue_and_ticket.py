@@ -55,6 +55,8 @@ async def test_move_open_solve_and_come_back(home):
 
         await pilot.press("S")  # solve
         await settle(pilot)
+        await pilot.press("y")  # the customer spoke last: solve anyway
+        await settle(pilot)
         assert app.service.ticket(target).status is Status.SOLVED
         assert "solved" in str(app.screen.query_one("#ticket-header").render())
 

@@ -22,6 +22,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from agent_tui.display import Wrapped
 from agent_tui.domain.models import Draft
 from agent_tui.domain.presence import Activity
 from agent_tui.domain.text import safe_block, safe_line
@@ -30,6 +31,7 @@ from agent_tui.services.replies import Replies
 from agent_tui.services.templates import ReplyTemplate
 from agent_tui.services.tickets import TicketDetail
 from agent_tui.ui.bindings import bindings
+from agent_tui.ui.modals import ConfirmModal
 from agent_tui.ui.screens.base import AgentScreen
 from agent_tui.ui.widgets.presence_line import PresenceLine
 
@@ -212,7 +214,7 @@ class ComposeScreen(AgentScreen[bool]):
             preview.update(title + Text(message.error or "", style="red"))
             return
         self.previews[message.template.label] = message.text
-        preview.update(title + Text(safe_block(message.text)))
+        preview.update(Wrapped(title + Text(safe_block(message.text))))
 
     @on(OptionList.OptionSelected, "#templates")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -315,17 +317,40 @@ class ComposeScreen(AgentScreen[bool]):
             self.replies.save_draft(self.ticket_id, body, template, self.seen)
             message = self.replies.send(self.ticket_id)
         except CollisionError as error:
-            # Shown now, so counted as seen: after reviewing, Ctrl+S again sends; or edit, or discard.
+            changes = self._changes_since_draft() or [str(error)]
+            # Shown now, so counted as seen: "send anyway" (or Ctrl+S later) sends unless more changes come.
             self.replies.mark_seen(self.ticket_id)
-            self.app.call_from_thread(
-                self.notify, f"{error} Ctrl+S again to send as it is.", severity="warning", timeout=15, markup=False
-            )
+            self.app.call_from_thread(self._collided, changes)
             return
         except AgentTuiError as error:
             self.app.call_from_thread(self.notify, f"{error} The draft is kept.", severity="error", markup=False)
             return
         self.app.call_from_thread(self.notify, f"Reply sent to {message.to[0].email}.", markup=False)
         self.app.call_from_thread(self.dismiss, True)
+
+    def _changes_since_draft(self) -> list[str]:
+        """What others did to the ticket since the draft began (the send guard's list), one phrase each."""
+        return self.replies.changes_since_draft(self.ticket_id)
+
+    def _collided(self, changes: list[str]) -> None:
+        self.app.push_screen(
+            ConfirmModal(
+                f"Not sent: #{self.ticket_id} changed since your draft began",
+                [("view", "v", "View the ticket"), ("send", "s", "Send anyway"), ("edit", "e", "Keep editing")],
+                safe="edit",
+                details=changes,
+            ),
+            self._after_collision,
+        )
+
+    def _after_collision(self, answer: str | None) -> None:
+        editor = self.query_one(TextArea)
+        if answer == "send":
+            self.action_send()
+        elif answer == "view":  # back to the ticket, the draft kept for when the agent replies again
+            self.action_close()
+        else:
+            editor.focus()
 
     def action_close(self) -> None:
         """Keep the draft (if anything was written) and go back to the ticket."""
@@ -336,6 +361,31 @@ class ComposeScreen(AgentScreen[bool]):
         self.dismiss(False)
 
     def action_discard(self) -> None:
+        """Throw the draft away: at once when nothing is written, after a question when something is."""
+        body = self.query_one(TextArea).text
+        if not body.strip():
+            self._discard()
+            return
+        lines = len(body.strip().splitlines())
+        self.app.push_screen(
+            ConfirmModal(
+                f"Discard this {'note' if self.as_note else 'reply'}? Its text is lost.",
+                [("discard", "d", "Discard"), ("keep", "k", "Keep writing")],
+                safe="keep",
+                details=[f"{lines} line{'s' if lines != 1 else ''} written (Escape in the composer keeps a draft)."],
+            ),
+            self._discard_answered,
+        )
+
+    def _discard_answered(self, answer: str | None) -> None:
+        if answer == "discard":
+            self._discard()
+        else:
+            self.query_one(TextArea).focus()
+
+    def _discard(self) -> None:
+        if self._autosave is not None:
+            self._autosave.stop()  # or the last keystrokes would save the draft again
         self.replies.discard_draft(self.ticket_id)
         self.notify("Draft discarded.", markup=False)
         self.dismiss(False)

@@ -18,7 +18,8 @@ from textual.message import Message
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from agent_tui.domain.models import Author, Priority, Status
+from agent_tui.display import Wrapped
+from agent_tui.domain.models import Agent, Author, Priority, Status, Ticket, normalise_tag
 from agent_tui.domain.models import Message as TicketMessage
 from agent_tui.domain.presence import Activity
 from agent_tui.domain.queue import QueueQuery
@@ -27,8 +28,10 @@ from agent_tui.domain.text import safe_block, safe_line
 from agent_tui.errors import AgentTuiError
 from agent_tui.services.tickets import TicketDetail, TicketService
 from agent_tui.ui.bindings import bindings
-from agent_tui.ui.modals import ChoiceModal, PromptModal
+from agent_tui.ui.modals import ChoiceModal, ConfirmModal
 from agent_tui.ui.screens.base import AgentScreen
+from agent_tui.ui.screens.picker import Picked, PickerItem, PickerModal
+from agent_tui.ui.undo import Change, session_undo
 from agent_tui.ui.widgets.presence_line import PresenceLine
 
 _CLOCK_STYLES = {
@@ -39,6 +42,30 @@ _CLOCK_STYLES = {
     ClockState.MET: "dim green",
 }
 _AUTHOR_STYLES = {Author.CUSTOMER: "bold cyan", Author.AGENT: "bold green", Author.NOTE: "bold yellow"}
+
+
+def _shown(value: object) -> str:
+    """A customer-data value as an agent reads it: a yes/no for a boolean, not Python's True/False."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _field(ticket: Ticket, field: str) -> object:
+    """The value of one field an undo can bring back (``tag:NAME``: whether the tag is on)."""
+    if field == "status":
+        return ticket.status
+    if field == "priority":
+        return ticket.priority
+    if field == "assignee":
+        return (ticket.assignee.name, ticket.assignee.email) if ticket.assignee else None
+    return field.removeprefix("tag:") in ticket.tags
+
+
+def _awaits_answer(detail: TicketDetail) -> bool:
+    """Whether the customer spoke last: the last message that is not an internal note is theirs."""
+    public = [m for m in detail.messages if m.author is not Author.NOTE]
+    return bool(public) and public[-1].author is Author.CUSTOMER
 
 
 @dataclass
@@ -75,7 +102,7 @@ class TicketScreen(AgentScreen[int]):
             with Vertical(id="customer"):
                 yield Static(id="customer-card")
                 with Vertical(id="history-box"):
-                    yield Label("Earlier tickets", id="history-title")
+                    yield Label("Earlier tickets" + self._key_hint("ticket.history"), id="history-title")
                     yield OptionList(id="history")
         yield Footer()
 
@@ -149,7 +176,7 @@ class TicketScreen(AgentScreen[int]):
             thread.query_children(MessageView), previous.messages, message.detail.messages, strict=False
         ):
             if before.body_pending and not now.body_pending:  # its body arrived: shown in place, the scroll kept
-                view.update(self._message_text(now))
+                view.update(Wrapped(self._message_text(now)))
 
     # -- rendering -------------------------------------------------------------------------------
 
@@ -188,10 +215,17 @@ class TicketScreen(AgentScreen[int]):
             (safe_line(customer.display_name), "bold"),
             f"  ·  {count} earlier ticket{'s' if count != 1 else ''}" if count else "  ·  new customer",
         )
+        if count:
+            text.append(self._key_hint("ticket.history"), style="dim")
         keys = self.app.keys_in_force.get("ticket.sidebar")
         if keys:
             text.append(f"  ({format_key(keys.split(',')[0])} customer and history)", style="dim")
         return text
+
+    def _key_hint(self, binding_id: str) -> str:
+        """`` (H)``: the first key of a binding in force, to say how to reach something; empty when it has none."""
+        keys = self.app.keys_in_force.get(binding_id)
+        return f" ({format_key(keys.split(',')[0])})" if keys else ""
 
     def _no_presence(self) -> tuple[str | tuple[str, str], ...]:
         """A team source that can't show who else is on a ticket says so: the agent must not read silence as
@@ -208,13 +242,13 @@ class TicketScreen(AgentScreen[int]):
         text.append("Returning customer · " if count else "New customer · ", "italic")
         text.append(f"{count} earlier ticket{'s' if count != 1 else ''}\n")
         for key, value in customer.extra.items():
-            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            shown = ", ".join(map(_shown, value)) if isinstance(value, list) else _shown(value)
             text.append(f"{safe_line(str(key))}: ", "dim")
             text.append(safe_line(shown) + "\n")
         return text
 
     def _message_view(self, message: TicketMessage) -> MessageView:
-        return MessageView(self._message_text(message), classes=message.author.value)
+        return MessageView(Wrapped(self._message_text(message)), classes=message.author.value)
 
     def _message_text(self, message: TicketMessage) -> Text:
         who = safe_line(message.sender.name or message.sender.email)
@@ -278,16 +312,77 @@ class TicketScreen(AgentScreen[int]):
 
     # -- changes ---------------------------------------------------------------------------------
 
+    def _undo_key(self) -> str:
+        keys = self.app.keys_in_force.get("ticket.undo")
+        return format_key(keys.split(",")[0]) if keys else ""
+
     @work(thread=True, group="ticket-change", exit_on_error=False)
-    def _change(self, change: Callable[[], object], done: str) -> None:
+    def _change(self, ticket_id: int, field: str, change: Callable[[], object], done: str, said: str) -> None:
+        """Make one change (through the service), remember it for undo, and share it with the team."""
+        undo = session_undo(self.app)
         try:
-            change()
+            with undo.working:
+                before = _field(self.service.ticket(ticket_id), field)
+                change()
+                after = _field(self.service.ticket(ticket_id), field)
+                if after != before:
+                    undo.push(Change(ticket_id, field, before, after, said))
+                    key = self._undo_key()
+                    done += f" {key} undoes it." if key else ""
             self.service.share()
         except AgentTuiError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             self.app.call_from_thread(self.load, self.ticket_id)
             return
         self.app.call_from_thread(self.notify, done, markup=False)
+        self.app.call_from_thread(self.load, self.ticket_id)
+
+    def action_undo(self) -> None:
+        self._undo()
+
+    @work(thread=True, group="ticket-change", exit_on_error=False)
+    def _undo(self) -> None:
+        """Take back the last change made in this session (on whichever ticket), written and shared like any."""
+        undo = session_undo(self.app)
+        with undo.working:
+            change = undo.pop()
+            if change is None:
+                self.app.call_from_thread(self.notify, "Nothing to undo.", markup=False)
+                return
+            self._take_back(change)
+
+    def _take_back(self, change: Change) -> None:
+        service, ticket_id = self.service, change.ticket_id
+        try:
+            now = _field(service.ticket(ticket_id), change.field)
+            if now != change.after:
+                raise AgentTuiError(
+                    f"Not undone on #{ticket_id} ({change.said}): its {change.field.split(':')[0]} "
+                    "was changed again since."
+                )
+            before = change.before
+            if change.field == "status":
+                assert isinstance(before, Status)
+                service.set_status(ticket_id, before)
+                back = f"it is {before.value} again"
+            elif change.field == "priority":
+                assert isinstance(before, Priority)
+                service.set_priority(ticket_id, before)
+                back = f"it is {before.label} again"
+            elif change.field == "assignee":
+                agent = Agent(*before) if isinstance(before, tuple) else None
+                service.assign(ticket_id, agent)
+                back = f"it is {'with ' + agent.name if agent else 'unassigned'} again"
+            else:
+                tag = change.field.removeprefix("tag:")
+                service.tag(ticket_id, tag, bool(before))
+                back = f"it {'has the tag' if before else 'no longer has the tag'} {tag}"
+            service.share()
+        except AgentTuiError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            self.app.call_from_thread(self.load, self.ticket_id)
+            return
+        self.app.call_from_thread(self.notify, f"Undone on #{ticket_id}: {change.said}; {back}.", markup=False)
         self.app.call_from_thread(self.load, self.ticket_id)
 
     def action_reply(self) -> None:
@@ -300,8 +395,43 @@ class TicketScreen(AgentScreen[int]):
 
     def action_set_status(self, status: str) -> None:
         value = Status(status)
+        detail = self.detail
+        unanswered = (
+            value in (Status.SOLVED, Status.CLOSED)
+            and detail is not None
+            and detail.ticket.id == self.ticket_id
+            and detail.ticket.status is not value
+            and _awaits_answer(detail)
+        )
+        if unanswered:
+            verb = "solve" if value is Status.SOLVED else "close"
+            self.app.push_screen(
+                ConfirmModal(
+                    f"The customer's question is unanswered: {verb} anyway?",
+                    [(verb, "y", f"{verb.capitalize()} anyway"), ("keep", "n", "Keep it open")],
+                    safe="keep",
+                    details=[f"#{self.ticket_id}: the last message is from {self._last_writer(detail)}."],
+                ),
+                lambda answer: self._set_status(value) if answer == verb else None,
+            )
+            return
+        self._set_status(value)
+
+    @staticmethod
+    def _last_writer(detail: TicketDetail | None) -> str:
+        public = [m for m in detail.messages if m.author is not Author.NOTE] if detail else []
+        sender = public[-1].sender if public else None
+        return safe_line(sender.name or sender.email) if sender else "the customer"
+
+    def _set_status(self, value: Status) -> None:
         ticket_id = self.ticket_id
-        self._change(lambda: self.service.set_status(ticket_id, value), f"Ticket {ticket_id} is now {value.value}.")
+        self._change(
+            ticket_id,
+            "status",
+            lambda: self.service.set_status(ticket_id, value),
+            f"Ticket {ticket_id} is now {value.value}.",
+            value.value,
+        )
 
     def action_choose_status(self) -> None:
         current = self.detail.ticket.status.value if self.detail else None
@@ -320,36 +450,137 @@ class TicketScreen(AgentScreen[int]):
     def _priority_chosen(self, value: str | None) -> None:
         if value:
             ticket_id, priority = self.ticket_id, Priority.parse(value)
-            self._change(lambda: self.service.set_priority(ticket_id, priority), f"Ticket {ticket_id} is now {value}.")
+            self._change(
+                ticket_id,
+                "priority",
+                lambda: self.service.set_priority(ticket_id, priority),
+                f"Ticket {ticket_id} is now {value}.",
+                f"made {value}",
+            )
 
     def action_take(self) -> None:
         ticket_id = self.ticket_id
-        self._change(lambda: self.service.take(ticket_id), f"Ticket {ticket_id} is yours.")
+        self._change(
+            ticket_id,
+            "assignee",
+            lambda: self.service.take(ticket_id),
+            f"Ticket {ticket_id} is yours.",
+            "taken",
+        )
 
     def action_unassign(self) -> None:
         ticket_id = self.ticket_id
-        self._change(lambda: self.service.assign(ticket_id, None), f"Ticket {ticket_id} is unassigned.")
-
-    def action_assign(self) -> None:
-        self.app.push_screen(
-            PromptModal("Assign to", "me, a name, an email or Name <email>; empty to unassign"), self._assign_to
+        self._change(
+            ticket_id,
+            "assignee",
+            lambda: self.service.assign(ticket_id, None),
+            f"Ticket {ticket_id} is unassigned.",
+            "unassigned",
         )
 
-    def _assign_to(self, value: str | None) -> None:
-        if value is None:
+    # -- pickers ---------------------------------------------------------------------------------
+
+    def action_assign(self) -> None:
+        self._open_team_picker()
+
+    @work(thread=True, exclusive=True, group="ticket-picker", exit_on_error=False)
+    def _open_team_picker(self) -> None:
+        try:
+            team = self.service.team()
+        except AgentTuiError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
+        self.app.call_from_thread(self._show_team_picker, team)
+
+    def _show_team_picker(self, team: list[Agent]) -> None:
+        holder = self.detail.ticket.assignee if self.detail and self.detail.ticket.id == self.ticket_id else None
+        me = self.service.me
+        items = [
+            PickerItem(
+                str(index),
+                agent.name + (" (me)" if index == 0 and agent == me else ""),
+                agent.email or "",
+                current=holder is not None and agent.matches(holder.name, holder.email),
+            )
+            for index, agent in enumerate(team)
+        ]
+
+        def picked(choice: Picked | None) -> None:
+            if choice is not None:
+                self._assign_to(team[int(choice.value)] if not choice.new else choice.value)
+
+        self.app.push_screen(
+            PickerModal(
+                f"Assign #{self.ticket_id} to",
+                items,
+                placeholder="a name or an address; Name <email> for someone new",
+                # a name no one matches is offered, to be refused with the sentence saying how to name someone new
+                new=lambda typed, matches: f"Someone new: {typed}" if not matches or "<" in typed else None,
+                empty="No one on the team matches.",
+            ),
+            picked,
+        )
+
+    def _assign_to(self, who: Agent | str) -> None:
+        """Assign to a teammate, or to someone typed in: ``Name <email>``, or a name the team answers to."""
+        if isinstance(who, str):
+            try:
+                agent = self.service.resolve_agent(who)
+            except AgentTuiError as error:  # no phantom agents: the sentence says how to name someone new
+                self.notify(str(error), severity="warning", markup=False, timeout=10)
+                return
+        else:
+            agent = who
         ticket_id = self.ticket_id
-        agent = self.service.resolve_agent(value) if value else None
-        done = f"Ticket {ticket_id} assigned to {agent.name}." if agent else f"Ticket {ticket_id} is unassigned."
-        self._change(lambda: self.service.assign(ticket_id, agent), done)
+        self._change(
+            ticket_id,
+            "assignee",
+            lambda: self.service.assign(ticket_id, agent),
+            f"Ticket {ticket_id} assigned to {agent.name}.",
+            f"assigned to {agent.name}",
+        )
 
     def action_add_tag(self) -> None:
-        self.app.push_screen(PromptModal("Add tag", "e.g. refund"), self._tag_entered)
+        self._open_tag_picker()
 
-    def _tag_entered(self, value: str | None) -> None:
-        if value:
-            ticket_id = self.ticket_id
-            self._change(lambda: self.service.tag(ticket_id, value, True), f"Tagged {ticket_id} with {value}.")
+    @work(thread=True, exclusive=True, group="ticket-picker", exit_on_error=False)
+    def _open_tag_picker(self) -> None:
+        try:
+            counts = self.service.tag_counts(limit=500)  # every tag in use, not just the sidebar's dozen
+        except AgentTuiError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._show_tag_picker, counts)
+
+    def _show_tag_picker(self, counts: list[tuple[str, int]]) -> None:
+        has = set(self.detail.ticket.tags) if self.detail else set()
+        items = [
+            PickerItem(tag, tag, f"{count} ticket{'s' if count != 1 else ''}")
+            for tag, count in counts
+            if tag not in has
+        ]
+        self.app.push_screen(
+            PickerModal(
+                f"Tag #{self.ticket_id}",
+                items,
+                placeholder="a tag: existing ones are suggested",
+                new=lambda typed, matches: f"New tag: {typed}",
+                empty="No tag matches.",
+            ),
+            self._tag_picked,
+        )
+
+    def _tag_picked(self, choice: Picked | None) -> None:
+        if choice is None or not choice.value.strip():
+            return
+        ticket_id, value = self.ticket_id, choice.value.strip()
+        self._change(
+            ticket_id,
+            f"tag:{normalise_tag(value)}",
+            lambda: self.service.tag(ticket_id, value, True),
+            f"Tagged {ticket_id} with {value}.",
+            f"tagged {value}",
+        )
 
     def action_remove_tag(self) -> None:
         tags = self.detail.ticket.tags if self.detail else ()
@@ -361,4 +592,66 @@ class TicketScreen(AgentScreen[int]):
     def _untag_chosen(self, value: str | None) -> None:
         if value:
             ticket_id = self.ticket_id
-            self._change(lambda: self.service.tag(ticket_id, value, False), f"Removed tag {value} from {ticket_id}.")
+            self._change(
+                ticket_id,
+                f"tag:{value}",
+                lambda: self.service.tag(ticket_id, value, False),
+                f"Removed tag {value} from {ticket_id}.",
+                f"tag {value} removed",
+            )
+
+    def action_pick_history(self) -> None:
+        """The customer's earlier tickets, from the keyboard (the panel may be hidden): Enter opens one."""
+        detail = self.detail
+        if detail is None:
+            return
+        if not detail.history:
+            self.notify("This is the customer's first ticket.", markup=False)
+            return
+        items = [PickerItem(str(row.id), f"#{row.id} {row.subject}", row.status.value) for row in detail.history]
+        name = safe_line(detail.ticket.customer.display_name)
+        self.app.push_screen(
+            PickerModal(
+                f"Earlier tickets from {name}", items, placeholder="a number or words of the subject", enter="opens it"
+            ),
+            lambda choice: self.load(int(choice.value)) if choice is not None else None,
+        )
+
+    def action_list_attachments(self) -> None:
+        """Every attachment of the conversation; Enter scrolls to the message that carries it."""
+        detail = self.detail
+        found = [
+            (index, attachment, message)
+            for index, message in enumerate(detail.messages if detail else [])
+            for attachment in message.attachments
+        ]
+        if not found:
+            self.notify("No attachments in this conversation.", markup=False)
+            return
+        items = [
+            PickerItem(
+                str(index),
+                attachment.filename,
+                f"{attachment.content_type} · {_size(attachment.size)} · "
+                f"{message.sender.name or message.sender.email}, {message.date:%d %b}",
+            )
+            for index, attachment, message in found
+        ]
+        self.app.push_screen(
+            PickerModal(f"Attachments of #{self.ticket_id}", items, enter="shows its message"),
+            self._attachment_picked,
+        )
+
+    def _attachment_picked(self, choice: Picked | None) -> None:
+        if choice is None:
+            return
+        views = list(self.query_one("#thread", VerticalScroll).query_children(MessageView))
+        index = int(choice.value)
+        if index < len(views):
+            self.query_one("#thread", VerticalScroll).scroll_to_widget(views[index], animate=False, top=True)
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
