@@ -44,6 +44,8 @@ async def test_a_latte_apology_in_three_keys_from_the_ticket(home):
         last = detail.messages[-1]
         assert last.author.value == "agent" and last.text.startswith("王芳，您好") and last.subject.endswith("[#1047]")
         assert app.replies.draft(1047) is None and app.service.store.outbox_pending() == []
+        said = [str(n.message) for n in app._notifications]
+        assert any("recorded (this account has no mail server: nothing was sent)" in m for m in said), said
 
 
 async def test_typing_autosaves_and_the_draft_survives_quitting(home):

@@ -325,7 +325,12 @@ class ComposeScreen(AgentScreen[bool]):
         except AgentTuiError as error:
             self.app.call_from_thread(self.notify, f"{error} The draft is kept.", severity="error", markup=False)
             return
-        self.app.call_from_thread(self.notify, f"Reply sent to {message.to[0].email}.", markup=False)
+        source = self.replies.service.source
+        if source is not None and source.capabilities.send:
+            said = f"Reply sent to {message.to[0].email}."
+        else:  # the demo and local accounts keep replies in the store: nothing left this machine
+            said = f"Reply to {message.to[0].email} recorded (this account has no mail server: nothing was sent)."
+        self.app.call_from_thread(self.notify, said, markup=False)
         self.app.call_from_thread(self.dismiss, True)
 
     def _changes_since_draft(self) -> list[str]:
