@@ -26,7 +26,7 @@ from agent_tui.domain.models import (
     normalise_tag,
 )
 from agent_tui.domain.presence import DEFAULT_LEASE, Presence
-from agent_tui.domain.queue import QueueQuery, QueueRow, View
+from agent_tui.domain.queue import QueueQuery, QueueRow, SortKey, View
 from agent_tui.domain.sla import (
     DEFAULT_POLICY,
     Clock,
@@ -362,6 +362,17 @@ class TicketService:
     def team_addresses(self) -> set[str]:
         """Whose mail counts as an agent's: the shared address, me, and everyone who has answered before."""
         return self.store.agent_addresses() | {a.lower() for a in (self.own_address, self.me.email) if a}
+
+    def become(self, agent: Agent) -> int:
+        """From now on "me" is ``agent`` (first run: who the login name stood for). Tickets held under the old
+        me become theirs, shared like any assignment; returns how many."""
+        held = self.queue_ids(QueueQuery(view=View.MINE, sort=SortKey.ID))
+        previous, self.me = self.me, agent
+        with self.store.transaction():
+            for ticket_id in held:
+                if self._reassign(ticket_id, agent, agent.name):
+                    self._mark_for_sharing(ticket_id, assignee=True)
+        return len(held) if previous != agent else 0
 
     def team(self) -> list[Agent]:
         """Whom a ticket can be assigned to: me first, then the configured ``[team]``, then everyone who held a

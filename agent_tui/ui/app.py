@@ -12,6 +12,7 @@ from textual.screen import Screen
 
 from agent_tui.domain.models import Agent
 from agent_tui.domain.presence import Activity, Presence, on_ticket
+from agent_tui.errors import AgentTuiError
 from agent_tui.services.replies import Replies
 from agent_tui.services.tickets import TicketService
 from agent_tui.ui.bindings import bindings
@@ -54,12 +55,20 @@ class AgentTuiApp(App[int]):
         if identity is None:
             return
         agent = Agent(name=identity.name, email=identity.email)
-        self.service.me = agent
         self.replies.settings = replace(
             self.replies.settings, agent=agent, signature=identity.signature, identity_known=True
         )
         self.notify(f"Welcome, {identity.name}: saved in {self.replies.paths.config_file}.", markup=False)
-        self.store_changed()  # Mine and the header follow
+        self.run_worker(lambda: self._become(agent), thread=True, group="identity", exit_on_error=False)
+
+    def _become(self, agent: Agent) -> None:
+        """Tickets taken under the login name before are now theirs (the demo's among them)."""
+        try:
+            self.service.become(agent)
+            self.service.share()
+        except AgentTuiError as error:
+            self.call_from_thread(self.notify, str(error), severity="warning", markup=False)
+        self.call_from_thread(self.store_changed)  # Mine and the header follow
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's own palette commands (theme, screenshot...), found by typing but not listed before the

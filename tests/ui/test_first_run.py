@@ -41,6 +41,7 @@ async def test_with_no_identity_the_dialog_asks_and_writes_config_toml(home, mon
         assert app.service.me.email == "robin@pineandpebble.example"
         assert app.replies.settings.signature == "Robin, Pine & Pebble"
         mine = len(app.service.queue_ids(QueueQuery(view=View.MINE)))
+        assert mine == 8  # the demo's tickets held by the login name it was built for are Robin's now
         await pilot.press("t")  # take: the ticket is Robin's, and in Mine
         await settle(pilot)
         assert len(app.service.queue_ids(QueueQuery(view=View.MINE))) == mine + 1
