@@ -16,6 +16,7 @@ from agent_tui.domain.models import Agent
 from agent_tui.domain.presence import Activity
 from agent_tui.sources.imap import ImapSettings, ImapSource
 from agent_tui.sources.imap.presence import ImapPresence
+from agent_tui.ui.modals import ConfirmModal
 from agent_tui.ui.screens.compose import ComposeScreen
 from agent_tui.ui.screens.ticket import TicketScreen
 from agent_tui.ui.widgets.queue_table import QueueTable
@@ -172,10 +173,11 @@ async def test_dana_replies_while_sam_writes_and_sams_send_waits_for_his_review(
         assert len(smtp.received) == 1
 
         await pilot.press("ctrl+s")  # Sam's send syncs first, finds Dana's reply in Sent, and holds back
-        assert await wait_for(pilot, lambda: any("Dana Li replied" in str(n.message) for n in app._notifications))
-        assert isinstance(app.screen, ComposeScreen) and app.replies.draft(ticket) is not None
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        assert any("Dana Li replied" in detail for detail in app.screen._details)  # the dialog names the change
+        assert app.replies.draft(ticket) is not None
         assert len(smtp.received) == 1
-        await pilot.press("ctrl+s")  # reviewed: send as it is
+        await pilot.press("s")  # reviewed: send anyway
         assert await wait_for(pilot, lambda: isinstance(app.screen, TicketScreen))
         assert len(smtp.received) == 2
 
