@@ -8,6 +8,10 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from agent_tui.cli.bulk import COMMANDS as BULK_COMMANDS
+from agent_tui.cli.bulk import cmd_set_many, is_bulk
+from agent_tui.cli.mail import COMMANDS as MAIL_COMMANDS
+from agent_tui.cli.merge import COMMANDS as MERGE_COMMANDS
 from agent_tui.cli.parsing import key_values, parse_now
 from agent_tui.config.paths import AppPaths
 from agent_tui.config.settings import load_settings
@@ -70,28 +74,25 @@ def cmd_sla(service: TicketService, args: argparse.Namespace) -> int:
 
 def cmd_set(service: TicketService, args: argparse.Namespace) -> int:
     from agent_tui.cli.output import print_detail
-    from agent_tui.domain.models import Priority, Status, normalise_tag
+    from agent_tui.services.bulk import apply_change, parse_change
 
-    # Parse everything first, so a bad value changes nothing.
-    status = Status.parse(args.status) if args.status else None
-    priority = Priority.parse(args.priority) if args.priority else None
-    assignee = service.resolve_agent(args.assign) if args.assign else None
-    tags = [normalise_tag(t) for t in args.tag]
-    untags = [normalise_tag(t) for t in args.untag]
-    if not any([status, priority is not None, assignee, args.unassign, tags, untags]):
+    if is_bulk(args):  # several tickets, or ids from stdin: cli/bulk.py
+        return cmd_set_many(service, args)
+    args.id = int(args.id[0])
+    change = parse_change(  # every value first, so a bad one changes nothing
+        service,
+        status=args.status,
+        priority=args.priority,
+        assign=args.assign,
+        unassign=args.unassign,
+        tags=args.tag,
+        untags=args.untag,
+        until=args.until,
+    )
+    if change.is_empty:
         raise UsageError("Nothing to change: give --status, --assign, --unassign, --priority, --tag or --untag.")
     service.ticket(args.id)  # a missing ticket is reported before anything else
-    with service.store.transaction():
-        if status:
-            service.set_status(args.id, status)
-        if priority is not None:
-            service.set_priority(args.id, priority)
-        if assignee or args.unassign:
-            service.assign(args.id, assignee)
-        for tag in tags:
-            service.tag(args.id, tag, True)
-        for tag in untags:
-            service.tag(args.id, tag, False)
+    apply_change(service, args.id, change)
     print_detail(service, service.detail(args.id), as_json=args.json, with_messages=False)
     for what, why in service.share():  # saved here all the same; the team's copy stays as it was
         print(f"agent-tui: {what}: {why}.", file=sys.stderr)
@@ -250,9 +251,12 @@ def _customer_fields(replies) -> set[str]:
 
 
 def cmd_reply(service: TicketService, args: argparse.Namespace) -> int:
+    from agent_tui.cli.mail import reply_recipients
+    from agent_tui.cli.output import print_recipients
     from agent_tui.services.replies import read_body
     from agent_tui.services.serialize import message_json
 
+    to, cc, files = reply_recipients(args)  # checked first: a wrong address is named before anything else
     replies = _replies(service, args)
     if args.template:
         body: str | None = replies.render(args.template, args.id, key_values(args.var), args.lang).text
@@ -261,7 +265,7 @@ def cmd_reply(service: TicketService, args: argparse.Namespace) -> int:
     else:
         body = None
     if args.send:
-        message = replies.send(args.id, body, resend=args.resend)
+        message = replies.send(args.id, body, resend=args.resend, to=to, cc=cc, files=files)
         delivered = service.source is not None and service.source.capabilities.send
         # "status" stays "sent" for the scripts that read it; "delivered" says whether it left this machine.
         result = {"status": "sent", "delivered": delivered, "ticket": args.id, **message_json(message)}
@@ -272,7 +276,7 @@ def cmd_reply(service: TicketService, args: argparse.Namespace) -> int:
                 raise UsageError("Give --template NAME or --body-file FILE (or --send to send the saved draft).")
         else:
             draft = replies.save_draft(args.id, body, args.template)
-        message = replies.outgoing(args.id, draft.body, draft.message_id)
+        message = replies.outgoing(args.id, draft.body, draft.message_id, to=to, cc=cc, files=files)
         result = {"status": "draft", "ticket": args.id, **message_json(message)}
     if args.json:
         print(dumps(result))
@@ -281,6 +285,7 @@ def cmd_reply(service: TicketService, args: argparse.Namespace) -> int:
         if result.get("delivered") is False:
             status = "recorded (this account has no mail server or help desk: nothing was delivered)"
         print(f"{status}: reply to #{args.id} · {safe_line(message.subject)} · to {safe_line(str(message.to[0]))}")
+        print_recipients(message)
         print()
         sys.stdout.write(safe_block(message.text))
     return 0
@@ -361,3 +366,6 @@ COMMANDS: dict[str, Callable[[TicketService, argparse.Namespace], int]] = {
     "take": cmd_take,
     "note": cmd_note,
 }
+COMMANDS.update(BULK_COMMANDS)  # macro (cli/bulk.py)
+COMMANDS.update(MAIL_COMMANDS)  # attachments, forward (cli/mail.py)
+COMMANDS.update(MERGE_COMMANDS)  # merge (cli/merge.py)

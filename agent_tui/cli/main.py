@@ -20,7 +20,13 @@ from typing import TYPE_CHECKING
 
 from agent_tui import __version__
 from agent_tui.cli.account import cmd_account
+from agent_tui.cli.bulk import add_parsers as add_bulk_parsers
+from agent_tui.cli.bulk import id_or_stdin
+from agent_tui.cli.bulk import sends as bulk_sends
 from agent_tui.cli.commands import COMMANDS
+from agent_tui.cli.mail import add_parsers as add_mail_parsers
+from agent_tui.cli.mail import add_reply_options
+from agent_tui.cli.merge import add_parser as add_merge_parser
 from agent_tui.cli.parsing import parse_now, ticket_id
 from agent_tui.config.paths import AppPaths
 from agent_tui.config.settings import DEMO_ACCOUNT, Settings, load_settings
@@ -72,8 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     change = commands.add_parser(
         "set", parents=[sub_common], help="change a ticket's status, assignee, priority or tags"
     )
-    change.add_argument("id", type=ticket_id)
+    change.add_argument("id", nargs="+", type=id_or_stdin, metavar="ID", help="one or more; - reads ids from stdin")
     change.add_argument("--status")
+    change.add_argument(
+        "--until",
+        metavar="WHEN",
+        help="snooze: on hold until WHEN (2h, 3d, tomorrow 09:00, mon 09:00, an ISO time), then open again",
+    )
     who = change.add_mutually_exclusive_group()
     who.add_argument("--assign", metavar="AGENT", help="'me', an email, a name or 'Name <email>'")
     who.add_argument("--unassign", action="store_true")
@@ -129,7 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --send: send the draft even though an interrupted send may have delivered it",
     )
     reply.add_argument("--as", dest="as_agent", metavar="'NAME <EMAIL>'", help="sign as this agent")
+    add_reply_options(reply)
     _output_options(reply)
+    add_mail_parsers(commands, sub_common)
 
     note = commands.add_parser("note", parents=[sub_common], help="add an internal note (never sent to the customer)")
     note.add_argument("id", type=ticket_id)
@@ -205,6 +218,10 @@ def build_parser() -> argparse.ArgumentParser:
     remove = account_commands.add_parser("remove", parents=[sub_common], help="remove an account (its data stays)")
     remove.add_argument("name")
 
+    add_merge_parser(commands, sub_common)  # merge ID INTO_ID (cli/merge.py)
+
+    add_bulk_parsers(commands, sub_common)  # macro list|apply (cli/bulk.py)
+
     sync = commands.add_parser("sync", parents=[sub_common], help="fetch new mail from the account's server")
     _output_options(sync)
     return parser
@@ -261,7 +278,8 @@ def _signer(settings: Settings, args: argparse.Namespace) -> Settings:
     if getattr(args, "as_agent", None):
         agent = Agent.parse(args.as_agent)
         return replace(settings, agent=agent, identity_known=True)
-    sends = args.command == "note" or (args.command == "reply" and args.send)
+    sends = args.command in ("note", "forward") or (args.command == "reply" and args.send)
+    sends = sends or bulk_sends(args)  # macro apply --send
     if sends and not settings.identity_known:
         raise UsageError(
             f"Nothing was sent: it would be signed {settings.agent.name!r}, your login name. Say who you are with "

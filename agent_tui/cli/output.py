@@ -16,13 +16,16 @@ from rich.cells import cell_len
 
 from agent_tui.display import fit_cells
 from agent_tui.domain.metrics import Report
+from agent_tui.domain.models import Message
 from agent_tui.domain.presence import Presence, describe, on_ticket
 from agent_tui.domain.queue import QueueRow
 from agent_tui.domain.sla import Clock, format_remaining
+from agent_tui.domain.snooze import describe_wake, wake_label
 from agent_tui.domain.text import format_age, safe_block, safe_line
 from agent_tui.errors import AgentTuiError
 from agent_tui.services.serialize import dumps, message_json, ticket_json
 from agent_tui.services.tickets import TicketDetail, TicketService
+from agent_tui.store import from_epoch
 
 _BATCH = 500  # rows read at a time, so listing 100,000 tickets streams in bounded memory
 
@@ -77,11 +80,13 @@ def _row_line(cells: Sequence[str]) -> str:
 def _text_cells(service: TicketService, row: QueueRow, now: datetime) -> tuple[str, ...]:
     clock = service.queue_clock(row)
     sla = format_remaining(clock[0]) if clock else "paused" if row.status.pauses_sla else ""
+    if row.snoozed_until is not None:  # snoozed: the SLA cell says when it wakes
+        sla = wake_label(from_epoch(row.snoozed_until), now, service.tz)
     return (
         str(row.id),
         sla,
         row.priority.label,
-        row.status.value,
+        "snoozed" if row.snoozed_until is not None else row.status.value,
         safe_line(row.customer_name or row.customer_email),
         safe_line(row.subject),
         format_age(int(now.timestamp()), row.created_at),
@@ -105,8 +110,11 @@ def print_detail(service: TicketService, detail: TicketDetail, *, as_json: bool,
         return
     assignee = safe_line(ticket.assignee.name) if ticket.assignee else "unassigned"
     print(f"#{ticket.id}  {safe_line(ticket.subject)}")
+    status = ticket.status.value
+    if ticket.snoozed_until is not None:
+        status += " " + describe_wake(ticket.snoozed_until, service.tz)
     print(
-        f"{ticket.status.value} · {ticket.priority.label} · {assignee} · tags: {' '.join(safe_line(t) for t in ticket.tags) or '-'}"
+        f"{status} · {ticket.priority.label} · {assignee} · tags: {' '.join(safe_line(t) for t in ticket.tags) or '-'}"
     )
     print(f"customer: {safe_line(ticket.customer.name)} <{safe_line(ticket.customer.email)}>")
     print_clocks(service, detail.clocks)
@@ -118,7 +126,29 @@ def print_detail(service: TicketService, detail: TicketDetail, *, as_json: bool,
         print()
         who = safe_line(message.sender.name or message.sender.email)
         print(f"── {message.author.value}: {who} · {message.date:%Y-%m-%d %H:%M} UTC")
+        print_recipients(message)
         print(safe_block(message.text).rstrip())
+
+
+def print_recipients(message: Message) -> None:
+    """A message's To and CC lines and its attachments (name, type, size), safe for the terminal."""
+    if message.to:
+        print("To: " + ", ".join(safe_line(str(a)) for a in message.to))
+    if message.cc:
+        print("Cc: " + ", ".join(safe_line(str(a)) for a in message.cc))
+    for attachment in message.attachments:
+        print(
+            f"Attachment: {safe_line(attachment.filename)} ({safe_line(attachment.content_type)}, "
+            f"{format_size(attachment.size)})"
+        )
+
+
+def format_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
 
 
 def print_keys(keymap: dict[str, str], *, as_json: bool) -> None:
@@ -191,5 +221,10 @@ def report_lines(data: dict) -> list[str]:
         lines.append(
             f"agent {fit_cells(safe_line(agent), 20)} assigned {counts['assigned']:>4} · replied {counts['replied']:>4} · solved {counts['solved']:>4}"
         )
-    lines.append("CSAT: unavailable (no source provides ratings)" if data["csat"] is None else f"CSAT: {data['csat']}")
+    csat = data["csat"]
+    lines.append(
+        f"CSAT {csat['score']:.2f} / 5 from {csat['responses']} ratings"
+        if csat["score"] is not None
+        else "CSAT: no ratings in this period"
+    )
     return lines

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 
+from agent_tui.domain.csat import csat_score
 from agent_tui.domain.models import Author, Priority, Status, StatusChange
 from agent_tui.domain.sla import Metric, Policy, clock_history
 
@@ -31,6 +32,7 @@ class TicketFacts:
     messages: tuple[tuple[Author, datetime, str], ...]  # (author, date, sender name), in date order
     status_changes: tuple[StatusChange, ...]
     assignments: tuple[tuple[datetime, str | None], ...] = ()  # (when, assignee name or None)
+    ratings: tuple[tuple[datetime, int], ...] = ()  # (when, 1-5): the customer's answers to a CSAT survey
 
 
 @dataclass(slots=True)
@@ -47,6 +49,7 @@ class Report:
     by_tag: Counter = field(default_factory=Counter)
     by_day: dict[str, int] = field(default_factory=dict)
     by_agent: dict[str, dict[str, int]] = field(default_factory=dict)
+    ratings: list[int] = field(default_factory=list)  # CSAT: each ticket's latest rating given in the period
 
     def to_json(self) -> dict[str, object]:
         business = self.first_response_business
@@ -77,7 +80,7 @@ class Report:
             "by_tag": dict(sorted(self.by_tag.items(), key=lambda item: (-item[1], item[0]))),
             "by_agent": dict(sorted(self.by_agent.items())),
             "volume_by_day": self.by_day,
-            "csat": None,  # no source here provides ratings: unavailable, never invented
+            "csat": {"responses": len(self.ratings), "score": csat_score(self.ratings)},
         }
 
 
@@ -154,6 +157,10 @@ def compute(facts: Sequence[TicketFacts], since: datetime, until: datetime, poli
             breached_at = record.due_at if record.breached else None
             if within(record.ended_at) or within(breached_at):
                 report.sla[record.metric.value]["breached" if record.breached else "met"] += 1
+        # CSAT: the latest rating the customer gave in the period (a changed mind counts once).
+        rated = [rating for at, rating in ticket.ratings if within(at)]
+        if rated:
+            report.ratings.append(rated[-1])
         # Backlog: unsolved at the end of the period.
         if ticket.created_at < until and _status_at(ticket, until).is_unsolved:
             report.backlog_ages.append((until - ticket.created_at).total_seconds() / 86400)

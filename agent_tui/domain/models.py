@@ -62,6 +62,9 @@ class Author(enum.StrEnum):
     CUSTOMER = "customer"
     AGENT = "agent"
     NOTE = "note"  # an internal note: never sent, never counts as a reply
+    # The conversation forwarded by an agent to someone else (a supplier, a courier): sent, but not to the
+    # customer, so it never counts as a reply (SLA, metrics) and never moves the status.
+    FORWARD = "forward"
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +138,9 @@ class Message:
     id: int | None = None  # the store's row id once saved
     body_pending: bool = False  # filed from its headers; text, html and attachments are still to come
     problems: tuple[str, ...] = ()  # as stored: what could not be read of it (its raw form is kept)
+    # An outgoing message's attachment contents, in the order of ``attachments`` (kept in the outbox until it
+    # is sent; once recorded, a message's attachments are read from its raw form).
+    payloads: tuple[bytes, ...] = ()
 
 
 @dataclass(slots=True)
@@ -149,6 +155,7 @@ class Ticket:
     assignee: Agent | None = None
     tags: tuple[str, ...] = ()
     message_count: int = 0
+    snoozed_until: datetime | None = None  # on hold until then: it reopens by itself (domain.snooze)
 
 
 @dataclass(frozen=True, slots=True)

@@ -162,3 +162,4 @@ class QueueRow:
     sla_metric: str | None
     tags: tuple[str, ...]
     message_count: int
+    snoozed_until: int | None = None  # epoch seconds: on hold until then (domain.snooze)

@@ -330,7 +330,9 @@ def _spans(
     # which would put a deadline an hour out across a daylight-saving change.
     created_at, now = created_at.astimezone(UTC), now.astimezone(UTC)
     timeline = _Timeline(created_at, [StatusChange(c.at.astimezone(UTC), c.status) for c in status_changes])
-    ordered = sorted((date.astimezone(UTC), author) for author, date in messages if author is not Author.NOTE)
+    ordered = sorted(
+        (date.astimezone(UTC), author) for author, date in messages if author not in (Author.NOTE, Author.FORWARD)
+    )
     spans: list[_Span] = []
 
     def reply_span(metric: Metric, start: datetime) -> None:

@@ -166,6 +166,7 @@ def open_account(
             from agent_tui.services.sync import apply_changes
 
             apply_changes(service, itertools.chain([first], changes))
+        service.wake_snoozed()  # snoozes whose time came while no agent-tui ran
         if not policy_later:
             apply_policy_changes(service)
     except BaseException:

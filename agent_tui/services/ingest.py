@@ -18,6 +18,7 @@ from agent_tui.domain.models import Author, Customer, Priority, Status
 from agent_tui.domain.threading import SUBJECT_WINDOW, normalise_subject, ticket_token
 from agent_tui.domain.workflow import REOPENED_BY_CUSTOMER, moves_status, status_after_message
 from agent_tui.errors import StoreError, UsageError
+from agent_tui.services.csat import record_rating, record_rating_at
 from agent_tui.services.tickets import TicketService
 from agent_tui.sources.items import BodyUnavailable, Incoming, Item, StatusLine, Unreadable
 
@@ -160,6 +161,7 @@ class Ingestor:
             if item.source_ref and self.store.fill_body(item.source_ref, message, raw=item.raw, problems=item.problems):
                 report.bodies += 1
                 report.flagged += bool(item.problems)
+                record_rating_at(self.store, item.source_ref, message, lambda: self.own)  # a body came: CSAT
             return
         if message.message_id and self.store.has_message(message.message_id):
             if item.source_ref:  # the same message at a new place (its folder renumbered): follow it there
@@ -167,7 +169,10 @@ class Ingestor:
             report.duplicates += 1
             return
         if not item.author_known:
-            message.author = Author.AGENT if message.sender.email.lower() in self.own else Author.CUSTOMER
+            own = message.sender.email.lower() in self.own
+            # A forward from the shop (its Sent copy) is an agent's message, but not a reply to the customer.
+            forward = own and message.author is Author.FORWARD
+            message.author = Author.FORWARD if forward else Author.AGENT if own else Author.CUSTOMER
         # The customer is who wrote in, or, for a message from the shop, whom it was written to.
         party = message.sender if message.author is Author.CUSTOMER or not message.to else message.to[0]
         ticket_id = self._find_ticket(item, party.email)
@@ -195,6 +200,8 @@ class Ingestor:
         else:
             self._apply_fields(ticket_id, item)
         store.add_message(ticket_id, message, raw=item.raw, problems=item.problems, source_ref=item.source_ref)
+        if status is None and message.author is Author.CUSTOMER:
+            record_rating(store, ticket_id, message)  # CSAT: the customer's answer to a survey, if it is one
         report.new_messages += 1
         report.flagged += bool(item.problems) and not message.body_pending  # else counted when the body comes
         self._item_touched.add(ticket_id)
@@ -222,7 +229,7 @@ class Ingestor:
         ids = [i for i in (message.in_reply_to, *message.references) if i]
         found = store.ticket_for_message_ids(ids) if ids else None
         if found is None and (token := ticket_token(message.subject)) is not None:
-            found = store.open_ticket(token)
+            found = store.open_ticket(store.merge_target(token))  # a merged ticket's mail goes where it went
         if found is None and message.subject:
             found = store.ticket_by_thread(
                 customer_email, normalise_subject(message.subject), message.date - SUBJECT_WINDOW

@@ -11,14 +11,15 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from email.utils import make_msgid
 from pathlib import Path
 
 from agent_tui.config.paths import AppPaths
 from agent_tui.config.settings import DEMO_ACCOUNT, Settings
-from agent_tui.domain.models import Address, Author, Draft, Message
-from agent_tui.domain.text import strip_controls
+from agent_tui.domain.models import Address, Attachment, Author, Draft, Message
+from agent_tui.domain.text import safe_line, strip_controls
 from agent_tui.domain.threading import with_token
 from agent_tui.domain.workflow import status_after_message
 from agent_tui.errors import (
@@ -29,6 +30,7 @@ from agent_tui.errors import (
     UsageError,
 )
 from agent_tui.resources import shipped_dir
+from agent_tui.services.attachments import mail_bytes
 from agent_tui.services.suggestions import Thread
 from agent_tui.services.templates import ReplyTemplate, TemplateLibrary, variables
 from agent_tui.services.tickets import TicketDetail, TicketService
@@ -98,6 +100,7 @@ class Replies:
         shop_vars: dict[str, object] = {
             "name": shop_name,
             **({"url": self.shop["url"]} if self.shop.get("url") else {}),
+            **({"csat": True} if self.shop.get("csat", "").lower() in ("on", "yes", "true", "1") else {}),
         }
         agent_vars: dict[str, object] = {
             "name": me.name,
@@ -243,8 +246,31 @@ class Replies:
 
     # -- sending ---------------------------------------------------------------------------------
 
-    def outgoing(self, ticket_id: int, body: str, message_id: str) -> Message:
-        """The reply as it will leave: threaded onto the conversation, with the ticket token in the subject."""
+    def recipients(self, detail: TicketDetail) -> tuple[tuple[Address, ...], tuple[Address, ...]]:
+        """Whom a reply goes to by default: (To, CC). To is the customer; CC keeps the thread's copies (reply-all):
+        everyone the latest message of the conversation was written to or copied to, but never the customer
+        twice, the shop's own address or one of the team."""
+        customer = detail.ticket.customer
+        to = (Address(customer.email, " ".join(strip_controls(customer.name).split())),)
+        public = [m for m in detail.messages if m.author in (Author.CUSTOMER, Author.AGENT)]
+        if not public:
+            return to, ()
+        last = public[-1]
+        copied = (*last.to, *last.cc) if last.author is Author.CUSTOMER else last.cc
+        return to, clean_addresses(copied, exclude={customer.email.lower(), *self.service.team_addresses()})
+
+    def outgoing(
+        self,
+        ticket_id: int,
+        body: str,
+        message_id: str,
+        *,
+        to: Sequence[Address] | None = None,
+        cc: Sequence[Address] | None = None,
+        files: Sequence[tuple[Attachment, bytes]] = (),
+    ) -> Message:
+        """The reply as it will leave: threaded onto the conversation, with the ticket token in the subject; to
+        the customer with the thread's CC unless ``to``/``cc`` say otherwise; ``files`` attached."""
         detail = self.service.detail(ticket_id)
         ticket, me = detail.ticket, self.service.me
         public = [m for m in detail.messages if m.author is not Author.NOTE and m.message_id]
@@ -252,21 +278,100 @@ class Replies:
         subject = " ".join(strip_controls(ticket.subject).split())
         subject = subject if subject.lower().startswith("re:") else f"Re: {subject}"
         shop_address = self.service.own_address or me.email or f"support@{self._domain()}"
+        default_to, default_cc = self.recipients(detail)
+        to = clean_addresses(to) if to is not None else default_to
+        if not to:
+            raise UsageError("The reply has no recipient: give --to ADDRESS.")
+        cc = clean_addresses(cc, exclude={a.email.lower() for a in to}) if cc is not None else default_cc
         return Message(
             author=Author.AGENT,
             sender=Address(shop_address, me.name),
-            to=(Address(ticket.customer.email, " ".join(strip_controls(ticket.customer.name).split())),),
+            to=to,
+            cc=tuple(a for a in cc if a.email.lower() not in {t.email.lower() for t in to}),
             date=self.service.now(),
             subject=with_token(subject, ticket.id),
             text=body.rstrip() + "\n",
+            attachments=tuple(a for a, _ in files),
+            payloads=tuple(data for _, data in files),
             message_id=message_id,
             in_reply_to=public[-1].message_id if public else None,
             references=tuple(m.message_id for m in public[-20:] if m.message_id),
         )
 
-    def send(self, ticket_id: int, body: str | None = None, *, resend: bool = False) -> Message:
+    def forward(
+        self,
+        ticket_id: int,
+        to: Sequence[Address],
+        body: str = "",
+        *,
+        message_index: int | None = None,
+        cc: Sequence[Address] = (),
+    ) -> Message:
+        """Forward the conversation (or its ``message_index``-th message, from 1) with its attachments to
+        someone else, through the outbox and the source (SMTP and Sent on IMAP), exactly once like a reply.
+        Recorded in the ticket as a forward: an agent's message, but no reply to the customer (SLA, status)."""
+        from agent_tui.services.attachments import ticket_files
+
+        source = self.service.source
+        if source is not None and source.capabilities.send and source.kind != "imap":
+            raise UsageError(
+                f"A {source.kind} account can't forward: its help desk would send the mail to the customer."
+            )
+        to = clean_addresses(to)
+        if not to:
+            raise UsageError("Forward to whom? Give --to ADDRESS.")
+        detail = self.service.detail(ticket_id)
+        shown = [m for m in detail.messages if m.author is not Author.NOTE]
+        if message_index is not None:
+            if not 1 <= message_index <= len(detail.messages):
+                raise UsageError(
+                    f"Ticket {ticket_id} has {len(detail.messages)} messages: give --message 1 to {len(detail.messages)}."
+                )
+            shown = [detail.messages[message_index - 1]]
+            if shown[0].author is Author.NOTE:
+                raise UsageError(
+                    f"Message {message_index} of ticket {ticket_id} is an internal note: it is not forwarded."
+                )
+        files = [
+            (replace(f.attachment, filename=f.safe_name), f.data)
+            for f in ticket_files(self.service, ticket_id, message_index)
+            if f.data is not None and f.message.author is not Author.NOTE
+        ]
+        quoted = "\n\n".join(_forwarded_text(m) for m in shown)
+        subject = " ".join(strip_controls(detail.ticket.subject).split())
+        me = self.service.me
+        public = [m for m in detail.messages if m.author is not Author.NOTE and m.message_id]
+        message = Message(
+            author=Author.FORWARD,
+            sender=Address(self.service.own_address or me.email or f"support@{self._domain()}", me.name),
+            to=to,
+            cc=clean_addresses(cc, exclude={a.email.lower() for a in to}),
+            date=self.service.now(),
+            subject=with_token(f"Fwd: {subject}", detail.ticket.id),
+            text=(body.rstrip() + "\n\n" if body.strip() else "") + quoted.rstrip() + "\n",
+            attachments=tuple(a for a, _ in files),
+            payloads=tuple(data for _, data in files),
+            message_id=make_msgid(domain=self._domain()),
+            in_reply_to=public[-1].message_id if public else None,
+            references=tuple(m.message_id for m in public[-20:] if m.message_id),
+        )
+        self.service.store.outbox_add(ticket_id, message, self.service.now())
+        self._flush_for(message.message_id or "")
+        return self.service.store.outbox_message(message.message_id or "")
+
+    def send(
+        self,
+        ticket_id: int,
+        body: str | None = None,
+        *,
+        resend: bool = False,
+        to: Sequence[Address] | None = None,
+        cc: Sequence[Address] | None = None,
+        files: Sequence[tuple[Attachment, bytes]] = (),
+    ) -> Message:
         """Send ``body`` (or the saved draft) through the outbox; the draft is gone once the reply is recorded.
-        ``resend``: the agent decided to send again a reply whose earlier delivery was interrupted."""
+        ``resend``: the agent decided to send again a reply whose earlier delivery was interrupted. ``to`` and
+        ``cc`` replace the default recipients (see :meth:`recipients`); ``files`` are attached."""
         draft = self.draft(ticket_id)
         unfinished = self._unfinished(ticket_id, body if draft is None or body is not None else draft.body)
         if unfinished is not None:
@@ -296,7 +401,7 @@ class Replies:
                 store.save_draft(replace(draft, body=body, message_id=message_id))
                 if marks is not None:
                     store.set_draft_marks(ticket_id, draft.agent, marks)
-        message = self.outgoing(ticket_id, body, message_id)
+        message = self.outgoing(ticket_id, body, message_id, to=to, cc=cc, files=files)
         store.outbox_add(ticket_id, message, self.service.now())
         self._flush_for(message_id)
         return message
@@ -315,14 +420,18 @@ class Replies:
         through the outbox, like a reply."""
         if not body.strip():
             raise UsageError("The note is empty; write something first.")
-        ticket, me = self.service.ticket(ticket_id), self.service.me
+        detail, me = self.service.detail(ticket_id), self.service.me
+        public = [m for m in detail.messages if m.author is not Author.NOTE and m.message_id]
         message = Message(
             author=Author.NOTE,
             sender=Address(me.email or self.service.own_address or f"agent@{self._domain()}", me.name),
             date=self.service.now(),
-            subject=ticket.subject,
+            subject=detail.ticket.subject,
             text=body.rstrip() + "\n",
             message_id=make_msgid(domain=self._domain()),
+            # threaded like a reply, so a teammate's machine files a note shared through the mailbox in this ticket
+            in_reply_to=public[-1].message_id if public else None,
+            references=tuple(m.message_id for m in public[-20:] if m.message_id),
         )
         self.service.store.outbox_add(ticket_id, message, self.service.now())
         self._flush_for(message.message_id or "")
@@ -378,7 +487,10 @@ class Replies:
         """File a delivered reply or note in its ticket, with the status it moves, and close its outbox entry."""
         store, service = self.service.store, self.service
         with store.transaction():
-            store.add_message(ticket_id, message)  # a no-op if a crash came after the last run recorded it
+            # A no-op if a crash came after the last run recorded it. With files, the mail as built is kept,
+            # so its attachments can be saved and forwarded like a customer's.
+            raw = mail_bytes(message) if message.payloads else None
+            store.add_message(ticket_id, replace(message, payloads=()), raw=raw)
             draft = store.draft(ticket_id, service.me.name)
             if draft is not None and draft.message_id == message.message_id:
                 store.delete_draft(ticket_id, service.me.name)  # sent: gone with the same commit
@@ -431,6 +543,58 @@ def _clean(value: object) -> object:
     if isinstance(value, list):
         return [_clean(v) for v in value]
     return value
+
+
+def clean_addresses(addresses: Iterable[Address], exclude: Iterable[str] = ()) -> tuple[Address, ...]:
+    """Addresses fit to send to: each once, well formed (one @, no spaces or controls), their names without
+    control characters, none of ``exclude`` (lower-case emails)."""
+    seen = {e.lower() for e in exclude}
+    kept: list[Address] = []
+    for address in addresses:
+        email = address.email.strip()
+        if not _EMAIL.fullmatch(email) or email.lower() in seen:
+            continue
+        seen.add(email.lower())
+        kept.append(Address(email, " ".join(strip_controls(address.name).split())))
+    return tuple(kept)
+
+
+def parse_addresses(values: Iterable[str], option: str) -> tuple[Address, ...]:
+    """``--to``/``--cc`` values: ``addr``, ``Name <addr>``, or several, comma-separated; UsageError for one
+    that is no address."""
+    from email.utils import getaddresses
+
+    found: list[Address] = []
+    for value in values:
+        for name, email in getaddresses([value]):
+            if not _EMAIL.fullmatch(email.strip()):
+                raise UsageError(
+                    f"{option} {safe_line(value)!r}: {safe_line(email) or 'that'!s} is not an email address."
+                )
+            found.append(Address(email.strip(), name))
+    return clean_addresses(found)
+
+
+def _forwarded_text(message: Message) -> str:
+    """One message as a forward quotes it: who, when, to whom, then its text."""
+
+    def names(addresses: Sequence[Address]) -> str:
+        return ", ".join(safe_line(str(a)) for a in addresses)
+
+    lines = [
+        "---------- Forwarded message ----------",
+        f"From: {safe_line(str(message.sender))}",
+        f"Date: {message.date:%Y-%m-%d %H:%M} UTC",
+        f"Subject: {safe_line(message.subject)}",
+    ]
+    if message.to:
+        lines.append(f"To: {names(message.to)}")
+    if message.cc:
+        lines.append(f"Cc: {names(message.cc)}")
+    return "\n".join(lines) + "\n\n" + strip_controls(message.text).rstrip()
+
+
+_EMAIL = re.compile(r"[^@\s<>()\[\],;:\"\\]+@[^@\s<>()\[\],;:\"\\]+\.[^@\s<>()\[\],;:\"\\]+")
 
 
 def read_body(source: str, stdin_text: str) -> str:

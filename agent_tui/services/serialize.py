@@ -44,6 +44,7 @@ def ticket_json(ticket: Ticket, clocks: list[Clock], presence: Sequence[Presence
         "message_count": ticket.message_count,
         "sla": [clock.to_json() for clock in clocks],
         "presence": [p.to_json() for p in presence],
+        "snoozed_until": iso(ticket.snoozed_until) if ticket.snoozed_until else None,  # on hold until, then open
     }
 
 

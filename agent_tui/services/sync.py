@@ -8,11 +8,13 @@ and ticket states teammates set, all written through ``TicketService`` (the one 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from agent_tui.domain.models import Status
 from agent_tui.domain.queue import QueueQuery, SortKey, View
 from agent_tui.errors import UsageError
 from agent_tui.services.ingest import COUNTS, Ingestor, IngestReport
+from agent_tui.services.merge import merges_seen
 from agent_tui.services.tickets import TEAM_ACTOR, TicketService
 from agent_tui.sources.items import BODY_GONE, Change, NewItems, Removed, StateSeen, StatesSeen, TeamState, Unshared
 
@@ -24,6 +26,7 @@ def sync(service: TicketService, on_batch: Callable[[IngestReport], None] = lamb
     if source is None or not source.capabilities.pull:
         raise UsageError(f"Account {service.account!r} has no remote source to sync with.")
     with service.sync_lock, source.session():  # the live worker and a send's catch-up sync take turns
+        service.wake_snoozed()  # a snooze whose time came reopens first: the team hears of it in this push
         problems = service.push_unshared()
         total = apply_changes(service, source.pull(service.store, service.source_state, service.now()), on_batch)
     total.errors[:0] = problems
@@ -97,6 +100,7 @@ def _states_seen(service: TicketService, seen: list[StateSeen], total: IngestRep
     changed last (highest order) speaks for it, so every machine picks the same. A field changed here and
     not yet shared is left alone: this machine's change goes out next and wins."""
     store = service.store
+    total.team_changes += merges_seen(service, seen)  # a teammate's merges first: then refs lead to the target
     latest: dict[int, StateSeen] = {}
     for state in seen:
         ticket_id = store.ticket_for_source_ref(state.ref)
@@ -118,6 +122,9 @@ def _apply(service: TicketService, ticket_id: int, shared: TeamState, mine: Unsh
     store, now = service.store, service.now()
     ticket = store.ticket(ticket_id)
     changed = False
+    snooze_shared = service.source is not None and service.source.capabilities.snooze
+    if shared.status is Status.ON_HOLD and shared.snoozed_until is not None and shared.snoozed_until <= now:
+        shared = replace(shared, status=Status.OPEN, snoozed_until=None)  # its time came: awake, as it is here
     # New and open are the same to a teammate; so are the statuses the source writes as one (RT's stalled).
     alike = (frozenset({Status.NEW, Status.OPEN}), *(service.source.written_alike if service.source else ()))
     same = {ticket.status, shared.status} in alike
@@ -130,6 +137,8 @@ def _apply(service: TicketService, ticket_id: int, shared: TeamState, mine: Unsh
         )
     if not mine.priority and shared.priority is not None:
         changed |= service.priority_from_team(ticket_id, shared.priority)
+    if snooze_shared and not mine.snooze:
+        changed |= service.snooze_from_team(ticket_id, shared.snoozed_until)
     for tag in (shared.tags ^ set(ticket.tags)) - set(mine.tags):
         changed |= service.tag_from_team(ticket_id, tag, tag in shared.tags)
     return changed

@@ -55,7 +55,7 @@ OPTIONAL = {
     "customer": {"name", "first_name"},  # and any extra field from the customer data
     "ticket": {"order_number"},
     "history": {"last_subject"},
-    "shop": {"url"},
+    "shop": {"url", "csat"},  # csat: set when the shop asks for ratings ([shop] csat = "on")
 }
 
 

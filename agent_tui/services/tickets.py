@@ -39,6 +39,7 @@ from agent_tui.domain.sla import (
     running_state,
     ticket_clocks,
 )
+from agent_tui.domain.snooze import WAKER, parse_when
 from agent_tui.errors import CollisionError, SourceError, UsageError
 from agent_tui.sources.base import PresenceChannel, Source, SourceState
 from agent_tui.sources.items import Push, TeamState, Unshared, agent_key
@@ -146,14 +147,50 @@ class TicketService:
 
     # -- changes ---------------------------------------------------------------------------------
 
-    def set_status(self, ticket_id: int, status: Status) -> Ticket:
+    def set_status(self, ticket_id: int, status: Status, until: datetime | None = None) -> Ticket:
+        """Change the status; ``until`` (on-hold only) snoozes the ticket: it reopens by itself then. Setting a
+        status without ``until`` ends any snooze (on-hold alone holds until someone reopens it)."""
+        if until is not None and status is not Status.ON_HOLD:
+            raise UsageError(f"A wake time goes with on-hold only, not {status.value}: drop --until or the status.")
         ticket = self.store.ticket(ticket_id)
-        if ticket.status is not status:
-            # Never before the latest change, or it would not be the ticket's status (a frozen --now may lag).
-            last = self.store.last_status_change(ticket_id)
-            at = max(self.now(), last.at) if last else self.now()
-            self.record_status(ticket_id, status, at, self.me.name, share=True)
+        with self.store.transaction():
+            if ticket.status is not status:
+                # Never before the latest change, or it would not be the ticket's status (a frozen --now may lag).
+                last = self.store.last_status_change(ticket_id)
+                at = max(self.now(), last.at) if last else self.now()
+                self.record_status(ticket_id, status, at, self.me.name, share=True)
+            if self.store.set_snooze(ticket_id, until):
+                self._mark_for_sharing(ticket_id, snooze=True)
         return self.store.ticket(ticket_id)
+
+    def parse_until(self, text: str) -> datetime:
+        """A snooze's wake time as an agent types it (``2h``, ``tomorrow 09:00``, ...), in the agent's zone."""
+        return parse_when(text, self.now(), self.tz)
+
+    def wake_snoozed(self) -> list[int]:
+        """Reopen the on-hold tickets whose wake time has come (called whenever the time is looked at: on
+        opening, on sync, on listing, and by the TUI's live tick). Each reopens at its wake time, by "snooze",
+        so its SLA clocks resume from then; it shows first in its queue until touched, and the team hears of it
+        with the next share. Returns the ids woken."""
+        due = self.store.snoozes_due(self.now())
+        woken = []
+        with self.store.transaction():
+            for ticket_id, at in due:
+                if self.store.ticket_status(ticket_id) is not Status.ON_HOLD:
+                    self.store.set_snooze(ticket_id, None)  # left over: nothing to wake
+                    continue
+                last = self.store.last_status_change(ticket_id)
+                at = max(at, last.at) if last else at
+                self.record_status(ticket_id, Status.OPEN, at, WAKER, share=True)
+                self.store.mark_woken(ticket_id, at)
+                woken.append(ticket_id)
+        return woken
+
+    def snooze_from_team(self, ticket_id: int, until: datetime | None) -> bool:
+        """Record a snooze a teammate set (or ended) elsewhere; True if it changed."""
+        if until is not None and self.store.ticket_status(ticket_id) is not Status.ON_HOLD:
+            until = None
+        return self.store.set_snooze(ticket_id, until)
 
     def record_status(
         self,
@@ -169,10 +206,12 @@ class TicketService:
         team must hear of it; ``refresh``: the caller refreshes the SLA deadline itself (a batch does, once)."""
         with self.store.transaction():
             self.store.set_status(ticket_id, status, at, actor)
+            # A snooze holds only while on hold: any other status ends it (a customer writing, a reopen).
+            ended = self.store.ticket_status(ticket_id) is not Status.ON_HOLD and self.store.set_snooze(ticket_id, None)
             if refresh:
                 self.refresh_sla(ticket_id)
             if share:
-                self._mark_for_sharing(ticket_id, status=True)
+                self._mark_for_sharing(ticket_id, status=True, snooze=ended)
 
     # -- sharing with the team ---------------------------------------------------------------------
 
@@ -191,6 +230,7 @@ class TicketService:
         assignee: bool = False,
         tag: tuple[str, bool] | None = None,
         priority: bool = False,
+        snooze: bool = False,
     ) -> None:
         """Remember that a field of this ticket changed here and must reach the team. Raises UsageError (inside
         the caller's transaction, so the change is undone) for a tag or agent the source could not hold."""
@@ -205,6 +245,7 @@ class TicketService:
             entry.status |= status
             entry.assignee |= assignee
             entry.priority |= priority
+            entry.snooze |= snooze
             if tag is not None:
                 entry.tags[tag[0]] = tag[1]
             entry.generation += 1
@@ -217,6 +258,7 @@ class TicketService:
             agent_key(ticket.assignee) if ticket.assignee else None,
             frozenset(ticket.tags),
             ticket.priority,
+            snoozed_until=ticket.snoozed_until,
         )
 
     def push_unshared(self) -> list[tuple[str, str]]:

@@ -48,6 +48,8 @@ class Capabilities:
     send: bool = False  # deliver_reply() reaches the customer
     notes: bool = False  # deliver_note() puts an internal note where the team sees it
     accepts_mail: bool = False  # deliver_mail() puts raw mail into the team's queue (``ingest --deliver``)
+    snooze: bool = False  # push() and pull() carry a snooze's wake time (``TeamState.snoozed_until``)
+    merge: bool = False  # a merge made here reaches the team through push() (see ``KnownMessages.merged_tickets``)
 
 
 class SourceState(Protocol):
@@ -76,6 +78,10 @@ class KnownMessages(Protocol):
 
     def bodies_pending(self, prefix: str) -> list[str]:
         """Refs under ``prefix`` of messages filed from their headers whose bodies are still to come, newest first."""
+        ...
+
+    def merged_tickets(self, ticket_id: int) -> list[int]:
+        """The ids of the tickets merged into this one (their messages are now its messages)."""
         ...
 
 

@@ -83,6 +83,10 @@ class TeamState:
     assignee: str | None = None  # an agent key: the agent's lowercase address (or name, for one without)
     tags: frozenset[str] = frozenset()
     priority: Priority | None = None  # None: the source says nothing of it (a mailbox no one set it in)
+    # On hold until then (a snooze). Read only from a source whose ``capabilities.snooze`` is on; elsewhere
+    # None says nothing, and the snooze stays on the machine that set it.
+    snoozed_until: datetime | None = None
+    merged_into: int | None = None  # read on a merged ticket's first message: a teammate merged it into this id
 
 
 def agent_key(agent: Agent) -> str:
@@ -108,6 +112,7 @@ class Unshared:
     tags: dict[str, bool] = field(default_factory=dict)
     generation: int = 0  # counts marks: a push clears the entry only if no mark came while it ran
     priority: bool = False
+    snooze: bool = False  # the snooze was set, changed or cleared here
 
     @classmethod
     def from_json(cls, data: Mapping) -> Unshared:
@@ -117,6 +122,7 @@ class Unshared:
             dict(data.get("tags", {})),
             int(data.get("generation", 0)),
             bool(data.get("priority")),
+            snooze=bool(data.get("snooze")),
         )
 
     def to_json(self) -> dict:
@@ -126,6 +132,7 @@ class Unshared:
             "tags": self.tags,
             "generation": self.generation,
             "priority": self.priority,
+            "snooze": self.snooze,
         }
 
     def merge_into(self, remote: TeamState | None, local: TeamState) -> TeamState:
@@ -136,11 +143,14 @@ class Unshared:
         tags = (set(remote.tags) | {t for t, present in self.tags.items() if present}) - {
             t for t, present in self.tags.items() if not present
         }
+        status = local.status if self.status else remote.status
+        snoozed_until = local.snoozed_until if self.snooze else remote.snoozed_until
         return TeamState(
-            local.status if self.status else remote.status,
+            status,
             local.assignee if self.assignee else remote.assignee,
             frozenset(tags),
             local.priority if self.priority else remote.priority,
+            snoozed_until=snoozed_until if status is Status.ON_HOLD else None,  # a snooze holds only on hold
         )
 
 

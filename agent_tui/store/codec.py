@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime
 
 from agent_tui.domain.models import Address, Attachment, Author, Message
@@ -25,6 +26,7 @@ def message_to_json(message: Message) -> dict[str, object]:
         "message_id": message.message_id,
         "in_reply_to": message.in_reply_to,
         "references": list(message.references),
+        **({"payloads": [base64.b64encode(p).decode("ascii") for p in message.payloads]} if message.payloads else {}),
     }
 
 
@@ -42,4 +44,5 @@ def message_from_json(data: dict) -> Message:
         message_id=data["message_id"],
         in_reply_to=data["in_reply_to"],
         references=tuple(data["references"]),
+        payloads=tuple(base64.b64decode(p) for p in data.get("payloads", ())),
     )

@@ -24,11 +24,13 @@ from pathlib import Path
 from agent_tui.domain.threading import normalise_subject
 from agent_tui.errors import StoreError
 from agent_tui.store.lookups import LookupsMixin
+from agent_tui.store.merges import MergesMixin
 from agent_tui.store.messages import MessagesMixin
 from agent_tui.store.metrics import MetricsMixin
 from agent_tui.store.outbox import OutboxMixin
 from agent_tui.store.queue import QueueMixin
 from agent_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
+from agent_tui.store.snooze import SnoozeMixin
 from agent_tui.store.state import NamespacedState
 from agent_tui.store.tickets import TicketsMixin
 
@@ -38,7 +40,7 @@ from agent_tui.store.tickets import TicketsMixin
 BUSY_TIMEOUT = 15.0
 
 
-class Store(TicketsMixin, MessagesMixin, LookupsMixin, QueueMixin, OutboxMixin, MetricsMixin):
+class Store(TicketsMixin, MessagesMixin, LookupsMixin, QueueMixin, OutboxMixin, MetricsMixin, MergesMixin, SnoozeMixin):
     """All reads and writes of one account's SQLite file. Thread-safe; no UI, no network."""
 
     def __init__(self, connection: sqlite3.Connection, path: Path | None) -> None:

@@ -192,6 +192,11 @@ class MessagesMixin(StoreBase):
 
     # -- reads -----------------------------------------------------------------------------------
 
+    def raw_message(self, row_id: int) -> bytes | None:
+        """A message as received (or as sent from here), when it was kept."""
+        rows = self._read("SELECT raw FROM messages WHERE id = ?", (row_id,))
+        return zlib.decompress(rows[0][0]) if rows and rows[0][0] is not None else None
+
     def messages(self, ticket_id: int) -> list[Message]:
         rows = self._read(
             "SELECT id, author, from_email, from_name, to_addrs, cc_addrs, date, subject, body_text, body_html,"

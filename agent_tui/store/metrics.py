@@ -63,13 +63,17 @@ class MetricsMixin(StoreBase):
                 messages[ticket_id].append((Author(author), from_epoch(date), name or email))
             statuses: dict[int, list] = {i: [] for i in ids}
             assignments: dict[int, list] = {i: [] for i in ids}
+            ratings: dict[int, list] = {i: [] for i in ids}
             for ticket_id, at, kind, value in self._read(
                 f"SELECT ticket_id, at, kind, value FROM events WHERE ticket_id IN ({marks})"
-                " AND kind IN ('status', 'assignee') ORDER BY at, id",
+                " AND kind IN ('status', 'assignee', 'csat') ORDER BY at, id",
                 ids,
             ):
                 if kind == "status":
                     statuses[ticket_id].append(StatusChange(from_epoch(at), Status(value)))
+                elif kind == "csat":
+                    if value and value.isdigit():
+                        ratings[ticket_id].append((from_epoch(at), int(value)))
                 else:
                     assignments[ticket_id].append((from_epoch(at), Agent.parse(value).name if value else None))
             facts.extend(
@@ -82,6 +86,7 @@ class MetricsMixin(StoreBase):
                     messages=tuple(messages[ticket_id]),
                     status_changes=tuple(statuses[ticket_id]),
                     assignments=tuple(assignments[ticket_id]),
+                    ratings=tuple(ratings[ticket_id]),
                 )
                 for ticket_id, created, priority, tags, assignee in batch
             )

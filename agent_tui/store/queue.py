@@ -14,10 +14,11 @@ from agent_tui.domain.models import Agent, Priority, Status
 from agent_tui.domain.queue import BREACHING_WINDOW, QueueQuery, QueueRow, SortKey, View
 from agent_tui.store import fts
 from agent_tui.store.base import StoreBase, to_epoch
+from agent_tui.store.snooze import WOKEN
 
 _QUEUE_COLUMNS = (
     "t.id, t.subject, t.status, t.priority, c.name, c.email, t.assignee_name, t.created_at,"
-    " t.updated_at, t.sla_due_at, t.sla_metric, t.tags, t.message_count"
+    " t.updated_at, t.sla_due_at, t.sla_metric, t.tags, t.message_count, t.snoozed_until"
 )
 
 
@@ -51,6 +52,7 @@ def _row_to_queue(row: Sequence) -> QueueRow:
         sla_metric=row[10],
         tags=tuple(row[11].split()),
         message_count=row[12],
+        snoozed_until=row[13],
     )
 
 
@@ -59,7 +61,7 @@ class QueueMixin(StoreBase):
 
     def queue_ids(self, query: QueueQuery, me: Agent, now: datetime) -> list[int]:
         """Ids of every ticket a queue shows, in order (for scripts; the TUI reads pages)."""
-        where, params, order, join = _queue_sql(query, me, now)
+        where, params, order, join = _queue_sql(query, me, now, self._woken_first(query))
         return [
             row[0] for row in self._read(f"SELECT t.id FROM tickets t{join} WHERE {where} ORDER BY {order}", params)
         ]
@@ -70,7 +72,7 @@ class QueueMixin(StoreBase):
 
     def queue_page(self, query: QueueQuery, me: Agent, now: datetime, offset: int, limit: int) -> list[QueueRow]:
         """One window of a queue's rows. Cheap at 100,000 tickets: no bodies read, the order is indexed."""
-        where, params, order, _ = _queue_sql(query, me, now)
+        where, params, order, _ = _queue_sql(query, me, now, self._woken_first(query))
         rows = self._read(
             f"SELECT {_QUEUE_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id"
             f" WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
@@ -80,13 +82,20 @@ class QueueMixin(StoreBase):
 
     def queue_position(self, query: QueueQuery, me: Agent, now: datetime, ticket_id: int) -> int | None:
         """Where a ticket stands in a queue (0-based), or None when the queue doesn't hold it."""
-        where, params, order, join = _queue_sql(query, me, now)
+        where, params, order, join = _queue_sql(query, me, now, self._woken_first(query))
         rows = self._read(
             f"SELECT position FROM (SELECT t.id, ROW_NUMBER() OVER (ORDER BY {order}) - 1 AS position"
             f" FROM tickets t{join} WHERE {where}) WHERE id = ?",
             [*params, ticket_id],
         )
         return rows[0][0] if rows else None
+
+    def _woken_first(self, query: QueueQuery) -> bool:
+        """A ticket that woke from a snooze comes first in the SLA order until someone touches it. Only asked
+        when one is there: ordering on it can't use the queue index."""
+        return query.sort is SortKey.SLA and bool(
+            self._read(f"SELECT 1 FROM tickets t WHERE t.woke_at IS NOT NULL AND {WOKEN} LIMIT 1")
+        )
 
     def queue_rows(self, ids: Sequence[int]) -> list[QueueRow]:
         """The table rows for these ids, in the order given."""
@@ -119,12 +128,14 @@ class QueueMixin(StoreBase):
         ]
 
 
-def _queue_sql(query: QueueQuery, me: Agent, now: datetime) -> tuple[str, list, str, str]:
+def _queue_sql(query: QueueQuery, me: Agent, now: datetime, woken_first: bool = False) -> tuple[str, list, str, str]:
     """WHERE clause, its parameters, ORDER BY clause, and the join the order needs."""
     where, params = _where(query, me, now)
     order = _SORT_SQL[query.sort].format(
         dir=" DESC" if query.descending else "", rev="" if query.descending else " DESC"
     )
+    if woken_first:  # back from a snooze and untouched: on top, as new work is
+        order = f"{WOKEN} DESC, {order}"
     if query.filter.first is not None:  # the ticket a bare number names comes before the numbers that contain it
         order = f"t.id = {int(query.filter.first)} DESC, {order}"
     join = " JOIN customers c ON c.id = t.customer_id" if query.sort is SortKey.CUSTOMER else ""

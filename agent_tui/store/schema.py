@@ -138,6 +138,14 @@ MIGRATIONS: list[str] = [
     ALTER TABLE messages ADD COLUMN body_pending INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX messages_body_pending ON messages(source_ref) WHERE body_pending;
     """,
+    # 7: snooze. snoozed_until: when an on-hold ticket reopens by itself; woke_at: when it last did, so the queue
+    # shows it first until someone touches it (updated_at moves past woke_at).
+    """
+    ALTER TABLE tickets ADD COLUMN snoozed_until INTEGER;
+    ALTER TABLE tickets ADD COLUMN woke_at INTEGER;
+    CREATE INDEX tickets_snoozed ON tickets(snoozed_until) WHERE snoozed_until IS NOT NULL;
+    CREATE INDEX tickets_woke ON tickets(woke_at) WHERE woke_at IS NOT NULL;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

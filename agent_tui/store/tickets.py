@@ -148,7 +148,7 @@ class TicketsMixin(StoreBase):
         with self.transaction():
             self._db.execute(
                 "UPDATE tickets SET created_at = created_at + :s, updated_at = updated_at + :s,"
-                " sla_due_at = sla_due_at + :s",
+                " sla_due_at = sla_due_at + :s, snoozed_until = snoozed_until + :s, woke_at = woke_at + :s",
                 {"s": seconds},
             )
             self._db.execute("UPDATE messages SET date = date + ?", (seconds,))
@@ -198,7 +198,7 @@ class TicketsMixin(StoreBase):
         marks = ",".join("?" * len(ids))
         rows = self._read(
             "SELECT t.id, t.subject, t.status, t.priority, t.created_at, t.updated_at, t.assignee_name,"
-            " t.assignee_email, t.tags, t.message_count, c.email, c.name, c.extra"
+            " t.assignee_email, t.tags, t.message_count, c.email, c.name, c.extra, t.snoozed_until"
             f" FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id IN ({marks})",
             list(ids),
         )
@@ -214,6 +214,7 @@ class TicketsMixin(StoreBase):
                 tags=tuple(r[8].split()),
                 message_count=r[9],
                 customer=Customer(email=r[10], name=r[11], extra=json.loads(r[12])),
+                snoozed_until=from_epoch(r[13]) if r[13] is not None else None,
             )
             for r in rows
         }

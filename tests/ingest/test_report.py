@@ -93,7 +93,7 @@ EXPECTED = {
         "Priya": {"assigned": 1, "replied": 2, "solved": 1},
         "Sam": {"assigned": 1, "replied": 3, "solved": 1},  # the note is not a reply
     },
-    "csat": None,
+    "csat": {"responses": 0, "score": None},  # no closing reply asked for a rating
 }
 
 
@@ -146,7 +146,9 @@ def test_csv_and_json_agree(shop, monkeypatch, capsys):
     assert rows[0] == ["metric", "value"]
     table = dict(rows[1:])
     assert table["tickets_solved"] == "4" and table["sla.resolution.attainment"] == "0.5"
-    assert table["by_agent.Sam.replied"] == "3" and table["backlog.age_buckets.3-7d"] == "2" and table["csat"] == ""
+    assert (
+        table["by_agent.Sam.replied"] == "3" and table["backlog.age_buckets.3-7d"] == "2" and table["csat.score"] == ""
+    )
 
     def flat(value, prefix=""):
         if isinstance(value, dict):
@@ -160,7 +162,7 @@ def test_text_report_and_default_period(shop, monkeypatch, capsys):
     build(shop, monkeypatch, capsys)
     text = report(shop, capsys)
     assert "tickets created 6, solved 4" in text and "first contact resolution 50%" in text
-    assert "CSAT: unavailable" in text
+    assert "CSAT: no ratings in this period" in text
     code = main(["--home", str(shop), "--now", "2026-11-06T00:00:00Z", "report", "--json"])
     data = json.loads(capsys.readouterr().out)
     assert code == 0 and data["period"] == {"since": "2026-10-30T00:00:00+00:00", "until": "2026-11-06T00:00:00+00:00"}
@@ -182,3 +184,44 @@ def test_a_solve_an_agent_took_back_is_not_counted_as_solved(shop, monkeypatch, 
     data = json.loads(report(shop, capsys, "--json"))
     assert data["tickets_solved"] == 1 and data["by_agent"]["Dana"]["solved"] == 0
     assert data["backlog"]["open"] == 2
+
+
+SURVEY = "All sorted.\n\nHow did we do? Just reply with a number from 1 (poor) to 5 (excellent).\n\nDana"
+CSAT_DATASET = [
+    # R: asked, answered "5 stars" (in the period), then changed their mind to 4: one response, the latest.
+    customer("R", "2026-11-02T09:00:00Z"),
+    {**agent("R", "2026-11-02T10:00:00Z", DANA), "text": SURVEY},
+    customer("R", "2026-11-02T11:00:00Z", text="5 stars!"),
+    customer("R", "2026-11-03T11:00:00Z", text="Actually 4"),
+    customer("R", "2026-11-03T12:00:00Z", text="4"),
+    # S: asked, answered in Chinese words.
+    customer("S", "2026-11-03T09:00:00Z"),
+    {
+        **agent("S", "2026-11-03T10:00:00Z", SAM),
+        "text": "已处理好。\n\n您对本次服务满意吗？直接回复 1（很不满意）到 5（非常满意）的数字即可。",
+    },
+    customer("S", "2026-11-03T11:00:00Z", text="不满意"),
+    # T: never asked: a bare "5" is no rating.
+    customer("T", "2026-11-03T09:00:00Z"),
+    agent("T", "2026-11-03T10:00:00Z", DANA),
+    customer("T", "2026-11-03T11:00:00Z", text="5"),
+    # U: asked, but the customer answered with an order number and a question.
+    customer("U", "2026-11-04T09:00:00Z"),
+    {**agent("U", "2026-11-04T10:00:00Z", DANA), "text": SURVEY},
+    customer("U", "2026-11-04T11:00:00Z", text="Order 12345 is still missing"),
+    # V: asked, answered after the period: not counted in it.
+    customer("V", "2026-11-04T09:00:00Z"),
+    {**agent("V", "2026-11-04T10:00:00Z", DANA), "text": SURVEY},
+    customer("V", "2026-11-10T11:00:00Z", text="1"),
+]
+
+
+def test_csat_from_answers_to_surveys(shop, monkeypatch, capsys):
+    code, _, err = cli(shop, "ingest", "-", stdin=jsonl(CSAT_DATASET), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, err
+    data = json.loads(report(shop, capsys, "--json"))
+    assert data["csat"] == {"responses": 2, "score": 3.0}  # R: 4, S: 2 (V answered later, T and U gave none)
+    assert "CSAT 3.00 / 5 from 2 ratings" in report(shop, capsys)
+    # Ingesting the same history again changes nothing.
+    assert cli(shop, "ingest", "-", stdin=jsonl(CSAT_DATASET), monkeypatch=monkeypatch, capsys=capsys)[0] == 0
+    assert json.loads(report(shop, capsys, "--json"))["csat"] == {"responses": 2, "score": 3.0}

@@ -284,3 +284,28 @@ def test_a_ticket_with_nothing_in_the_inbox_cannot_be_taken(tmp_path, dovecot, i
     as_agent(monkeypatch, DANA)
     code, _, err = run(dana, "take", ticket, capsys=capsys)
     assert code == 1 and "no message in the shared INBOX" in err
+
+
+def test_a_snooze_is_shared_and_wakes_on_every_machine(tmp_path, dovecot, inbox, monkeypatch, capsys):
+    dana, sam, uid = two_agents(tmp_path, dovecot, inbox, capsys)
+    ticket = str(1000 + uid)
+    later = ["--now", "2026-11-24T14:30:00+00:00"]  # past the wake time
+    as_agent(monkeypatch, DANA)
+    assert run(dana, "set", ticket, "--until", "2h", capsys=capsys)[0] == 0  # 12:00 + 2h
+    wake = "$TuiUntil.1795528800"  # 2026-11-24T14:00:00Z
+    assert {b"$TuiOnHold", wake.encode()} <= flags(inbox, uid)
+
+    as_agent(monkeypatch, SAM)
+    assert run(sam, "sync", capsys=capsys)[0] == 0
+    seen = show(sam, ticket, capsys)
+    assert (seen["status"], seen["snoozed_until"]) == ("on-hold", "2026-11-24T14:00:00+00:00")
+    code, out, _ = run(sam, "list", "--json", "--view", "all-open", *later, capsys=capsys)
+    woken = json.loads(out)[0]
+    assert (woken["id"], woken["status"], woken["snoozed_until"]) == (int(ticket), "open", None)
+    assert run(sam, "sync", *later, capsys=capsys)[0] == 0  # the wake goes to the mailbox
+    assert b"$TuiOpen" in flags(inbox, uid) and wake.encode() not in flags(inbox, uid)
+
+    as_agent(monkeypatch, DANA)
+    assert run(dana, "sync", *later, capsys=capsys)[0] == 0
+    seen = show(dana, ticket, capsys)  # woken here too, and never put back on hold by the older state
+    assert (seen["status"], seen["snoozed_until"]) == ("open", None)

@@ -1,4 +1,5 @@
-"""A note on a shared IMAP inbox stays with the team: nothing goes out over SMTP."""
+"""A note on a shared IMAP inbox stays with the team: nothing goes out over SMTP, and it is stored in the shared
+INBOX (marked as a note) for every teammate's sync (more in ``test_imap_notes.py``)."""
 
 from agent_tui.config.paths import AppPaths
 from agent_tui.config.settings import load_settings
@@ -21,3 +22,7 @@ def test_a_note_is_never_mailed_to_the_customer(home, dovecot, inbox, smtp, memo
     assert smtp.received == []
     assert [m.message_id for m in service.store.messages(ticket_id) if m.author is Author.NOTE] == [note.message_id]
     service.close()
+    inbox.client.select_folder("INBOX")
+    (uid,) = inbox.client.search(["HEADER", "Message-ID", note.message_id])  # in the mailbox the team shares
+    assert b"$TuiNote" in inbox.client.get_flags([uid])[uid]
+    assert smtp.received == []

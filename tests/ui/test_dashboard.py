@@ -70,3 +70,25 @@ async def test_dashboard_follows_this_apps_own_sync(home):
         app.store_changed()  # what the live sync calls after filing new mail
         await settle(pilot)
         assert app.screen.current["tickets_solved"] == solved + 1
+
+
+async def test_dashboard_shows_csat(home):
+    """Two customers answered a survey this week (5 and 2): the CSAT line shows their mean."""
+    app = make_app(home=home, account="demo", now=NOW)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        assert "No ratings" in plain(screen.query_one("#csat").content)
+        other = service_for(home)
+        ids = other.queue_ids(QueueQuery(view=View.OPEN))[:2]
+        for ticket_id, rating in zip(ids, ("5", "2"), strict=True):
+            other.store.record_event(ticket_id, NOW - timedelta(hours=1), "customer", "csat", rating)
+        other.close()
+        await pilot.pause(2.5)
+        await settle(pilot)
+        assert screen.current["csat"] == {"responses": 2, "score": 3.5}
+        assert "3.50 / 5" in plain(screen.query_one("#csat").content)
+        assert "from 2 ratings" in plain(screen.query_one("#csat").content)

@@ -9,7 +9,7 @@ from textual.widgets import Input, OptionList, Static, TextArea
 from agent_tui.cli import make_app
 from agent_tui.domain.models import Address, Attachment, Author, Message, Priority, Status
 from agent_tui.domain.queue import QueueQuery
-from agent_tui.ui.modals import ConfirmModal
+from agent_tui.ui.modals import ChoiceModal, ConfirmModal
 from agent_tui.ui.screens.compose import ComposeScreen
 from agent_tui.ui.screens.picker import PickerModal, match_score, rank
 from agent_tui.ui.screens.ticket import TicketScreen
@@ -299,7 +299,10 @@ async def test_the_attachments_are_listed_with_a_key(home):
         assert isinstance(app.screen, PickerModal) and fits(app)
         listed = options(app.screen)
         assert len(listed) == 1 and listed[0].startswith("box.jpg") and "image/jpeg" in listed[0]
-        await pilot.press("enter")
+        await pilot.press("enter")  # then: save, open, or show its message
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceModal) and fits(app)
+        await pilot.press("down", "down", "enter")  # show its message
         await settle(pilot)
         assert isinstance(app.screen, TicketScreen)
 

@@ -6,6 +6,8 @@ The mapping (the README shows it to shop owners):
     $TuiAsg.<agent>                                                the assignee (one keyword per agent)
     $TuiTag.<tag>                                                  a tag (one keyword per tag in use)
     $TuiLow $TuiNormal $TuiHigh $TuiUrgent                         the priority, once someone set it
+    $TuiMerged.<id>                                                on a merged ticket's first message: merged into <id>
+    $TuiUntil.<epoch>                                              on hold until then (a snooze), in seconds since 1970
 
 A message that has a status keyword carries its ticket's whole state; one without (a customer's
 follow-up nobody has touched yet, a message another mail client flagged) says nothing. So the mailbox
@@ -29,6 +31,7 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from imapclient import IMAPClient
 
@@ -49,6 +52,7 @@ PRIORITY_KEYWORDS = {priority: f"$Tui{priority.name.title()}" for priority in Pr
 _PRIORITY_BY_KEYWORD = {keyword.lower(): priority for priority, keyword in PRIORITY_KEYWORDS.items()}
 ASSIGNEE_PREFIX = "$TuiAsg."
 TAG_PREFIX = "$TuiTag."
+UNTIL_PREFIX = "$TuiUntil."
 _OTHER_RUN = re.compile(r"[^a-z0-9.@_+-]+")
 _ENCODED_RUN = re.compile(r"&([a-z2-7]*)-", re.IGNORECASE)
 MAX_KEYWORD = 50  # Dovecot's mail_max_keyword_length; the strictest cap met so far
@@ -97,12 +101,14 @@ def keywords(state: TeamState) -> set[str]:
         words.add(check_fits(ASSIGNEE_PREFIX, state.assignee, "agent address"))
     if state.priority is not None:
         words.add(PRIORITY_KEYWORDS[state.priority])
+    if state.snoozed_until is not None and state.status is Status.ON_HOLD:
+        words.add(f"{UNTIL_PREFIX}{int(state.snoozed_until.timestamp())}")
     return words
 
 
 def state_from_flags(flags: tuple) -> TeamState | None:
     """The ticket state a message's flags carry, or None when they carry none."""
-    status, assignee, tags, priority = None, None, set(), None
+    status, assignee, tags, priority, until = None, None, set(), None, None
     for flag in map(_text, flags):
         lowered = flag.lower()
         if lowered in _STATUS_BY_KEYWORD:
@@ -113,7 +119,10 @@ def state_from_flags(flags: tuple) -> TeamState | None:
             assignee = decode(flag[len(ASSIGNEE_PREFIX) :])
         elif lowered.startswith(TAG_PREFIX.lower()):
             tags.add(decode(flag[len(TAG_PREFIX) :]).lower())
-    return TeamState(status, assignee, frozenset(tags), priority) if status is not None else None
+        elif lowered.startswith(UNTIL_PREFIX.lower()) and flag[len(UNTIL_PREFIX) :].isdigit():
+            until = datetime.fromtimestamp(min(int(flag[len(UNTIL_PREFIX) :]), 253402300799), UTC)
+    state = TeamState(status, assignee, frozenset(tags), priority, snoozed_until=until) if status is not None else None
+    return replace(state, merged_into=merged_into_from_flags(flags)) if state is not None else None
 
 
 def write_state(
@@ -152,7 +161,7 @@ def write_state(
         changed_meanwhile = []
         for uid, data in sorted(fetched.items()):
             flags = {_text(f) for f in data.get(b"FLAGS", ()) if _text(f) != "\\Recent"}
-            new = {f for f in flags if not is_ours(f)} | wanted
+            new = {f for f in flags if not is_ours(f) or is_merge_mark(f)} | wanted  # a merge mark stays
             if {f.lower() for f in new} == {f.lower() for f in flags}:
                 continue
             if not conditional:
@@ -173,3 +182,26 @@ def _store_unchanged_since(client: IMAPClient, uid: int, modseq: int, flags: lis
     if typ != "OK":
         raise SourceError(f"The IMAP server would not store the ticket's state ({data[0]!r}).")
     return not imap.untagged_responses.pop("MODIFIED", None)
+
+
+# -- merges: one keyword on the merged ticket's first message, kept by every later state write ------------
+
+MERGED_PREFIX = "$TuiMerged."
+
+
+def is_merge_mark(flag: bytes | str) -> bool:
+    return _text(flag).lower().startswith(MERGED_PREFIX.lower())
+
+
+def merged_into_from_flags(flags: tuple) -> int | None:
+    """The ticket id a ``$TuiMerged.<id>`` keyword names, if the message has one."""
+    for flag in map(_text, flags):
+        if is_merge_mark(flag) and flag[len(MERGED_PREFIX) :].isdigit():
+            return int(flag[len(MERGED_PREFIX) :])
+    return None
+
+
+def mark_merged(client: IMAPClient, uid: int, into: int) -> None:
+    """Say on a merged ticket's first message (INBOX selected read-write) that it was merged into ``into``:
+    added, not replaced, so it needs no compare-and-set."""
+    client.add_flags([uid], [f"{MERGED_PREFIX}{into}"])

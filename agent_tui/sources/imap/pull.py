@@ -4,8 +4,9 @@ Sync keeps, per folder, UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ in the store: the
 message, later ones only new UIDs, changed flags and (QRESYNC's VANISHED, or a count without it) removed
 messages; a changed UIDVALIDITY reads the folder again, and ingest's Message-ID check keeps tickets from
 doubling. Messages are filed by the same threading rules as piped mail; the Sent folder's
-messages join their tickets as agent replies. A ticket's id is 1000 + the INBOX UID of its first
-message, so it is the same on every agent's machine (until the server resets UIDVALIDITY).
+messages join their tickets as agent replies, and INBOX's team notes (``notes``) as internal notes. A
+ticket's id is 1000 + the INBOX UID of its first message, so it is the same on every agent's machine (until
+the server resets UIDVALIDITY).
 
 Apart from ``source`` because it is most of the source's code and the part a sync's speed turns on. It is a
 mixin of ``ImapSource`` rather than functions: its methods need nothing but each other, and they stay the
@@ -21,6 +22,7 @@ from datetime import datetime
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
 
+from agent_tui.domain.models import Author
 from agent_tui.sources.base import KnownMessages, SourceState
 from agent_tui.sources.imap.fetch import (
     HEADERS,
@@ -32,6 +34,7 @@ from agent_tui.sources.imap.fetch import (
     fetch,
 )
 from agent_tui.sources.imap.keywords import state_from_flags
+from agent_tui.sources.imap.notes import has_note_keyword, is_note
 from agent_tui.sources.imap.parsing import _Parsing, parse_batch, parse_header_batch
 from agent_tui.sources.items import (
     BODY_GONE,
@@ -66,6 +69,8 @@ def _refusal(error: IMAPClientError) -> bool:
 class FolderPull:
     """The folder-by-folder part of ``ImapSource.pull`` (a mixin: ``ImapSource`` connects and calls it)."""
 
+    address: str | None  # the team's shared address (``ImapSource``): a note is From it
+
     def _pull_headers(
         self,
         client: IMAPClient,
@@ -97,7 +102,7 @@ class FolderPull:
             if saved.get("modseq") and modseq > saved["modseq"] and (inbox or qresync):  # flags, or an expunge
                 changes = changes_since(client, saved["uidnext"] - 1, saved["modseq"], qresync=qresync)
             for uid, seen in sorted(changes.flags.items()) if inbox else ():
-                shared = state_from_flags(seen.flags)
+                shared = None if has_note_keyword(seen.flags) else state_from_flags(seen.flags)
                 if shared is not None:
                     observed.append(StateSeen(prefix + str(uid), shared, seen.modseq))
         else:
@@ -197,7 +202,10 @@ class FolderPull:
                         copies.setdefault(item.message.message_id, item.source_ref)
                     if folder == "INBOX":
                         item.ticket_id_hint = TICKET_ID_BASE + uid
-                        shared = state_from_flags(data[uid].flags)
+                        if is_note(data[uid].flags, data[uid].content, item.message, self.address):
+                            # A teammate's internal note: never the customer's, never a reply.
+                            item.message.author, item.author_known = Author.NOTE, True
+                        shared = None if has_note_keyword(data[uid].flags) else state_from_flags(data[uid].flags)
                         if shared is not None:
                             observed.append(StateSeen(item.source_ref, shared, data[uid].modseq))
                 yield item

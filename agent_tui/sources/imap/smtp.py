@@ -8,6 +8,7 @@ queued) from one that may have gone out (the line broke during DATA: ``DeliveryU
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from collections.abc import Callable
@@ -15,15 +16,20 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
 from agent_tui.config import credentials
-from agent_tui.domain.models import Message
+from agent_tui.domain.models import Author, Message
 from agent_tui.errors import DeliveryUncertain, SourceError
 from agent_tui.sources.imap.settings import ImapSettings
+from agent_tui.sources.mail.parse import FORWARD_HEADER
+
+_TOKEN = re.compile(r"[A-Za-z0-9!#$&^_.+-]+")
 
 
 def mime(message: Message, settings: ImapSettings) -> EmailMessage:
     mail = EmailMessage()
     mail["From"] = formataddr((message.sender.name or settings.name, settings.address))
     mail["To"] = ", ".join(formataddr((a.name, a.email)) for a in message.to)
+    if message.cc:  # send_message puts every To and Cc address in the envelope (RCPT TO)
+        mail["Cc"] = ", ".join(formataddr((a.name, a.email)) for a in message.cc)
     mail["Subject"] = message.subject
     mail["Date"] = format_datetime(message.date)
     mail["Message-ID"] = message.message_id
@@ -31,7 +37,14 @@ def mime(message: Message, settings: ImapSettings) -> EmailMessage:
         mail["In-Reply-To"] = message.in_reply_to
     if message.references:
         mail["References"] = " ".join(message.references)
+    if message.author is Author.FORWARD:  # so every teammate's sync files it as a forward, not a reply
+        mail[FORWARD_HEADER] = "yes"
     mail.set_content(message.text)
+    for attachment, data in zip(message.attachments, message.payloads, strict=False):
+        maintype, _, subtype = attachment.content_type.partition("/")
+        if not subtype or not _TOKEN.fullmatch(maintype) or not _TOKEN.fullmatch(subtype):
+            maintype, subtype = "application", "octet-stream"
+        mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=attachment.filename)
     return mail
 
 

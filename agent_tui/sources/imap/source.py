@@ -5,7 +5,8 @@ the work behind them lives beside it: a folder's sync in ``pull``, ticket state 
 ``keywords``, presence in ``presence``, the SMTP hand-over in ``smtp``. Opening never waits on the network.
 
 Replies leave over SMTP with the Message-ID fixed when their draft was created; before sending, the
-Sent folder is searched for that Message-ID, so a retry after a crash never sends twice.
+Sent folder is searched for that Message-ID, so a retry after a crash never sends twice. Internal notes never
+touch SMTP: they are APPENDed to the shared INBOX for the team (``notes``), exactly once by the same search.
 """
 
 from __future__ import annotations
@@ -27,11 +28,13 @@ from agent_tui.sources.imap.keywords import (
     ASSIGNEE_PREFIX,
     TAG_PREFIX,
     check_fits,
+    mark_merged,
     write_state,
 )
+from agent_tui.sources.imap.notes import NOTE_FLAGS, NOTE_KEYWORD, note_mime
 from agent_tui.sources.imap.parsing import _Parsing, prepare_parse_helper
 from agent_tui.sources.imap.presence import ImapPresence
-from agent_tui.sources.imap.pull import FolderPull, _folder_state, _refusal
+from agent_tui.sources.imap.pull import TICKET_ID_BASE, FolderPull, _folder_state, _refusal
 from agent_tui.sources.imap.settings import ImapSettings
 from agent_tui.sources.imap.smtp import mime, send
 from agent_tui.sources.items import (
@@ -51,7 +54,16 @@ class ImapSource(FolderPull, Source):
 
     kind = "imap"
     capabilities = Capabilities(
-        pull=True, live=True, push=True, claims=True, presence=True, send=True, accepts_mail=True
+        pull=True,
+        live=True,
+        push=True,
+        claims=True,
+        presence=True,
+        send=True,
+        notes=True,
+        accepts_mail=True,
+        merge=True,  # shared as keywords (``$TuiMerged``)
+        snooze=True,  # shared as a keyword (``$TuiUntil``)
     )
 
     def __init__(self, settings: ImapSettings) -> None:
@@ -157,11 +169,13 @@ class ImapSource(FolderPull, Source):
         try:
             with self._session() as client:
                 prefix = self._select_inbox(client)
+                notes = self._note_uids(client) if pushes else set()
                 for push in pushes:
                     try:
-                        uids = self._inbox_uids(known, push.ticket_id, prefix)
+                        uids = [u for u in self._inbox_uids(known, push.ticket_id, prefix) if u not in notes]
                         if uids:
                             write_state(client, uids, push.unshared, push.local)
+                            self._mark_merges(client, known, push.ticket_id, uids)
                     except (IMAPClientError, UsageError, SourceError) as error:
                         if isinstance(error, IMAPClientError) and not _refusal(error):
                             raise  # the connection, not this ticket: nothing is cleared, the next sync retries it all
@@ -172,6 +186,13 @@ class ImapSource(FolderPull, Source):
             ) from None
         return problems
 
+    def _mark_merges(self, client: IMAPClient, known: KnownMessages, ticket_id: int, uids: list[int]) -> None:
+        """Each ticket merged into this one says so on its first message (its id is 1000 + that message's UID),
+        so a teammate's sync merges it too (``$TuiMerged.<id>``, see ``keywords``)."""
+        for merged in known.merged_tickets(ticket_id):
+            if merged - TICKET_ID_BASE in uids:
+                mark_merged(client, merged - TICKET_ID_BASE, ticket_id)
+
     def _select_inbox(self, client: IMAPClient) -> str:
         """Select INBOX read-write; returns the source-ref prefix of its messages under today's UIDVALIDITY."""
         info = client.select_folder("INBOX")
@@ -180,11 +201,18 @@ class ImapSource(FolderPull, Source):
     def _inbox_uids(self, known: KnownMessages, ticket_id: int, prefix: str) -> list[int]:
         return [int(ref[len(prefix) :]) for ref in known.source_refs(ticket_id, prefix)]
 
+    def _note_uids(self, client: IMAPClient) -> set[int]:
+        """The notes in the selected INBOX: they carry no ticket state, so none is ever written on them."""
+        return set(client.search(["KEYWORD", NOTE_KEYWORD]))
+
     def claim(self, ticket_id: int, local: TeamState, me: Agent, known: KnownMessages) -> str | None:
         """Take the ticket in the mailbox, compare-and-set: returns the holder's key when someone else has it."""
         try:
             with self._session() as client:
                 uids = self._inbox_uids(known, ticket_id, self._select_inbox(client))
+                if uids:
+                    notes = self._note_uids(client)
+                    uids = [u for u in uids if u not in notes]
                 if not uids:
                     raise SourceError(
                         "it has no message in the shared INBOX to hold a claim; assign it with "
@@ -271,3 +299,19 @@ class ImapSource(FolderPull, Source):
                     pass  # it went out: a missing copy in Sent is better than sending it twice
         except (OSError, IMAPClientError) as error:
             raise SourceError(f"The reply could not be filed in Sent ({error}); it stays in the outbox.") from None
+
+    def deliver_note(self, ticket_id: int, message: Message) -> None:
+        """APPEND the note to the shared INBOX (``notes``), where every teammate's sync files it in the ticket;
+        it never goes near SMTP. Skipped when INBOX already holds its Message-ID: a retry after a crash between
+        the APPEND and the outbox's record stores it once."""
+        try:
+            with self._session() as client:
+                client.select_folder("INBOX", readonly=True)
+                if client.search(["HEADER", "Message-ID", message.message_id or ""]):
+                    return  # stored before a crash: never twice
+                mail = note_mime(ticket_id, message, self.settings)
+                client.append("INBOX", mail.as_bytes(), flags=NOTE_FLAGS, msg_time=message.date)
+        except (OSError, IMAPClientError) as error:
+            raise SourceError(
+                f"The note could not be stored in the shared inbox ({error}); it stays in the outbox."
+            ) from None

@@ -37,6 +37,7 @@ _HEADER_PARSER = Parser(policy=policy.compat32)
 _RAW_BYTES = re.compile("[\udc80-\udcff]")
 _BOM = b"\xef\xbb\xbf"
 _CHARSET = re.compile(r'charset\s*=\s*"?([^";\s]+)', re.IGNORECASE)
+FORWARD_HEADER = "X-Agent-Tui-Forward"  # on a conversation an agent forwarded: not a reply to the customer
 MADE_UP_ID_END = "@agent-tui.invalid>"  # ends the Message-ID made up for mail that has none
 
 
@@ -116,7 +117,8 @@ def _parsed(
         # Without a Message-ID, the content identifies the message, so ingesting it twice is harmless.
         message_id = f"<sha256-{hashlib.sha256(raw).hexdigest()[:32]}{MADE_UP_ID_END}"
     message = Message(
-        author=Author.CUSTOMER,
+        # Marked by agent-tui on a forward it sent; believed only from the shop's own address (services.ingest).
+        author=Author.FORWARD if raw_headers.get(FORWARD_HEADER.lower()) else Author.CUSTOMER,
         sender=sender[0] if sender else Address("unknown@invalid", "Unknown sender"),
         date=_date(header("Date"), fallback_date, problems),
         text=body.text,

@@ -23,15 +23,15 @@ from textual.widgets import Footer, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from agent_tui.display import Wrapped
-from agent_tui.domain.models import Draft
+from agent_tui.domain.models import Address, Attachment, Draft
 from agent_tui.domain.presence import Activity
 from agent_tui.domain.text import safe_block, safe_line
-from agent_tui.errors import AgentTuiError, CollisionError
-from agent_tui.services.replies import Replies
+from agent_tui.errors import AgentTuiError, CollisionError, UsageError
+from agent_tui.services.replies import Replies, parse_addresses
 from agent_tui.services.templates import ReplyTemplate
 from agent_tui.services.tickets import TicketDetail
 from agent_tui.ui.bindings import bindings
-from agent_tui.ui.modals import ConfirmModal
+from agent_tui.ui.modals import ConfirmModal, PromptModal
 from agent_tui.ui.screens.base import AgentScreen
 from agent_tui.ui.widgets.presence_line import PresenceLine
 
@@ -44,6 +44,8 @@ class ComposerLoaded(Message):
     language: str
     suggestions: list[ReplyTemplate]
     draft: Draft | None
+    to: tuple[Address, ...] = ()
+    cc: tuple[Address, ...] = ()
 
 
 @dataclass
@@ -72,6 +74,7 @@ class ComposeScreen(AgentScreen[bool]):
         self._autosave: Timer | None = None
         self._set_text = ""  # the text the program put in the editor: its Changed event is not an edit
         self.as_note = False  # an internal note for the team instead of a reply to the customer (Ctrl+N)
+        self.files: list[tuple[Attachment, bytes]] = []  # attached in the composer, sent with the reply
 
     def compose(self) -> ComposeResult:
         yield Static(id="compose-header")
@@ -81,6 +84,12 @@ class ComposeScreen(AgentScreen[bool]):
                 yield Input(placeholder="Search templates…", id="template-search")
                 yield OptionList(id="templates")
             with Vertical(id="writing"):
+                with Horizontal(id="recipients"):
+                    yield Static("To ", classes="recipient-label")
+                    yield Input(id="to", placeholder="the customer")
+                    yield Static(" Cc ", classes="recipient-label")
+                    yield Input(id="cc", placeholder="nobody")
+                yield Static(id="attached")
                 yield Static(id="preview")
                 yield TextArea(id="body", soft_wrap=True, show_line_numbers=False)
                 yield Static(id="draft-state")
@@ -113,14 +122,17 @@ class ComposeScreen(AgentScreen[bool]):
             language = self.replies.language(detail)
             suggestions = self.replies.suggestions(detail)
             draft = self.replies.draft(self.ticket_id)
+            to, cc = self.replies.recipients(detail)  # reply-all: the customer, and the thread's copies
             self.seen = self.replies.service.store.ticket_marks(self.ticket_id)  # what the agent sees now
         except AgentTuiError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
-        self.post_message(ComposerLoaded(detail, language, suggestions, draft))
+        self.post_message(ComposerLoaded(detail, language, suggestions, draft, to, cc))
 
     def on_composer_loaded(self, message: ComposerLoaded) -> None:
         self.detail, self.language = message.detail, message.language
+        self.query_one("#to", Input).value = _address_line(message.to)
+        self.query_one("#cc", Input).value = _address_line(message.cc)
         self._show_header()
         self._show_templates(message.suggestions)
         if message.draft is not None:
@@ -159,7 +171,58 @@ class ComposeScreen(AgentScreen[bool]):
 
     def action_toggle_note(self) -> None:
         self.as_note = not self.as_note
+        self.query_one("#recipients").display = not self.as_note  # a note goes to no one
+        self._show_attached()
         self._show_header()
+
+    # -- recipients and files ----------------------------------------------------------------------
+
+    def _recipients(self) -> tuple[tuple[Address, ...], tuple[Address, ...]]:
+        """The To and Cc typed in the line above the editor (comma-separated), read as `reply --to/--cc`
+        reads them; UsageError with one sentence for one that is no address, or for no To at all."""
+        to_text = self.query_one("#to", Input).value.strip().strip(",")
+        cc_text = self.query_one("#cc", Input).value.strip().strip(",")
+        if not to_text:
+            raise UsageError("Not sent: the To line is empty; give the customer's address.")
+        return parse_addresses([to_text], "To"), parse_addresses([cc_text], "Cc") if cc_text else ()
+
+    def action_attach(self) -> None:
+        """Ask for a file's path, check it can be read, and attach it (sent with the reply, as `reply --attach`)."""
+        if self.as_note:
+            self.notify("A note has no attachments; attach files to a reply.", markup=False)
+            return
+        self.app.push_screen(PromptModal("Attach a file", "a path, e.g. ~/Documents/label.pdf"), self._attach_path)
+
+    def _attach_path(self, text: str | None) -> None:
+        if not text:
+            return
+        from agent_tui.services.attachments import read_attachment
+
+        path = Path(text).expanduser()
+        if not path.is_file():
+            self.notify(f"Not attached: there is no file {safe_line(text)}.", severity="error", markup=False)
+            return
+        if not os.access(path, os.R_OK):
+            self.notify(f"Not attached: {safe_line(text)} can't be read.", severity="error", markup=False)
+            return
+        try:
+            attached = read_attachment(path)
+        except AgentTuiError as error:
+            self.notify(f"Not attached: {str(error).removeprefix('--attach ')}", severity="error", markup=False)
+            return
+        self.files.append(attached)
+        self._show_attached()
+        self.notify(f"Attached {attached[0].filename}.", markup=False)
+
+    def _show_attached(self) -> None:
+        line = self.query_one("#attached", Static)
+        line.display = bool(self.files) and not self.as_note
+        line.update(
+            Text.assemble(
+                ("📎 ", "dim"),
+                "  ".join(f"{safe_line(a.filename)} ({_size(a.size)})" for a, _ in self.files),
+            )
+        )
 
     def _show_templates(self, templates: list[ReplyTemplate]) -> None:
         options = self.query_one("#templates", OptionList)
@@ -297,8 +360,13 @@ class ComposeScreen(AgentScreen[bool]):
             return
         if self.as_note:
             self._add_note(body)
-        else:
-            self._send(body, self.template)
+            return
+        try:
+            to, cc = self._recipients()
+        except UsageError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self._send(body, self.template, to, cc, list(self.files))
 
     @work(thread=True, exclusive=True, group="compose-save", exit_on_error=False)
     def _add_note(self, body: str) -> None:
@@ -312,10 +380,17 @@ class ComposeScreen(AgentScreen[bool]):
         self.app.call_from_thread(self.dismiss, True)
 
     @work(thread=True, exclusive=True, group="compose-save", exit_on_error=False)
-    def _send(self, body: str, template: str | None) -> None:
+    def _send(
+        self,
+        body: str,
+        template: str | None,
+        to: tuple[Address, ...],
+        cc: tuple[Address, ...],
+        files: list[tuple[Attachment, bytes]],
+    ) -> None:
         try:
             self.replies.save_draft(self.ticket_id, body, template, self.seen)
-            message = self.replies.send(self.ticket_id)
+            message = self.replies.send(self.ticket_id, to=to, cc=cc, files=files)
         except CollisionError as error:
             changes = self._changes_since_draft() or [str(error)]
             # Shown now, so counted as seen: "send anyway" (or Ctrl+S later) sends unless more changes come.
@@ -394,3 +469,20 @@ class ComposeScreen(AgentScreen[bool]):
         self.replies.discard_draft(self.ticket_id)
         self.notify("Draft discarded.", markup=False)
         self.dismiss(False)
+
+
+def _address_line(addresses: tuple[Address, ...]) -> str:
+    """Addresses as the To/Cc line shows them, to be read back by parse_addresses: a name with a comma quoted."""
+    shown = []
+    for address in addresses:
+        name = safe_line(address.name)
+        if any(c in name for c in ',;:"<>()@[]\\'):
+            name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        shown.append(f"{name} <{address.email}>" if name else address.email)
+    return ", ".join(shown)
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"

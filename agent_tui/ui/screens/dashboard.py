@@ -121,6 +121,8 @@ class DashboardScreen(AgentScreen[None]):
                     yield Static(id="backlog")
                     yield Label("SLA attainment")
                     yield Static(id="sla")
+                    yield Label("Satisfaction (CSAT)")
+                    yield Static(id="csat")
                 with Vertical(classes="panel"):
                     yield Label("Breaching soon")
                     yield Static(id="breaching")
@@ -187,6 +189,7 @@ class DashboardScreen(AgentScreen[None]):
         )
         self.query_one("#backlog", Static).update(_bars(current["backlog"]["age_buckets"]))
         self.query_one("#sla", Static).update(_sla_text(current["sla"]))
+        self.query_one("#csat", Static).update(csat_text(current["csat"], previous["csat"]))
         self.query_one("#breaching", Static).update(self._breaching_text(message.breaching))
         self.query_one("#agents", Static).update(_agents_table(current["by_agent"]))
 
@@ -220,6 +223,21 @@ def _sla_text(sla: dict[str, dict]) -> Text:
         text.append(f"{metric.replace('_', ' '):<12} ")
         text.append("n/a" if share is None else f"{share * 100:3.0f}%", style="bold")
         text.append(f"  ({counts['met']} met, {counts['breached']} breached)\n", style="dim")
+    return text
+
+
+def csat_text(csat: dict, previous: dict) -> Text:
+    """The mean rating of the period's answers to surveys, and the week before's."""
+    if csat["score"] is None:
+        return Text("No ratings in this period (closing replies ask when [shop] csat is on).", style="dim")
+    text = Text()
+    text.append(f"{csat['score']:.2f} / 5", style="bold")
+    text.append(f"  from {csat['responses']} rating{'s' if csat['responses'] != 1 else ''}", style="dim")
+    if previous["score"] is not None and previous["score"] != csat["score"]:
+        rising = csat["score"] > previous["score"]
+        text.append(
+            f"  {'▲' if rising else '▼'} {csat['score'] - previous['score']:+.2f}", style="green" if rising else "red"
+        )
     return text
 
 

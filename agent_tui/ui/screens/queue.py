@@ -27,6 +27,7 @@ from agent_tui.domain.text import safe_line
 from agent_tui.errors import AgentTuiError
 from agent_tui.services.tickets import TicketService
 from agent_tui.ui.bindings import bindings
+from agent_tui.ui.screens import queue_bulk
 from agent_tui.ui.screens.base import AgentScreen
 from agent_tui.ui.widgets.field_input import FieldInput
 from agent_tui.ui.widgets.queue_table import COLUMNS, PAGE_SIZE, QueueTable
@@ -113,6 +114,8 @@ class QueueScreen(AgentScreen[None]):
         self._load_number = 0
         self._status = ""  # the connection, as the app says it
         self._counts: dict[View, int] = {}
+        self._count_text = ""
+        self.marked: dict[int, tuple[int, int]] = {}  # marked ticket -> how far the store had it when marked
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="title")
@@ -125,7 +128,7 @@ class QueueScreen(AgentScreen[None]):
                     )  # a burst types on
                     yield Static("", id="count")
                 yield Static("", id="hint")  # what the filter did not understand, and what it could be
-                yield QueueTable(self.service.now, self.service.queue_clock, id="table")
+                yield QueueTable(self.service.now, self.service.queue_clock, id="table", tz=self.service.tz)
         yield Footer()
 
     def _title(self) -> Text:
@@ -253,7 +256,8 @@ class QueueScreen(AgentScreen[None]):
             text = f"{shown} ticket{'' if total == 1 and not more else 's'}"
         else:
             text = f"{shown} match{'' if total == 1 and not more else 'es'}"
-        self.query_one("#count", Static).update(text)
+        self._count_text = text
+        self.query_one("#count", Static).update(text + (f"  ·  {len(self.marked)} marked" if self.marked else ""))
 
     def _show_hint(self, hint: str | None) -> None:
         self.query_one("#hint", Static).update(Text(safe_line(hint), style="bold") if hint else "")
@@ -287,8 +291,9 @@ class QueueScreen(AgentScreen[None]):
 
     @work(thread=True, exclusive=True, group="queue-poll", exit_on_error=False)
     def _poll_version(self) -> None:
+        woken = self.service.wake_snoozed()  # a snooze whose time came: the ticket reopens, first in the queue
         version = self.service.store.data_version()
-        if version != self._data_version:
+        if woken or version != self._data_version:
             self.app.call_from_thread(self.reload, with_counts=True)
 
     # -- user actions ----------------------------------------------------------------------------
@@ -445,6 +450,71 @@ class QueueScreen(AgentScreen[None]):
             return
         self.app.call_from_thread(self.notify, f"Ticket {ticket_id} is yours.", markup=False)
         self.app.call_from_thread(self.reload, with_counts=True, keep_id=ticket_id)
+
+    # -- marks and bulk changes (queue_bulk.py) -----------------------------------------------------
+
+    def action_toggle_mark(self) -> None:
+        table = self.query_one(QueueTable)
+        if table.current_id is None:
+            return
+        if table.current_id in self.marked:
+            del self.marked[table.current_id]
+            self._show_marks()
+        else:
+            self._mark([table.current_id])
+        table.action_cursor_down()
+
+    def action_mark_all(self) -> None:
+        self._mark(None)
+
+    def action_clear_marks(self) -> None:
+        count = len(self.marked)
+        self.marked.clear()
+        self._show_marks()
+        self.notify(f"{count} mark{'s' if count != 1 else ''} cleared." if count else "No ticket is marked.")
+
+    @work(thread=True, group="queue-mark", exit_on_error=False)
+    def _mark(self, ids: list[int] | None) -> None:
+        """Mark tickets (None: every one shown), remembering how far each was seen, for the collision guard."""
+        try:
+            ids = self.service.queue_ids(self.query_state) if ids is None else ids
+            seen = {ticket_id: self.service.store.ticket_marks(ticket_id) for ticket_id in ids}
+        except AgentTuiError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._marked, seen)
+
+    def _marked(self, seen: dict[int, tuple[int, int]]) -> None:
+        self.marked.update(seen)
+        self._show_marks()
+        if len(seen) > 1:
+            self.notify(f"{len(self.marked)} tickets marked.", markup=False)
+
+    def _show_marks(self) -> None:
+        self.query_one(QueueTable).show_marks(frozenset(self.marked))
+        marked = f"  ·  {len(self.marked)} marked" if self.marked else ""
+        self.query_one("#count", Static).update(self._count_text + marked)
+
+    def action_choose_status(self) -> None:
+        queue_bulk.choose_status(self)
+
+    def action_set_status(self, status: str) -> None:
+        queue_bulk.set_status(self, status)
+
+    def action_choose_priority(self) -> None:
+        queue_bulk.choose_priority(self)
+
+    def action_assign(self) -> None:
+        queue_bulk.assign(self)
+
+    def action_add_tag(self) -> None:
+        queue_bulk.add_tag(self)
+
+    def action_remove_tag(self) -> None:
+        queue_bulk.remove_tag(self)
+
+    def action_pick_macro(self) -> None:
+        queue_bulk.pick_macro(self)
 
 
 def fit_tag(tag: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -24,15 +25,19 @@ from agent_tui.domain.models import Message as TicketMessage
 from agent_tui.domain.presence import Activity
 from agent_tui.domain.queue import QueueQuery
 from agent_tui.domain.sla import ClockState
+from agent_tui.domain.snooze import describe_wake
 from agent_tui.domain.text import safe_block, safe_line
 from agent_tui.errors import AgentTuiError
 from agent_tui.services.tickets import TicketDetail, TicketService
 from agent_tui.ui.bindings import bindings
-from agent_tui.ui.modals import ChoiceModal, ConfirmModal
+from agent_tui.ui.modals import ChoiceModal, ConfirmModal, PromptModal
 from agent_tui.ui.screens.base import AgentScreen
 from agent_tui.ui.screens.picker import Picked, PickerItem, PickerModal
 from agent_tui.ui.undo import Change, session_undo
 from agent_tui.ui.widgets.presence_line import PresenceLine
+
+if TYPE_CHECKING:
+    from agent_tui.services.macros import Macro
 
 _CLOCK_STYLES = {
     ClockState.OK: "green",
@@ -41,7 +46,15 @@ _CLOCK_STYLES = {
     ClockState.PAUSED: "dim",
     ClockState.MET: "dim green",
 }
-_AUTHOR_STYLES = {Author.CUSTOMER: "bold cyan", Author.AGENT: "bold green", Author.NOTE: "bold yellow"}
+_AUTHOR_STYLES = {
+    Author.CUSTOMER: "bold cyan",
+    Author.AGENT: "bold green",
+    Author.NOTE: "bold yellow",
+    Author.FORWARD: "bold magenta",
+}
+
+
+_SNOOZE = "snooze"  # the status chooser's "on-hold until…": asks for the wake time
 
 
 def _shown(value: object) -> str:
@@ -64,7 +77,7 @@ def _field(ticket: Ticket, field: str) -> object:
 
 def _awaits_answer(detail: TicketDetail) -> bool:
     """Whether the customer spoke last: the last message that is not an internal note is theirs."""
-    public = [m for m in detail.messages if m.author is not Author.NOTE]
+    public = [m for m in detail.messages if m.author not in (Author.NOTE, Author.FORWARD)]
     return bool(public) and public[-1].author is Author.CUSTOMER
 
 
@@ -184,9 +197,10 @@ class TicketScreen(AgentScreen[int]):
         ticket = detail.ticket
         text = Text.assemble((f"#{ticket.id}  ", "bold"), (safe_line(ticket.subject), "bold"), "\n")
         assignee = safe_line(ticket.assignee.name) if ticket.assignee else "unassigned"
+        snoozed = f" {describe_wake(ticket.snoozed_until, self.service.tz)}" if ticket.snoozed_until else ""
         text.append_text(
             Text.assemble(
-                (ticket.status.value, "reverse bold"),
+                (ticket.status.value + snoozed, "reverse bold"),
                 "  ",
                 (ticket.priority.label, "bold red" if ticket.priority is Priority.URGENT else "bold"),
                 "  ·  ",
@@ -257,8 +271,14 @@ class TicketScreen(AgentScreen[int]):
             ("" if message.author is Author.NOTE else f"  <{safe_line(message.sender.email)}>", "dim"),
             (f"  ·  {message.date:%a %d %b %H:%M} UTC", "dim"),
         )
+        if message.author is Author.FORWARD:
+            head.append("  ·  forwarded", "magenta")
         if message.attachments:
             head.append("  ·  📎 " + ", ".join(safe_line(a.filename) for a in message.attachments), "dim")
+        if message.to:  # whom it was written to, and copied to: names from mail, made safe
+            head.append("\nTo: " + ", ".join(safe_line(str(a)) for a in message.to), "dim")
+        if message.cc:
+            head.append("\nCc: " + ", ".join(safe_line(str(a)) for a in message.cc), "dim")
         if message.problems:  # from the mail, so made safe like the rest of it
             head.append("\n⚠ " + "; ".join(safe_line(problem) for problem in message.problems), "yellow")
         if message.body_pending:  # a first sync files headers first: the body follows within the sync
@@ -436,11 +456,35 @@ class TicketScreen(AgentScreen[int]):
     def action_choose_status(self) -> None:
         current = self.detail.ticket.status.value if self.detail else None
         choices = [(s.value, s.value) for s in Status]
+        choices.insert(choices.index(("on-hold", "on-hold")) + 1, (_SNOOZE, "on-hold until…"))
         self.app.push_screen(ChoiceModal("Set status", choices, current), self._status_chosen)
 
     def _status_chosen(self, value: str | None) -> None:
-        if value:
+        if value == _SNOOZE:
+            prompt = PromptModal(
+                "On hold until (it reopens then)", "2h, 3d, tomorrow 09:00, mon 09:00, 2026-12-01T09:00"
+            )
+            self.app.push_screen(prompt, self._snooze_until)
+        elif value:
             self.action_set_status(value)
+
+    def _snooze_until(self, text: str | None) -> None:
+        """Snooze: on hold until the time typed (read as ``set --until`` reads it), then open again."""
+        if not text:
+            return
+        try:
+            until = self.service.parse_until(text)
+        except AgentTuiError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        ticket_id = self.ticket_id
+        self._change(
+            ticket_id,
+            "status",
+            lambda: self.service.set_status(ticket_id, Status.ON_HOLD, until),
+            f"Ticket {ticket_id} is on hold {describe_wake(until, self.service.tz)}; it reopens then.",
+            "on-hold",
+        )
 
     def action_choose_priority(self) -> None:
         current = self.detail.ticket.priority.label if self.detail else None
@@ -600,6 +644,43 @@ class TicketScreen(AgentScreen[int]):
                 f"tag {value} removed",
             )
 
+    def action_pick_macro(self) -> None:
+        """A macro on this ticket: its fields are set, and its reply opens in the composer to read and send."""
+        from agent_tui.services.macros import library
+        from agent_tui.ui.screens.queue_bulk import show_macros
+
+        def load() -> None:
+            try:
+                found = library(self.app.replies)
+            except AgentTuiError as error:
+                self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+                return
+            self.app.call_from_thread(show_macros, self, found, f"#{self.ticket_id}", self._apply_macro)
+
+        self.run_worker(load, thread=True, exclusive=True, group="ticket-picker", exit_on_error=False)
+
+    @work(thread=True, group="ticket-change", exit_on_error=False)
+    def _apply_macro(self, macro: Macro) -> None:
+        from agent_tui.services.bulk import Target
+        from agent_tui.services.macros import apply_macro
+
+        ticket_id = self.ticket_id
+        try:
+            result = apply_macro(self.app.replies, macro, [Target(ticket_id)])
+        except AgentTuiError as error:
+            result = None
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+        if result is not None and result.refused:
+            self.app.call_from_thread(
+                self.notify, "; ".join(result.refusals()), severity="warning", markup=False, timeout=10
+            )
+        elif result is not None:
+            said = f"Macro {macro.title} applied to #{ticket_id}: {macro.describe()}."
+            self.app.call_from_thread(self.notify, said, markup=False)
+            if macro.template:  # its reply is the draft: read it, then Ctrl+S
+                self.app.call_from_thread(self.action_reply)
+        self.app.call_from_thread(self.load, ticket_id)
+
     def action_pick_history(self) -> None:
         """The customer's earlier tickets, from the keyboard (the panel may be hidden): Enter opens one."""
         detail = self.detail
@@ -617,8 +698,20 @@ class TicketScreen(AgentScreen[int]):
             lambda choice: self.load(int(choice.value)) if choice is not None else None,
         )
 
+    def action_merge(self) -> None:
+        """Merge this ticket into another open one of the same customer (ui/merge.py: picker, then confirmation)."""
+        from agent_tui.ui.merge import start_merge
+
+        start_merge(self)
+
+    def action_forward(self) -> None:
+        """Forward the conversation with its attachments (ui/attachments.py: the address, a note, then sent)."""
+        from agent_tui.ui.attachments import start_forward
+
+        start_forward(self)
+
     def action_list_attachments(self) -> None:
-        """Every attachment of the conversation; Enter scrolls to the message that carries it."""
+        """Every attachment of the conversation; on the one picked: save it, open it, or show its message."""
         detail = self.detail
         found = [
             (index, attachment, message)
@@ -630,23 +723,29 @@ class TicketScreen(AgentScreen[int]):
             return
         items = [
             PickerItem(
-                str(index),
+                f"{number}:{index}",
                 attachment.filename,
                 f"{attachment.content_type} · {_size(attachment.size)} · "
                 f"{message.sender.name or message.sender.email}, {message.date:%d %b}",
             )
-            for index, attachment, message in found
+            for number, (index, attachment, message) in enumerate(found, 1)
         ]
         self.app.push_screen(
-            PickerModal(f"Attachments of #{self.ticket_id}", items, enter="shows its message"),
+            PickerModal(f"Attachments of #{self.ticket_id}", items, enter="saves, opens or shows it"),
             self._attachment_picked,
         )
 
     def _attachment_picked(self, choice: Picked | None) -> None:
         if choice is None:
             return
+        from agent_tui.ui.attachments import attachment_chosen
+
+        number, _, index = choice.value.partition(":")
+        attachment_chosen(self, int(number), int(index))
+
+    def show_message(self, index: int) -> None:
+        """Scroll the conversation to its ``index``-th message (from 0)."""
         views = list(self.query_one("#thread", VerticalScroll).query_children(MessageView))
-        index = int(choice.value)
         if index < len(views):
             self.query_one("#thread", VerticalScroll).scroll_to_widget(views[index], animate=False, top=True)
 

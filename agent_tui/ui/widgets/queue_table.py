@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 
 from rich.cells import cell_len
@@ -28,6 +28,7 @@ from textual.strip import Strip
 from agent_tui.display import fit_cells
 from agent_tui.domain.queue import QueueRow, SortKey
 from agent_tui.domain.sla import ClockState, format_remaining
+from agent_tui.domain.snooze import wake_label
 from agent_tui.domain.text import format_age, safe_line
 from agent_tui.ui.bindings import bindings
 
@@ -142,9 +143,11 @@ class QueueTable(ScrollView, can_focus=True):
         clock_of: Callable[[QueueRow], tuple[int, ClockState] | None],
         *,
         id: str | None = None,
+        tz: tzinfo = UTC,
     ) -> None:
         super().__init__(id=id)
         self._now = now
+        self._tz = tz  # the agent's zone: a snoozed ticket's wake time is shown in it
         self._clock_of = clock_of  # a row's most urgent running clock: (remaining, state), in its own terms
         self._load_page: PageLoader = lambda offset, limit: []
         self.total = 0
@@ -155,6 +158,7 @@ class QueueTable(ScrollView, can_focus=True):
         self.descending = False
         self.empty_text = "No tickets here."
         self.presence: dict[int, str] = {}  # ticket id -> "✎ Dana": teammates on it (set by the screen)
+        self.marked: frozenset[int] = frozenset()  # tickets marked for a bulk change (set by the screen)
 
     # -- data --------------------------------------------------------------------------------------
 
@@ -292,6 +296,11 @@ class QueueTable(ScrollView, can_focus=True):
         """Repaint only the SLA column: the countdown moves, nothing else does."""
         self.refresh(Region(0, 1, COLUMNS[0].width, self.size.height))
 
+    def show_marks(self, marked: frozenset[int]) -> None:
+        if marked != self.marked:
+            self.marked = marked
+            self.refresh()
+
     def show_presence(self, markers: dict[int, str]) -> None:
         if markers != self.presence:
             self.presence = markers
@@ -342,9 +351,12 @@ class QueueTable(ScrollView, can_focus=True):
         sla_text, sla_style = self._sla_cell(row)
         values = {
             SortKey.SLA: (sla_text, sla_style),
-            SortKey.ID: (str(row.id), None),
+            SortKey.ID: (("●" if row.id in self.marked else "") + str(row.id), None),  # marked for a bulk change
             SortKey.PRIORITY: (row.priority.label, "queue-table--urgent" if row.priority.label == "urgent" else None),
-            SortKey.STATUS: (row.status.value, "queue-table--muted" if not row.status.is_unsolved else None),
+            SortKey.STATUS: (
+                "snoozed" if row.snoozed_until is not None else row.status.value,  # on hold until the SLA cell's time
+                "queue-table--muted" if not row.status.is_unsolved or row.snoozed_until is not None else None,
+            ),
             SortKey.CUSTOMER: (safe_line(row.customer_name or row.customer_email), None),
             SortKey.SUBJECT: (safe_line(row.subject), None),  # a teammate's presence goes in front, below
             SortKey.AGE: (format_age(now, row.created_at), "queue-table--muted"),
@@ -369,6 +381,9 @@ class QueueTable(ScrollView, can_focus=True):
         return segments[:-1]
 
     def _sla_cell(self, row: QueueRow) -> tuple[str, str | None]:
+        if row.snoozed_until is not None:  # snoozed: when it wakes (its clocks are paused meanwhile)
+            until = datetime.fromtimestamp(row.snoozed_until, UTC)
+            return wake_label(until, self._now(), self._tz), "queue-table--muted"
         clock = self._clock_of(row)
         if clock is None:
             return ("paused" if row.status.pauses_sla else "", "queue-table--muted")

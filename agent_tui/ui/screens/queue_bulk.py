@@ -1,0 +1,258 @@
+"""The queue's bulk changes: status, priority, assignee, tags or a macro on every marked ticket (or the current one
+when none is marked). Marked tickets are changed after a confirmation naming the count; each is changed whole or
+not at all (``services.bulk``), and the notice names the ones left as they were and why. A ticket someone else
+changed since it was marked is refused by the collision guard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from agent_tui.domain.models import Agent, Priority, Status, normalise_tag
+from agent_tui.errors import AgentTuiError
+from agent_tui.services.bulk import BulkResult, Target, TicketChange, change_many
+from agent_tui.ui.modals import ChoiceModal, ConfirmModal
+from agent_tui.ui.screens.picker import Picked, PickerItem, PickerModal
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from agent_tui.services.macros import Macro, MacroLibrary
+    from agent_tui.ui.screens.queue import QueueScreen
+
+T = TypeVar("T")
+_SHOWN_IDS = 12  # the confirmation lists this many ticket numbers, then "and N more"
+
+
+def _targets(screen: QueueScreen) -> tuple[list[Target], str]:
+    """The marked tickets (each with how far it was seen when marked), else the current one; and their name."""
+    if screen.marked:
+        count = len(screen.marked)
+        return [Target(i, marks=m) for i, m in screen.marked.items()], f"{count} marked ticket{'s' * (count != 1)}"
+    from agent_tui.ui.widgets.queue_table import QueueTable
+
+    current = screen.query_one(QueueTable).current_id
+    return ([Target(current)], f"#{current}") if current is not None else ([], "")
+
+
+def _ids_line(targets: list[Target]) -> str:
+    ids = sorted(t.ticket_id for t in targets)
+    shown = " ".join(f"#{i}" for i in ids[:_SHOWN_IDS])
+    return shown + (f" and {len(ids) - _SHOWN_IDS} more" if len(ids) > _SHOWN_IDS else "")
+
+
+def _confirmed(screen: QueueScreen, question: str, targets: list[Target], go: Callable[[], None]) -> None:
+    """Marked tickets: ask first, naming the count; the current ticket alone: at once, as on the ticket screen."""
+    if not screen.marked:
+        go()
+        return
+    screen.app.push_screen(
+        ConfirmModal(
+            question, [("apply", "y", "Apply"), ("cancel", "n", "Cancel")], safe="cancel", details=[_ids_line(targets)]
+        ),
+        lambda answer: go() if answer == "apply" else None,
+    )
+
+
+def _run(screen: QueueScreen, what: str, run: Callable[[], BulkResult]) -> None:
+    """Make the change in a worker; then clear the marks, say what happened and read the queue again."""
+
+    def work() -> None:
+        try:
+            result = run()
+        except AgentTuiError as error:
+            screen.app.call_from_thread(screen.notify, str(error), severity="error", markup=False, timeout=10)
+            return
+        screen.app.call_from_thread(_done, screen, result, what)
+
+    screen.run_worker(work, thread=True, group="queue-change", exit_on_error=False)
+
+
+def _done(screen: QueueScreen, result: BulkResult, what: str) -> None:
+    screen.marked.clear()
+    screen._show_marks()
+    lines = [f"{result.summary()} ({what})."]
+    lines += result.refusals()
+    lines += [f"{what_}: {why}" for what_, why in result.not_shared]
+    if result.share_error:
+        lines.append(result.share_error)
+    failed = bool(result.refused or result.not_shared or result.share_error)
+    screen.notify(
+        "\n".join(lines), severity="warning" if failed else "information", markup=False, timeout=15 if failed else 5
+    )
+    screen.reload(with_counts=True)
+
+
+def change(screen: QueueScreen, change: TicketChange) -> None:
+    targets, label = _targets(screen)
+    if not targets:
+        return
+    what = change.describe()
+    _confirmed(
+        screen,
+        f"{what[0].upper() + what[1:]}: change {label}?",
+        targets,
+        lambda: _run(screen, what, lambda: change_many(screen.service, targets, change)),
+    )
+
+
+def set_status(screen: QueueScreen, status: str) -> None:
+    change(screen, TicketChange(status=Status(status)))
+
+
+def choose_status(screen: QueueScreen) -> None:
+    _, label = _targets(screen)
+    if label:
+        screen.app.push_screen(
+            ChoiceModal(f"Set the status of {label}", [(s.value, s.value) for s in Status]),
+            lambda value: set_status(screen, value) if value else None,
+        )
+
+
+def choose_priority(screen: QueueScreen) -> None:
+    _, label = _targets(screen)
+    if label:
+        choices = [(p.label, p.label) for p in sorted(Priority, reverse=True)]
+        screen.app.push_screen(
+            ChoiceModal(f"Set the priority of {label}", choices),
+            lambda value: change(screen, TicketChange(priority=Priority.parse(value))) if value else None,
+        )
+
+
+def _in_worker(screen: QueueScreen, read: Callable[[], T], then: Callable[[T], None]) -> None:
+    """Read what a picker lists in a worker (I/O stays off the screen's thread), then show it."""
+
+    def work() -> None:
+        try:
+            found = read()
+        except AgentTuiError as error:
+            screen.app.call_from_thread(screen.notify, str(error), severity="error", markup=False)
+            return
+        screen.app.call_from_thread(then, found)
+
+    screen.run_worker(work, thread=True, group="queue-picker", exclusive=True, exit_on_error=False)
+
+
+def assign(screen: QueueScreen) -> None:
+    _, label = _targets(screen)
+    if label:
+        _in_worker(screen, screen.service.team, lambda team: _show_team(screen, label, team))
+
+
+def _show_team(screen: QueueScreen, label: str, team: list[Agent]) -> None:
+    items = [PickerItem(str(i), a.name + (" (me)" if i == 0 else ""), a.email or "") for i, a in enumerate(team)]
+
+    def picked(choice: Picked | None) -> None:
+        if choice is None:
+            return
+        try:
+            agent = screen.service.resolve_agent(choice.value) if choice.new else team[int(choice.value)]
+        except AgentTuiError as error:  # no phantom agents: the sentence says how to name someone new
+            screen.notify(str(error), severity="warning", markup=False, timeout=10)
+            return
+        change(screen, TicketChange(assignee=agent))
+
+    screen.app.push_screen(
+        PickerModal(
+            f"Assign {label} to",
+            items,
+            placeholder="a name or an address; Name <email> for someone new",
+            new=lambda typed, matches: f"Someone new: {typed}" if not matches or "<" in typed else None,
+            empty="No one on the team matches.",
+        ),
+        picked,
+    )
+
+
+def add_tag(screen: QueueScreen) -> None:
+    _tag(screen, True)
+
+
+def remove_tag(screen: QueueScreen) -> None:
+    _tag(screen, False)
+
+
+def _tag(screen: QueueScreen, present: bool) -> None:
+    _, label = _targets(screen)
+    if not label:
+        return
+
+    def show(counts: list[tuple[str, int]]) -> None:
+        items = [PickerItem(tag, tag, f"{count} ticket{'s' * (count != 1)}") for tag, count in counts]
+
+        def picked(choice: Picked | None) -> None:
+            if choice is None or not choice.value.strip():
+                return
+            try:
+                tag = normalise_tag(choice.value)
+            except AgentTuiError as error:
+                screen.notify(str(error), severity="warning", markup=False)
+                return
+            change(screen, TicketChange(add_tags=(tag,)) if present else TicketChange(remove_tags=(tag,)))
+
+        screen.app.push_screen(
+            PickerModal(
+                f"{'Tag' if present else 'Remove a tag from'} {label}",
+                items,
+                placeholder="a tag: those in use are suggested",
+                new=lambda typed, matches: f"{'New tag' if present else 'Tag'}: {typed}",
+                empty="No tag matches.",
+            ),
+            picked,
+        )
+
+    _in_worker(screen, lambda: screen.service.tag_counts(limit=500), show)
+
+
+def pick_macro(screen: QueueScreen) -> None:
+    from agent_tui.services.macros import library
+
+    _, label = _targets(screen)
+    if label:
+        _in_worker(
+            screen,
+            lambda: library(screen.app.replies),
+            lambda lib: show_macros(screen, lib, label, lambda macro: _macro_chosen(screen, macro)),
+        )
+
+
+def show_macros(screen: Screen, lib: MacroLibrary, label: str, chosen: Callable[[Macro], None]) -> None:
+    """The fuzzy macro picker (shared with the ticket screen); a broken macro file is named in a notice."""
+    for problem in lib.problems:
+        screen.notify(f"Macro skipped: {problem}", severity="warning", markup=False, timeout=10)
+    if not lib.macros:
+        screen.notify("There are no macros (put NAME.toml files in macros/ in your config dir).", markup=False)
+        return
+    items = [PickerItem(m.name, m.title, m.describe()) for m in lib.macros]
+    by_name = {m.name: m for m in lib.macros}
+    screen.app.push_screen(
+        PickerModal(f"Apply a macro to {label}", items, placeholder="a macro: words of its title", enter="applies it"),
+        lambda choice: chosen(by_name[choice.value]) if choice is not None else None,
+    )
+
+
+def _macro_chosen(screen: QueueScreen, macro: Macro) -> None:
+    from agent_tui.services.macros import apply_macro
+
+    targets, label = _targets(screen)
+    if not targets:
+        return
+    replies = screen.app.replies
+
+    def go(send: bool) -> None:
+        _run(screen, f"macro {macro.name}", lambda: apply_macro(replies, macro, targets, send=send))
+
+    if not screen.marked:
+        go(False)  # one ticket: its reply is kept as the draft, to read before sending
+        return
+    answers = [("draft", "d", "Apply, replies as drafts"), ("cancel", "n", "Cancel")]
+    if macro.template:
+        answers.insert(0, ("send", "s", "Apply and send the replies"))
+    else:
+        answers[0] = ("draft", "y", "Apply")
+    screen.app.push_screen(
+        ConfirmModal(
+            f"Apply {macro.title!r} to {label}?", answers, safe="cancel", details=[macro.describe(), _ids_line(targets)]
+        ),
+        lambda answer: go(answer == "send") if answer in ("send", "draft") else None,
+    )
