@@ -18,7 +18,7 @@ from agent_tui.errors import UsageError
 from agent_tui.services.serialize import dumps
 
 if TYPE_CHECKING:
-    from agent_tui.services.bulk import BulkResult, Target
+    from agent_tui.services.bulk import BulkResult, Target, TicketChange
     from agent_tui.services.tickets import TicketService
 
 
@@ -50,10 +50,11 @@ def targets(args: argparse.Namespace) -> list[Target]:
     return found
 
 
-def cmd_set_many(service: TicketService, args: argparse.Namespace) -> int:
-    from agent_tui.services.bulk import change_many, parse_change
+def set_change(service: TicketService, args: argparse.Namespace) -> TicketChange:
+    """What `set`'s options ask for, every value parsed first: a bad one changes nothing (UsageError)."""
+    from agent_tui.services.bulk import parse_change
 
-    change = parse_change(  # every value first: a bad one changes nothing
+    change = parse_change(
         service,
         status=args.status,
         priority=args.priority,
@@ -65,6 +66,13 @@ def cmd_set_many(service: TicketService, args: argparse.Namespace) -> int:
     )
     if change.is_empty:
         raise UsageError("Nothing to change: give --status, --assign, --unassign, --priority, --tag or --untag.")
+    return change
+
+
+def cmd_set_many(service: TicketService, args: argparse.Namespace) -> int:
+    from agent_tui.services.bulk import change_many
+
+    change = set_change(service, args)
     result = change_many(service, targets(args), change)
     return print_result(service, result, args.json, change.describe())
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from agent_tui.cli.bulk import COMMANDS as BULK_COMMANDS
-from agent_tui.cli.bulk import cmd_set_many, is_bulk
+from agent_tui.cli.bulk import cmd_set_many, is_bulk, set_change
 from agent_tui.cli.mail import COMMANDS as MAIL_COMMANDS
 from agent_tui.cli.merge import COMMANDS as MERGE_COMMANDS
 from agent_tui.cli.parsing import key_values, parse_now
@@ -74,23 +74,12 @@ def cmd_sla(service: TicketService, args: argparse.Namespace) -> int:
 
 def cmd_set(service: TicketService, args: argparse.Namespace) -> int:
     from agent_tui.cli.output import print_detail
-    from agent_tui.services.bulk import apply_change, parse_change
+    from agent_tui.services.bulk import apply_change
 
     if is_bulk(args):  # several tickets, or ids from stdin: cli/bulk.py
         return cmd_set_many(service, args)
     args.id = int(args.id[0])
-    change = parse_change(  # every value first, so a bad one changes nothing
-        service,
-        status=args.status,
-        priority=args.priority,
-        assign=args.assign,
-        unassign=args.unassign,
-        tags=args.tag,
-        untags=args.untag,
-        until=args.until,
-    )
-    if change.is_empty:
-        raise UsageError("Nothing to change: give --status, --assign, --unassign, --priority, --tag or --untag.")
+    change = set_change(service, args)
     service.ticket(args.id)  # a missing ticket is reported before anything else
     apply_change(service, args.id, change)
     print_detail(service, service.detail(args.id), as_json=args.json, with_messages=False)

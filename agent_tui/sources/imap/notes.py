@@ -23,11 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from email.utils import formataddr
 
 from agent_tui.domain.models import Message
 from agent_tui.domain.threading import with_token
 from agent_tui.sources.imap.settings import ImapSettings
+from agent_tui.sources.imap.smtp import thread_headers
 from agent_tui.sources.mail.headers import header_fields
 
 NOTE_KEYWORD = "$TuiNote"
@@ -44,12 +45,7 @@ def note_mime(ticket_id: int, message: Message, settings: ImapSettings) -> Email
     mail["To"] = formataddr((" ".join(settings.name.split()), settings.address))
     subject = " ".join(message.subject.split())  # the customer's words: no line breaks in our header
     mail["Subject"] = with_token(f"Internal note: {subject}", ticket_id)
-    mail["Date"] = format_datetime(message.date)
-    mail["Message-ID"] = message.message_id
-    if message.in_reply_to:
-        mail["In-Reply-To"] = message.in_reply_to
-    if message.references:
-        mail["References"] = " ".join(message.references)
+    thread_headers(mail, message)
     mail[NOTE_HEADER] = "1"
     mail.set_content(message.text)
     return mail

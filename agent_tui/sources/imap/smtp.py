@@ -31,12 +31,7 @@ def mime(message: Message, settings: ImapSettings) -> EmailMessage:
     if message.cc:  # send_message puts every To and Cc address in the envelope (RCPT TO)
         mail["Cc"] = ", ".join(formataddr((a.name, a.email)) for a in message.cc)
     mail["Subject"] = message.subject
-    mail["Date"] = format_datetime(message.date)
-    mail["Message-ID"] = message.message_id
-    if message.in_reply_to:
-        mail["In-Reply-To"] = message.in_reply_to
-    if message.references:
-        mail["References"] = " ".join(message.references)
+    thread_headers(mail, message)
     if message.author is Author.FORWARD:  # so every teammate's sync files it as a forward, not a reply
         mail[FORWARD_HEADER] = "yes"
     mail.set_content(message.text)
@@ -102,3 +97,13 @@ def send(
         raise SourceError(
             f"The SMTP server {where} could not take the reply ({error}); it stays in the outbox."
         ) from None
+
+
+def thread_headers(mail: EmailMessage, message: Message) -> None:
+    """Date, Message-ID, In-Reply-To and References, so every mail client threads it into the ticket."""
+    mail["Date"] = format_datetime(message.date)
+    mail["Message-ID"] = message.message_id
+    if message.in_reply_to:
+        mail["In-Reply-To"] = message.in_reply_to
+    if message.references:
+        mail["References"] = " ".join(message.references)
