@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from agent_tui.domain.models import Agent
 from agent_tui.domain.text import safe_line
 
 NEW = "new"  # the id of the entry offering the typed text as something new
@@ -169,3 +170,25 @@ class PickerModal(ModalScreen[Picked | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def team_picker(title: str, team: Sequence[Agent], me: Agent, holder: Agent | None = None) -> PickerModal:
+    """The team to assign from (``TicketService.team()``: me first), the holder marked. An item's value is its
+    index in ``team``; a name no one matches is offered as new, for ``resolve_agent`` to take as
+    ``Name <email>`` or refuse with the sentence saying how to name someone new."""
+    items = [
+        PickerItem(
+            str(index),
+            agent.name + (" (me)" if index == 0 and agent == me else ""),
+            agent.email or "",
+            current=holder is not None and agent.matches(holder.name, holder.email),
+        )
+        for index, agent in enumerate(team)
+    ]
+    return PickerModal(
+        title,
+        items,
+        placeholder="a name or an address; Name <email> for someone new",
+        new=lambda typed, matches: f"Someone new: {typed}" if not matches or "<" in typed else None,
+        empty="No one on the team matches.",
+    )

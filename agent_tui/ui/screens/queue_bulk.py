@@ -12,7 +12,7 @@ from agent_tui.domain.models import Agent, Priority, Status, normalise_tag
 from agent_tui.errors import AgentTuiError
 from agent_tui.services.bulk import BulkResult, Target, TicketChange, change_many
 from agent_tui.ui.modals import ChoiceModal, ConfirmModal
-from agent_tui.ui.screens.picker import Picked, PickerItem, PickerModal
+from agent_tui.ui.screens.picker import Picked, PickerItem, PickerModal, team_picker
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -140,8 +140,6 @@ def assign(screen: QueueScreen) -> None:
 
 
 def _show_team(screen: QueueScreen, label: str, team: list[Agent]) -> None:
-    items = [PickerItem(str(i), a.name + (" (me)" if i == 0 else ""), a.email or "") for i, a in enumerate(team)]
-
     def picked(choice: Picked | None) -> None:
         if choice is None:
             return
@@ -152,16 +150,7 @@ def _show_team(screen: QueueScreen, label: str, team: list[Agent]) -> None:
             return
         change(screen, TicketChange(assignee=agent))
 
-    screen.app.push_screen(
-        PickerModal(
-            f"Assign {label} to",
-            items,
-            placeholder="a name or an address; Name <email> for someone new",
-            new=lambda typed, matches: f"Someone new: {typed}" if not matches or "<" in typed else None,
-            empty="No one on the team matches.",
-        ),
-        picked,
-    )
+    screen.app.push_screen(team_picker(f"Assign {label} to", team, screen.service.me), picked)
 
 
 def add_tag(screen: QueueScreen) -> None:

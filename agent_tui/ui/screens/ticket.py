@@ -32,7 +32,7 @@ from agent_tui.services.tickets import TicketDetail, TicketService
 from agent_tui.ui.bindings import bindings
 from agent_tui.ui.modals import ChoiceModal, ConfirmModal, PromptModal
 from agent_tui.ui.screens.base import AgentScreen
-from agent_tui.ui.screens.picker import Picked, PickerItem, PickerModal
+from agent_tui.ui.screens.picker import Picked, PickerItem, PickerModal, team_picker
 from agent_tui.ui.undo import Change, session_undo
 from agent_tui.ui.widgets.presence_line import PresenceLine
 
@@ -538,32 +538,12 @@ class TicketScreen(AgentScreen[int]):
 
     def _show_team_picker(self, team: list[Agent]) -> None:
         holder = self.detail.ticket.assignee if self.detail and self.detail.ticket.id == self.ticket_id else None
-        me = self.service.me
-        items = [
-            PickerItem(
-                str(index),
-                agent.name + (" (me)" if index == 0 and agent == me else ""),
-                agent.email or "",
-                current=holder is not None and agent.matches(holder.name, holder.email),
-            )
-            for index, agent in enumerate(team)
-        ]
 
         def picked(choice: Picked | None) -> None:
             if choice is not None:
                 self._assign_to(team[int(choice.value)] if not choice.new else choice.value)
 
-        self.app.push_screen(
-            PickerModal(
-                f"Assign #{self.ticket_id} to",
-                items,
-                placeholder="a name or an address; Name <email> for someone new",
-                # a name no one matches is offered, to be refused with the sentence saying how to name someone new
-                new=lambda typed, matches: f"Someone new: {typed}" if not matches or "<" in typed else None,
-                empty="No one on the team matches.",
-            ),
-            picked,
-        )
+        self.app.push_screen(team_picker(f"Assign #{self.ticket_id} to", team, self.service.me, holder), picked)
 
     def _assign_to(self, who: Agent | str) -> None:
         """Assign to a teammate, or to someone typed in: ``Name <email>``, or a name the team answers to."""
