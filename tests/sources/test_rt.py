@@ -14,6 +14,7 @@ from agent_tui.config.settings import add_account, load_settings
 from agent_tui.domain.models import Author, Priority, Status
 from agent_tui.errors import CollisionError, SourceError
 from agent_tui.services.accounts import open_account
+from agent_tui.services.merge import merge_tickets
 from agent_tui.services.replies import Replies
 from agent_tui.services.sync import sync
 from agent_tui.services.tickets import TicketService
@@ -337,3 +338,36 @@ def test_rt_priority_is_shared_both_ways_and_rts_default_leaves_ours(rt, desk):
     dana.share()
     sync(dana)
     assert dana.ticket(ticket).priority is Priority.LOW and rt.ticket(ticket)["Priority"] == "25"
+
+
+def test_rt_a_merge_made_here_is_rts_merge_and_teammates_see_it_on_sync_and_on_a_first_sync(rt, desk, tmp_path):
+    first, _ = _customer_ticket(rt, "Order 77: where is it?")
+    second, _ = _customer_ticket(rt, "Order 77 again")
+    dana, sam = desk("dana"), desk("sam")
+    sync(dana), sync(sam)
+    merge_tickets(dana, first, second)
+    assert dana.share() == []
+    assert int(rt.ticket(first)["id"]) == second  # RT reads a merged ticket as its target
+    assert rt.ticket(second)["Status"] != "resolved"  # the merged ticket's close never reached the target
+
+    sync(sam)  # Sam synced before the merge: the feed's link transaction merges it on his machine too
+    assert sam.store.merged_into(first) == second
+    assert sam.ticket(first).status is Status.CLOSED
+    texts = [m.subject for m in sam.store.messages(second)]
+    assert "Order 77: where is it?" in texts and "Order 77 again" in texts
+
+    fresh_home = tmp_path / "fresh"  # a teammate's first sync: RT's searches leave the merged ticket out
+    paths = AppPaths.resolve(fresh_home)
+    add_account(paths, "desk", rt_table(rt, "dana"))
+    fresh = open_account(paths, load_settings(paths), "desk", NOW)
+    try:
+        sync(fresh)
+        assert fresh.store.merged_into(first) == second
+        assert len(fresh.store.messages(second)) == 2
+    finally:
+        fresh.close()
+
+    rt.api("POST", f"/ticket/{first}/correspond", json={"Content": "Any news?", "ContentType": "text/plain"})
+    sync(dana)  # RT files a reply to the merged ticket in its target; so does agent-tui
+    assert [m.text.strip() for m in dana.store.messages(second)][-1] == "Any news?"
+    assert sync(dana).team_changes == 0  # read once: nothing comes again

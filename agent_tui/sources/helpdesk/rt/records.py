@@ -262,5 +262,14 @@ def incoming(rt: RtClient, users: Users, ticket: RtTicket, txn: dict, parts: lis
     )
 
 
+def merged_into(txn: dict) -> int | None:
+    """The ticket a merge moved this transaction's ticket into: RT writes a ``MergedInto`` link transaction on the
+    merged ticket and one on its target, both naming the target (the target's own is None here)."""
+    if txn.get("Type") != "AddLink" or txn.get("Field") != "MergedInto":
+        return None
+    target = str(txn.get("NewValue") or "").rsplit("/", 1)[-1]
+    return int(target) if target.isdigit() and int(target) != int(txn["ObjectId"]) else None
+
+
 def _type(part: dict) -> str:
     return str(part.get("ContentType") or "").split(";")[0].strip().lower()

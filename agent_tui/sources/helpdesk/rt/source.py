@@ -26,12 +26,13 @@ from agent_tui.sources.helpdesk.rt.records import (
     RtTicket,
     Users,
     incoming,
+    merged_into,
     status_from_rt,
 )
 from agent_tui.sources.helpdesk.rt.settings import RtSettings
 from agent_tui.sources.items import Change, Incoming, Item, NewItems, Push, StateSeen, StatesSeen, TeamState, agent_key
 
-TXN_FIELDS = "Type,Creator,Created,ObjectId"
+TXN_FIELDS = "Type,Creator,Created,ObjectId,Field,NewValue"  # Field and NewValue: a merge's link
 TXN_PARAMS = {"fields": TXN_FIELDS, "fields[Creator]": USER_FIELDS}  # the creator comes with its transaction
 TICKET_FIELDS = {
     "fields": "Subject,Status,Owner,Requestor,Queue,CustomFields,Priority",
@@ -63,7 +64,7 @@ class RtSource(Source):
     """Opening never waits on the network: ``sync`` (or the TUI's live worker) reads RT."""
 
     kind = "rt"
-    capabilities = Capabilities(pull=True, live=True, push=True, claims=True, send=True, notes=True)
+    capabilities = Capabilities(pull=True, live=True, push=True, claims=True, send=True, notes=True, merge=True)
     written_alike = (frozenset({Status.PENDING, Status.ON_HOLD}),)  # both are RT's stalled
 
     def __init__(self, settings: RtSettings) -> None:
@@ -169,6 +170,19 @@ class RtSource(Source):
         found = rt.json("GET", "/transactions", params={**params, "per_page": PER_PAGE, "page": 1})
         return max((int(t["id"]) for t in found.get("items") or []), default=0)
 
+    def _merges(self, rt: RtClient) -> dict[int, int]:
+        """Every merge in the account's queue, as {merged ticket: its target}, from RT's link transactions."""
+        query = "ObjectType = 'RT::Ticket' AND Type = 'AddLink'"
+        if self.settings.queue is not None:
+            query += f" AND TicketQueue = '{_quoted(self.settings.queue)}'"
+        params = {"query": query, "orderby": "id", "order": "ASC", "fields": "ObjectId,Type,Field,NewValue"}
+        return {
+            int(txn["ObjectId"]): into
+            for page in rt.pages("GET", "/transactions", params)
+            for txn in page
+            if (into := merged_into(txn)) is not None
+        }
+
     def _feed(self, rt: RtClient, after: int, until: int, params: dict[str, str]) -> Iterator[list[dict]]:
         """Ticket transactions past ``after``, a page at a time, oldest first, until ``until`` (from ``_newest``) is
         read. A page RT read and then hid entirely comes back empty with more behind it: reading goes on over it
@@ -205,15 +219,18 @@ class RtSource(Source):
 
     def _first_pull(self, rt: RtClient, state: SourceState) -> Iterator[Change]:
         high = self._newest(rt, 0)  # read before the tickets: what is written meanwhile comes with the next pull
+        merges = self._merges(rt)
         seen: list[StateSeen] = []
         newest = 0
         for page in self._tickets(rt, self._in_queue("id > 0")):
 
             def items(page: list[RtTicket] = page) -> Iterator[Item]:
                 nonlocal newest
-                histories = self._histories(rt, [t.id for t in page])
+                # RT's searches leave merged tickets out: they come with their targets, to be merged here too.
+                merged = [_merged(t, m) for t in page for m, into in merges.items() if into == t.id]
+                histories = self._histories(rt, [t.id for t in page + merged])
                 parts = self._parts(rt, (t for txns in histories.values() for t in txns))
-                for ticket in page:
+                for ticket in page + merged:
                     txns = histories.get(ticket.id, [])
                     last_ref = None
                     for item in self._messages(rt, ticket, txns, parts):
@@ -222,9 +239,8 @@ class RtSource(Source):
                     if txns:
                         newest = max(newest, max(int(t["id"]) for t in txns))
                     if last_ref:
-                        seen.append(
-                            StateSeen(last_ref, ticket.team_state(rt, self.users), max(int(t["id"]) for t in txns))
-                        )
+                        team = replace(ticket.team_state(rt, self.users), merged_into=merges.get(ticket.id))
+                        seen.append(StateSeen(last_ref, team, max(int(t["id"]) for t in txns)))
 
             yield NewItems(items())
         yield StatesSeen(seen)
@@ -235,18 +251,24 @@ class RtSource(Source):
         if not newest:
             return  # nothing new: one request
         by_ticket: dict[int, list[dict]] = {}
+        merges: dict[int, int] = {}
         for page in self._feed(rt, cursor, newest, TXN_PARAMS):
             for txn in page:
                 self.users.note(txn.get("Creator"))
                 by_ticket.setdefault(int(txn["ObjectId"]), []).append(txn)
+                if (into := merged_into(txn)) is not None:
+                    merges[int(txn["ObjectId"])] = into
         if not by_ticket:
             return
         tickets: dict[int, RtTicket] = {}
-        ids = sorted(by_ticket)
+        ids = sorted(set(by_ticket) | set(merges.values()))
         for start in range(0, len(ids), PER_PAGE):
             where = " OR ".join(f"id = {i}" for i in ids[start : start + PER_PAGE])
             for found in self._tickets(rt, self._in_queue(where)):
                 tickets.update((t.id, t) for t in found)  # the rest moved out of sight meanwhile
+        for merged, into in merges.items():  # RT's searches leave merged tickets out: read as their targets
+            if into in tickets:
+                tickets[merged] = _merged(tickets[into], merged)
 
         def items() -> Iterator[Item]:
             histories = {
@@ -269,8 +291,9 @@ class RtSource(Source):
             refs = known.source_refs_under(f"rt/{ticket_id}/")
             if refs:
                 ref = max(refs, key=lambda r: int(r.rsplit("/", 1)[1]))
-                order = max(int(t["id"]) for t in by_ticket[ticket_id])
-                seen.append(StateSeen(ref, ticket.team_state(rt, self.users), order))
+                order = max((int(t["id"]) for t in by_ticket.get(ticket_id, ())), default=cursor)
+                team = replace(ticket.team_state(rt, self.users), merged_into=merges.get(ticket_id))
+                seen.append(StateSeen(ref, team, order))
         yield StatesSeen(seen)
         state.set("txn", str(max(int(t["id"]) for txns in by_ticket.values() for t in txns)))
 
@@ -301,9 +324,10 @@ class RtSource(Source):
                 raise UsageError(f"The tag is too long for RT: keep it under {MAX_TAG + 1} characters.")
 
     def _rt_id(self, ticket_id: int, known: KnownMessages) -> int:
-        """The RT ticket behind a ticket here: the one its messages came from (the same id, but for a follow-up)."""
-        refs = known.source_refs(ticket_id, "rt/")
-        return int(refs[0].split("/")[1]) if refs else ticket_id
+        """The RT ticket behind a ticket here: the one its messages came from (the same id, but for a follow-up).
+        A ticket others were merged into holds their messages too: its own id comes first."""
+        rt_ids = [int(ref.split("/")[1]) for ref in known.source_refs(ticket_id, "rt/")]
+        return ticket_id if ticket_id in rt_ids or not rt_ids else min(rt_ids)
 
     def push(self, pushes: Sequence[Push], known: KnownMessages) -> list[tuple[str, str]]:
         """Each ticket's changes, merged field by field with RT's, written with If-Match (412: read and merge
@@ -316,13 +340,29 @@ class RtSource(Source):
                     self._write(rt, rt_id, lambda remote, p=push: p.unshared.merge_into(remote, p.local))  # type: ignore[misc]
                 except Refused as error:
                     problems.append((f"ticket {push.ticket_id}", f"RT did not take its state ({error})"))
+                for merged in known.merged_tickets(push.ticket_id):
+                    try:
+                        self._merge(rt, self._rt_id(merged, known), rt_id)
+                    except Refused as error:
+                        problems.append((f"ticket {merged}", f"RT did not merge it into {rt_id} ({error})"))
         return problems
+
+    def _merge(self, rt: RtClient, rt_id: int, into: int) -> None:
+        """Merge RT ticket ``rt_id`` into ``into`` (``PUT {"MergeInto": ...}``), unless RT has it merged already:
+        a merged ticket reads as the one it was merged into."""
+        if self._ticket(rt, rt_id).id != rt_id:
+            return
+        said = decode(rt.request("PUT", f"/ticket/{rt_id}", json={"MergeInto": into}), self.settings.url)
+        if self._ticket(rt, rt_id).id != into:  # RT answers 200 with its reason when it refuses
+            raise Refused("; ".join(map(str, said)) if isinstance(said, list) else str(said))
 
     def _write(
         self, rt: RtClient, rt_id: int, wanted: Callable[[TeamState], TeamState], claim_for: str | None = None
     ) -> str | None:
         for _ in range(_ATTEMPTS):
             ticket = self._ticket(rt, rt_id)
+            if ticket.id != rt_id:
+                return None  # merged in RT: it reads as its target, whose state is not this one's to write
             remote = ticket.team_state(rt, self.users)
             if claim_for is not None:
                 if remote.assignee and remote.assignee != claim_for:
@@ -446,3 +486,8 @@ class RtSource(Source):
                     if any(message_id in str(p.get("Headers") or "") for p in parts):
                         return True
         return False
+
+
+def _merged(target: RtTicket, merged_id: int) -> RtTicket:
+    """A merged ticket, which RT reads as its target: the target's state, under the merged ticket's own id."""
+    return replace(target, id=merged_id, etag=None)
