@@ -22,6 +22,10 @@ Not Zendesk: its DOCUMENTED request and response shapes, with what breaks naive 
 - ``PUT /api/v2/tickets/{id}.json`` ``{"ticket": {...}}``: ``safe_update`` with a stale ``updated_stamp`` is 409
   ``UpdateConflict``; ``tags`` replace the ticket's tags; a ``comment`` adds one; ``metadata.custom`` goes to
   the audit; a closed ticket is 422;
+- ``POST /api/v2/tickets/{id}/merge.json`` ``{"ids", "source_comment", "source_comment_is_public",
+  "target_comment", "target_comment_is_public"}``: ``job_status`` (``id``, ``status: "queued"``, ``url``); the
+  sources are closed with the tag ``closed_by_merge`` and each ticket gets its comment (the fake runs the job at
+  once); a closed source or target is 422;
 - cursor pagination (``page[size]``, ``page[after]``: ``meta.has_more``/``after_cursor``, ``links.next``) and
   offset pagination (``page=N``: ``next_page``, ``count``) that refuses past 10,000 records (400);
 - ``X-Rate-Limit``/``X-Rate-Limit-Remaining`` on every answer; 429 with ``Retry-After`` when ``throttle`` asks;
@@ -79,6 +83,7 @@ class FakeZendesk:
         self.throttle = 0  # answer the next N requests with 429
         self.throttled = 0
         self.retry_after = 1
+        self.merges: list[tuple[list[int], int]] = []  # (merged ids, target) of every merge asked for
         self.before_put: Callable[[int], None] | None = None  # a teammate's write, just before a PUT is handled
         self.event_page = EVENT_PAGE  # events a page of the ticket event export (tests make it small)
         self._next_id = 100
@@ -315,6 +320,8 @@ class FakeZendesk:
                 return 200, data
             if method == "PUT" and len(segments) == 2:
                 return self._put(tid, user, body.get("ticket") or {})
+            if method == "POST" and segments[2:] == ["merge"]:
+                return self._merge(tid, user, body)
             if method == "GET" and segments[2:] == ["comments"]:
                 comments = self.comments[tid]
                 if "page[size]" in q:
@@ -484,6 +491,28 @@ class FakeZendesk:
             self._audit(tid, author, "api", changes, custom)
         return 200, {"ticket": ticket, "audit": self.audits[tid][-1] if comment or changes else {"events": []}}
 
+    def _merge(self, into: int, user: str, body: dict) -> tuple[int, dict]:
+        ids = [int(i) for i in body.get("ids") or [] if str(i).isdigit()]
+        if not ids or any(i not in self.tickets or i == into for i in ids):
+            return 400, {"error": "InvalidValue", "description": "ids: tickets to merge into another"}
+        if any(self.tickets[i]["status"] == "closed" for i in [into, *ids]):
+            return 422, {"error": "RecordInvalid", "description": "closed tickets can't be merged"}
+        author = self.add_user(user)
+        for tid in ids:
+            ticket = self.tickets[tid]
+            changes = [self._change("status", "closed", ticket["status"])]
+            ticket["status"], ticket["tags"] = "closed", sorted({*ticket["tags"], "closed_by_merge"})
+            self._touch(tid)
+            text = body.get("source_comment") or f"Request #{tid} was closed and merged into request #{into}."
+            public = bool(body.get("source_comment_is_public", False))
+            self._comment(tid, author, text, public, "merge", None, changes=changes)
+        self._touch(into)
+        text = body.get("target_comment") or f"Requests {ids} were closed and merged into this request."
+        self._comment(into, author, text, bool(body.get("target_comment_is_public", False)), "merge", None)
+        self.merges.append((ids, into))
+        job = f"job{self._id()}"
+        return 200, {"job_status": {"id": job, "status": "queued", "url": f"{self.url}/api/v2/job_statuses/{job}.json"}}
+
 
 def _handler(fake: FakeZendesk) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
@@ -517,5 +546,8 @@ def _handler(fake: FakeZendesk) -> type[BaseHTTPRequestHandler]:
 
         def do_PUT(self) -> None:
             self._serve("PUT")
+
+        def do_POST(self) -> None:
+            self._serve("POST")
 
     return Handler

@@ -15,6 +15,7 @@ from agent_tui.config.paths import AppPaths
 from agent_tui.config.settings import add_account
 from agent_tui.domain.models import Author, Priority, Status
 from agent_tui.errors import SourceError
+from agent_tui.services.merge import merge_tickets
 from agent_tui.services.sync import sync
 from agent_tui.services.tickets import TicketService
 from agent_tui.sources.helpdesk.zendesk import ZendeskSettings, ZendeskSource
@@ -560,3 +561,30 @@ def cli_account(fake: FakeZendesk, home, message_id: str = "<zd-cli@example.com>
     ]
     assert main(["--home", str(home), *add]) == 0
     return home
+
+
+def test_zendesk_documented_shapes_a_merge_made_here_is_zendesks_merge_and_the_target_keeps_its_state(harness):
+    fake = harness.fake
+    first = fake.create_ticket("ann@example.com", "Order 77: where is it?", "Where is it?")
+    second = fake.create_ticket("ann@example.com", "Order 77 again", "Still nothing", tags=["vip"])
+    fake.tick(61)
+    service = _service(harness)
+    sync(service)
+    merge_tickets(service, first, second)
+    assert service.share() == []
+    assert fake.merges == [([first], second)]  # Zendesk's merge endpoint, once
+    assert fake.tickets[first]["status"] == "closed" and "closed_by_merge" in fake.tickets[first]["tags"]
+    assert fake.tickets[second]["status"] != "closed" and "vip" in fake.tickets[second]["tags"]
+    notes = [c for c in fake.comments[second] if not c["public"]]
+    assert [f"#{first}" in c["body"] for c in notes] == [True]  # said privately, never to the customer
+    assert not any(c["public"] for c in fake.comments[first][1:])
+
+    service.tag(second, "late")  # the target is pushed again: the merge is not asked for twice
+    assert service.share() == []
+    assert len(fake.merges) == 1 and "late" in fake.tickets[second]["tags"]
+    fake.tick(61)
+    sync(service)  # Zendesk's merge, read back: the merged ticket stays merged and closed, the target open
+    assert service.store.merged_into(first) == second
+    assert service.ticket(first).status is Status.CLOSED and service.ticket(second).status is not Status.CLOSED
+    assert [m.author for m in service.store.messages(first)] == [Author.NOTE]  # Zendesk's note of where it went
+    service.close()

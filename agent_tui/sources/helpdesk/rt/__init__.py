@@ -34,6 +34,8 @@ The mapping (README):
                 Text from the transaction's attachments (text/plain, else text/html); date = Created;
                 Message-ID = agent-tui's own (carried in on replies it posts), else the mail's, else
                 <rt-TICKET-TXN@HOST>; the customer = the first Requestor
+    merge       a merge made here is PUT {"MergeInto": B}; RT's MergedInto link transaction on A says a
+                teammate merged A into B (RT reads A as B and its searches leave A out: A comes with B)
     cursor      the highest ticket transaction id read (state "txn"), never the local clock; the feed reads
                 on past transactions RT hides from the user, up to the newest one it shows
 

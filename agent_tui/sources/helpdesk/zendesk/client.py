@@ -139,9 +139,9 @@ class ZendeskClient:
         raise SourceError(f"Zendesk at {where} refused {method} {path} (HTTP {code}: {message_of(response)}).")
 
     def json(self, method: str, path: str, **kwargs: Any) -> Any:
-        return self._object(self.request(method, path, **kwargs))
+        return self.object_of(self.request(method, path, **kwargs))
 
-    def _object(self, response: httpx.Response) -> Any:
+    def object_of(self, response: httpx.Response) -> Any:
         try:
             data = response.json()
         except ValueError:
@@ -166,7 +166,7 @@ class ZendeskClient:
             raise SourceError(
                 f"Zendesk at {self.settings.url} refused GET {path} (HTTP {response.status_code}: {text})."
             )
-        return self._object(response)
+        return self.object_of(response)
 
     def cursor_pages(self, path: str, key: str, params: dict[str, Any]) -> Iterator[dict]:
         """Each answer of a list read with cursor pagination (``meta.has_more``, ``meta.after_cursor``)."""

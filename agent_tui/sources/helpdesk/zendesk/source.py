@@ -14,6 +14,9 @@ How Zendesk maps onto agent-tui:
     tags                                  tags (a PUT replaces them all: the merged full set is sent)
     priority low/normal/high/urgent       Priority, both ways (none set on Zendesk: agent-tui's own stands)
     updated_at                            StateSeen.order (epoch seconds)
+    merge (POST /tickets/B/merge)         a merge made here (a private note on each ticket; the tag
+                                          closed_by_merge says it is done); one made in Zendesk is read
+                                          as what it leaves: A closed, with its note
     ticket export after_cursor            SourceState "cursor" (the server's, never the local clock)
     ticket event export end_time          SourceState "events_time" (the server's too)
 
@@ -69,6 +72,7 @@ POLL_SECONDS = 10.0  # between export polls: the incremental export allows 10 re
 SLOW_POLL_SECONDS = 60.0  # when X-Rate-Limit-Remaining runs low
 LOW_REMAINING = 50
 DUPLICATE_WINDOW = timedelta(minutes=10)  # a comment this long before the reply's date may still be it
+MERGED_TAG = "closed_by_merge"  # the tag Zendesk's merge puts on the ticket it closes
 
 
 class _Refused(Exception):
@@ -83,7 +87,7 @@ class ZendeskSource(Source):
     """Opening never waits on the network: ``sync`` (or the TUI's live worker) talks to Zendesk."""
 
     kind = "zendesk"
-    capabilities = Capabilities(pull=True, live=True, push=True, claims=True, send=True, notes=True)
+    capabilities = Capabilities(pull=True, live=True, push=True, claims=True, send=True, notes=True, merge=True)
 
     def __init__(self, settings: ZendeskSettings, *, sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings
@@ -170,11 +174,10 @@ class ZendeskSource(Source):
             raise UsageError(f"Zendesk assigns tickets to agents by login email; {assignee.name!r} has none.")
 
     def _zid(self, ticket_id: int, known: KnownMessages) -> int | None:
-        for ref in known.source_refs(ticket_id, PREFIX):
-            part = ref.split("/")[1]
-            if part.isdigit():
-                return int(part)
-        return None
+        """The Zendesk ticket behind a ticket here; one others were merged into holds their comments too, so its
+        own id (tickets are filed under their Zendesk id) comes first."""
+        zids = [int(part) for ref in known.source_refs(ticket_id, PREFIX) if (part := ref.split("/")[1]).isdigit()]
+        return ticket_id if ticket_id in zids else zids[0] if zids else None
 
     def _write(self, client: ZendeskClient, zid: int, decide: Callable[[TeamState], TeamState | None]) -> None:
         """Read the ticket, let ``decide`` say what it must become, PUT with safe_update; 409: again."""
@@ -216,15 +219,40 @@ class ZendeskSource(Source):
         problems: list[tuple[str, str]] = []
         with self._client() as client:
             for push in pushes:
+                if known.merged_into(push.ticket_id) is not None:
+                    continue  # Zendesk's merge closes it: nothing of its own to write
                 zid = self._zid(push.ticket_id, known)
                 if zid is None:
                     problems.append((f"ticket {push.ticket_id}", "it is not a Zendesk ticket, so it stays here"))
                     continue
                 try:
                     self._write(client, zid, _merging(push))
+                    for merged in known.merged_tickets(push.ticket_id):
+                        self._merge(client, merged, zid)
                 except _Refused as error:
                     problems.append((f"ticket {push.ticket_id}", f"its state could not be shared: {error}"))
         return problems
+
+    def _merge(self, client: ZendeskClient, zid: int, into: int) -> None:
+        """Merge Zendesk ticket ``zid`` into ``into`` with Zendesk's merge (``POST /tickets/{into}/merge``), unless
+        Zendesk has it merged already. Both get a private note saying so, as in Zendesk's own merge; the job runs
+        on Zendesk's side, and a failed one leaves the ticket open there for the next push to try again."""
+        ticket = (client.get(f"/tickets/{zid}.json").get("ticket") or {}) if zid != into else {}
+        if not ticket or MERGED_TAG in (ticket.get("tags") or []):
+            return
+        body = {
+            "ids": [zid],
+            "source_comment": f"Merged into #{into} from agent-tui.",
+            "source_comment_is_public": False,
+            "target_comment": f"#{zid} was merged into this ticket from agent-tui.",
+            "target_comment_is_public": False,
+        }
+        response = client.request("POST", f"/tickets/{into}/merge.json", json=body, accept=(400, 422))
+        if response.status_code != 200:
+            raise _Refused(f"Zendesk did not merge #{zid} into it ({message_of(response)})")
+        job = client.object_of(response).get("job_status") or {}
+        if job.get("status") in ("failed", "killed"):
+            raise _Refused(f"Zendesk's merge of #{zid} into it failed ({job.get('message') or 'no reason given'})")
 
     def claim(self, ticket_id: int, local: TeamState, me: Agent, known: KnownMessages) -> str | None:
         key = agent_key(me)
