@@ -107,6 +107,38 @@ def has_survey(text: str) -> bool:
     return bool(_SURVEY.search(text))
 
 
+_THANKS = re.compile(r"\b(?:thanks?(?: you)?|thx|cheers)\b|谢谢(?:你们|您)?|多谢|感谢")
+
+
+def is_only_a_rating(text: str) -> bool:
+    """Whether the customer's own words are a rating and nothing more ("5", "5 stars, thanks!", "非常满意，谢谢"):
+    such an answer to a survey does not reopen a solved ticket. A rating followed by anything else
+    ("1 - it still hasn't come", a second line) is a message too, and does."""
+    lines = _own_lines(text)
+    if len(lines) != 1 or parse_rating(lines[0]) is None:
+        return False
+    bare = _TRAILING.sub(" ", _THANKS.sub(" ", lines[0].lower())).strip()
+    compact = bare.replace(" ", "")
+    return bool(
+        _STARS.match(bare)
+        or _NUMBER.match(bare)
+        or _CHINESE_NUMBER.match(compact)
+        or any(bare == phrase for phrase, _ in _WORDS)
+        or any(compact == phrase for phrase, _ in _ZH_WORDS)
+    )
+
+
+def _own_lines(text: str) -> list[str]:
+    """The non-empty lines the customer wrote themselves, before any quote of our mail."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if _QUOTE_START.match(line):
+            break
+        if line.strip():
+            lines.append(line.strip())
+    return lines
+
+
 def own_words(text: str) -> str:
     """The first non-empty line the customer wrote themselves: nothing from a quote of our mail onwards."""
     for line in text.splitlines():
@@ -125,7 +157,7 @@ def parse_rating(text: str) -> int | None:
     if _STARS.match(line):
         stars = sum(line.count(star) for star in "★⭐")
         return stars if 1 <= stars <= 5 else None
-    bare = _TRAILING.sub(" ", line).strip().lower()
+    bare = _TRAILING.sub(" ", _THANKS.sub(" ", line.lower())).strip()  # "5, thanks!" is a 5
     if (match := _NUMBER.match(bare)) is not None:
         return int(match[1])
     if (match := _CHINESE_NUMBER.match(bare.replace(" ", ""))) is not None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import islice
 
+from agent_tui.domain.csat import is_only_a_rating
 from agent_tui.domain.models import Author, Customer, Priority, Status
 from agent_tui.domain.threading import SUBJECT_WINDOW, normalise_subject, ticket_token
 from agent_tui.domain.workflow import REOPENED_BY_CUSTOMER, moves_status, status_after_message
@@ -200,14 +201,15 @@ class Ingestor:
         else:
             self._apply_fields(ticket_id, item)
         store.add_message(ticket_id, message, raw=item.raw, problems=item.problems, source_ref=item.source_ref)
+        rated = None
         if status is None and message.author is Author.CUSTOMER:
-            record_rating(store, ticket_id, message)  # CSAT: the customer's answer to a survey, if it is one
+            rated = record_rating(store, ticket_id, message)  # CSAT: the customer's answer to a survey, if it is one
         report.new_messages += 1
         report.flagged += bool(item.problems) and not message.body_pending  # else counted when the body comes
         self._item_touched.add(ticket_id)
         moved = status_after_message(message.author, status or store.ticket_status(ticket_id))
-        if moved is None:
-            return
+        if moved is None or (rated is not None and is_only_a_rating(message.text)):
+            return  # a bare "5" to the survey of a solved ticket is a thank-you, not a reopen
         last = store.last_status_change(ticket_id)
         if moves_status(at, last.at if last else None):
             # A reopen is news for the team (the ticket comes back to everyone's queue); an agent's reply is

@@ -225,3 +225,23 @@ def test_csat_from_answers_to_surveys(shop, monkeypatch, capsys):
     # Ingesting the same history again changes nothing.
     assert cli(shop, "ingest", "-", stdin=jsonl(CSAT_DATASET), monkeypatch=monkeypatch, capsys=capsys)[0] == 0
     assert json.loads(report(shop, capsys, "--json"))["csat"] == {"responses": 2, "score": 3.0}
+
+
+def test_a_bare_rating_leaves_a_solved_ticket_solved_and_a_rating_with_more_to_say_reopens_it(
+    shop, monkeypatch, capsys
+):
+    dataset = [
+        customer("W", "2026-11-03T09:00:00Z"),
+        {**agent("W", "2026-11-03T10:00:00Z", DANA), "text": SURVEY},
+        status("W", "2026-11-03T10:01:00Z", "solved"),
+        customer("W", "2026-11-03T11:00:00Z", text="5, thanks!"),
+        customer("X", "2026-11-03T09:00:00Z"),
+        {**agent("X", "2026-11-03T10:00:00Z", DANA), "text": SURVEY},
+        status("X", "2026-11-03T10:01:00Z", "solved"),
+        customer("X", "2026-11-03T11:00:00Z", text="1 - it still hasn't come"),
+    ]
+    code, _, err = cli(shop, "ingest", "-", stdin=jsonl(dataset), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, err
+    data = json.loads(report(shop, capsys, "--json"))
+    assert data["csat"] == {"responses": 1, "score": 5.0}  # X's "1 - ..." is a message, not a rating
+    assert data["backlog"]["open"] == 1  # X, whose customer had more to say; W stays solved

@@ -2,7 +2,7 @@
 
 import pytest
 
-from agent_tui.domain.csat import SURVEY_LINES, csat_score, has_survey, parse_rating
+from agent_tui.domain.csat import SURVEY_LINES, csat_score, has_survey, is_only_a_rating, parse_rating
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,37 @@ def test_the_shipped_survey_lines_are_recognised_and_ordinary_replies_are_not():
 def test_score_is_the_mean_rating_or_none():
     assert csat_score([5, 4, 2]) == 3.67
     assert csat_score([]) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5",
+        "5 stars, thanks!",
+        "4/5",
+        "★★★★★",
+        "Excellent, thank you.",
+        "非常满意，谢谢！",
+        "五星",
+        "5分",
+        "5\n\nOn Mon, Shop wrote:\n> How did we do? Just reply with a number from 1 (poor) to 5 (excellent).",
+    ],
+)
+def test_a_bare_rating_is_only_a_rating(text):
+    assert is_only_a_rating(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1 - it still hasn't come",
+        "5\nBut where is my refund?",
+        "great, but it still hasn't arrived",
+        "Order 12345",
+        "满意，但是还有一个问题",
+        "不满意，东西坏了",
+        "Hello",
+    ],
+)
+def test_a_rating_with_more_to_say_is_a_message(text):
+    assert not is_only_a_rating(text)
