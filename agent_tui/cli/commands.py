@@ -15,6 +15,7 @@ from agent_tui.cli.merge import COMMANDS as MERGE_COMMANDS
 from agent_tui.cli.parsing import key_values, parse_now
 from agent_tui.config.paths import AppPaths
 from agent_tui.config.settings import load_settings
+from agent_tui.domain.models import Author
 from agent_tui.domain.text import safe_block, safe_line
 from agent_tui.errors import UsageError
 from agent_tui.services.serialize import dumps
@@ -293,8 +294,10 @@ def cmd_note(service: TicketService, args: argparse.Namespace) -> int:
     return 0
 
 
+_OUTBOX_KINDS = {Author.AGENT: "reply", Author.NOTE: "note", Author.FORWARD: "forward"}  # outbox list's "kind"
+
+
 def cmd_outbox(service: TicketService, args: argparse.Namespace) -> int:
-    from agent_tui.domain.models import Author
     from agent_tui.services.serialize import iso, message_json
 
     replies = _replies(service, args)
@@ -302,7 +305,7 @@ def cmd_outbox(service: TicketService, args: argparse.Namespace) -> int:
         entries = [
             {
                 "ticket": entry.ticket_id,
-                "kind": "note" if entry.message.author is Author.NOTE else "reply",
+                "kind": _OUTBOX_KINDS.get(entry.message.author, "reply"),
                 "state": "held" if entry.state == "sending" else entry.state,
                 "error": entry.error,
                 "updated_at": iso(entry.updated_at),
@@ -322,14 +325,17 @@ def cmd_outbox(service: TicketService, args: argparse.Namespace) -> int:
     went_out = args.outbox_command == "sent"
     message = replies.settle(args.id, went_out=went_out)
     status = "recorded" if went_out else "dropped"
+    what = "the forward of" if message.author is Author.FORWARD else "the reply to"
     if args.json:
-        print(dumps({"status": status, "ticket": args.id, **message_json(message)}))
-    elif went_out:
-        print(f"recorded: the reply to #{args.id} is filed as sent; nothing was sent again")
-    else:
         print(
-            f"dropped: the reply to #{args.id} was not sent; its text is your draft again (agent-tui reply {args.id})"
+            dumps({"status": status, "ticket": args.id, "kind": _OUTBOX_KINDS[message.author], **message_json(message)})
         )
+    elif went_out:
+        print(f"recorded: {what} #{args.id} is filed as sent; nothing was sent again")
+    elif message.author is Author.FORWARD:
+        print(f"dropped: {what} #{args.id} was not sent (agent-tui forward {args.id} to send it again)")
+    else:
+        print(f"dropped: {what} #{args.id} was not sent; its text is your draft again (agent-tui reply {args.id})")
     return 0
 
 

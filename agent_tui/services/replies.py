@@ -509,11 +509,14 @@ class Replies:
         return self.service.store.outbox_unfinished()
 
     def settle(self, ticket_id: int, *, went_out: bool) -> Message:
-        """The agent's decision on the ticket's unfinished reply, without sending it: ``went_out`` (they checked
-        that it reached the customer) records it in the ticket as sent; otherwise it is dropped from the outbox
-        and its text becomes the draft again (with a new Message-ID, so a later send is a new mail).
-        UsageError when the ticket has none."""
-        entries = [e for e in self.unfinished() if e.ticket_id == ticket_id and e.message.author is Author.AGENT]
+        """The agent's decision on the ticket's unfinished reply (else its unfinished forward), without sending
+        it: ``went_out`` (they checked that it reached its recipients) records it in the ticket as sent;
+        otherwise it is dropped from the outbox, and a reply's text becomes the draft again (with a new
+        Message-ID, so a later send is a new mail). UsageError when the ticket has neither."""
+        entries = sorted(
+            (e for e in self.unfinished() if e.ticket_id == ticket_id and e.message.author in _SETTLED),
+            key=lambda e: _SETTLED.index(e.message.author),
+        )
         if not entries:
             raise UsageError(f"Ticket {ticket_id} has no unfinished reply in the outbox (agent-tui outbox list).")
         entry, store = entries[0], self.service.store
@@ -521,6 +524,9 @@ class Replies:
             store.outbox_mark(entry.row_id, "sent", self.service.now())
             self._record(entry.row_id, ticket_id, entry.message)
             return entry.message
+        if entry.message.author is Author.FORWARD:
+            store.outbox_mark(entry.row_id, "dropped", self.service.now(), entry.error)
+            return entry.message  # its text was written for someone else: it is no draft of a reply
         with store.transaction():
             store.outbox_mark(entry.row_id, "dropped", self.service.now(), entry.error)
             draft = self.draft(ticket_id)
@@ -534,6 +540,9 @@ class Replies:
     def _domain(self) -> str:
         address = self.service.own_address or self.service.me.email or ""
         return address.split("@", 1)[1] if "@" in address else "agent-tui.invalid"
+
+
+_SETTLED = (Author.AGENT, Author.FORWARD)  # what ``settle`` decides on, in this order (notes are never held)
 
 
 def _clean(value: object) -> object:

@@ -192,3 +192,25 @@ async def test_the_tui_reconnects_after_the_server_restarts(home, dovecot, inbox
         table = app.screen.query_one("QueueTable")
         assert await wait_for(pilot, lambda: "After the restart" in subjects(table), seconds=15)
         again.client.logout()
+
+
+def test_a_forward_the_server_refused_is_listed_as_a_forward_and_settled_as_one(
+    tmp_path, dovecot, inbox, monkeypatch, capsys
+):
+    home = tmp_path / "dana"
+    add_account(home, dovecot, free_port(), capsys)  # nothing listens there: the forward can't go
+    inbox.append("INBOX", mail("Parcel lost").as_bytes())
+    run(home, "sync", capsys=capsys)
+    ticket = ticket_of(home)
+    as_agent(monkeypatch, DANA)
+    monkeypatch.setattr("sys.stdin", io.StringIO("Please trace this one.\n"))
+    code, _, err = run(home, "forward", ticket, "--to", "depot@courier.example", "--body-file", "-", capsys=capsys)
+    assert code == 1 and "Traceback" not in err
+    (entry,) = json.loads(run(home, "outbox", "list", "--json", capsys=capsys)[1])
+    assert (str(entry["ticket"]), entry["kind"]) == (ticket, "forward")
+    assert "forward" in run(home, "outbox", "list", capsys=capsys)[1]
+
+    code, out, err = run(home, "outbox", "drop", ticket, "--json", capsys=capsys)
+    assert code == 0 and json.loads(out)["kind"] == "forward", err
+    assert json.loads(run(home, "outbox", "list", "--json", capsys=capsys)[1]) == []
+    assert run(home, "reply", ticket, "--send", capsys=capsys)[0] == 2  # a forward's text is no draft of a reply
