@@ -169,6 +169,9 @@ class Draft:
     message_id: str  # fixed when the draft is created, so the reply is recognisable wherever it lands
     seen_at: datetime  # the ticket as it was when the agent started: the send-time guard compares with it
     updated_at: datetime
+    # The To and Cc lines as the agent edited them (comma-separated addresses); None: the reply-all default.
+    to_line: str | None = None
+    cc_line: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

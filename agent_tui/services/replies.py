@@ -188,10 +188,16 @@ class Replies:
         return self.service.store.draft(ticket_id, self.service.me.name)
 
     def save_draft(
-        self, ticket_id: int, body: str, template: str | None = None, seen: tuple[int, int] | None = None
+        self,
+        ticket_id: int,
+        body: str,
+        template: str | None = None,
+        seen: tuple[int, int] | None = None,
+        recipients: tuple[str, str] | None = None,
     ) -> Draft:
         """Save the draft; ``seen`` is how far the agent had seen the ticket when they began writing (default:
-        as it is now), which the send-time guard compares with."""
+        as it is now), which the send-time guard compares with. ``recipients``: the To and Cc lines as the agent
+        edited them, sent with the draft wherever it is sent from (None: as saved before, else reply-all)."""
         store, now = self.service.store, self.service.now()
         existing = self.draft(ticket_id)
         ticket = self.service.ticket(ticket_id)
@@ -203,6 +209,8 @@ class Replies:
             message_id=existing.message_id if existing else make_msgid(domain=self._domain()),
             seen_at=existing.seen_at if existing else ticket.updated_at,
             updated_at=now,
+            to_line=recipients[0] if recipients else existing.to_line if existing else None,
+            cc_line=recipients[1] if recipients else existing.cc_line if existing else None,
         )
         store.save_draft(draft)
         if existing is None:  # what the agent has seen is fixed when the draft begins
@@ -371,8 +379,13 @@ class Replies:
     ) -> Message:
         """Send ``body`` (or the saved draft) through the outbox; the draft is gone once the reply is recorded.
         ``resend``: the agent decided to send again a reply whose earlier delivery was interrupted. ``to`` and
-        ``cc`` replace the default recipients (see :meth:`recipients`); ``files`` are attached."""
+        ``cc`` replace the default recipients (see :meth:`recipients`), as the draft's edited lines do when they
+        are not given; ``files`` are attached."""
         draft = self.draft(ticket_id)
+        if draft is not None and to is None and draft.to_line is not None:
+            to = parse_addresses([draft.to_line], "the draft's To") if draft.to_line.strip(" ,") else None
+        if draft is not None and cc is None and draft.cc_line is not None:
+            cc = parse_addresses([draft.cc_line], "the draft's Cc") if draft.cc_line.strip(" ,") else ()
         unfinished = self._unfinished(ticket_id, body if draft is None or body is not None else draft.body)
         if unfinished is not None:
             # An earlier send of this reply did not finish (agent-tui was killed, the server went away): finish

@@ -34,21 +34,25 @@ class OutboxMixin(StoreBase):
 
     def draft(self, ticket_id: int, agent: str) -> Draft | None:
         rows = self._read(
-            "SELECT body, template, message_id, seen_at, updated_at FROM drafts WHERE ticket_id = ? AND agent = ?",
+            "SELECT body, template, message_id, seen_at, updated_at, to_line, cc_line FROM drafts"
+            " WHERE ticket_id = ? AND agent = ?",
             (ticket_id, agent),
         )
         if not rows:
             return None
-        body, template, message_id, seen_at, updated_at = rows[0]
-        return Draft(ticket_id, agent, body, template, message_id, from_epoch(seen_at), from_epoch(updated_at))
+        body, template, message_id, seen_at, updated_at, to_line, cc_line = rows[0]
+        return Draft(
+            ticket_id, agent, body, template, message_id, from_epoch(seen_at), from_epoch(updated_at), to_line, cc_line
+        )
 
     def save_draft(self, draft: Draft) -> None:
         """Insert or update; the Message-ID and the moment the ticket was seen stay those of the first save."""
         with self.transaction():
             self._db.execute(
-                "INSERT INTO drafts(ticket_id, agent, body, template, message_id, seen_at, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(ticket_id, agent) DO UPDATE SET body = excluded.body,"
-                " template = excluded.template, updated_at = excluded.updated_at",
+                "INSERT INTO drafts(ticket_id, agent, body, template, message_id, seen_at, created_at, updated_at,"
+                " to_line, cc_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(ticket_id, agent) DO UPDATE SET"
+                " body = excluded.body, template = excluded.template, updated_at = excluded.updated_at,"
+                " to_line = excluded.to_line, cc_line = excluded.cc_line",
                 (
                     draft.ticket_id,
                     draft.agent,
@@ -58,6 +62,8 @@ class OutboxMixin(StoreBase):
                     to_epoch(draft.seen_at),
                     to_epoch(draft.updated_at),
                     to_epoch(draft.updated_at),
+                    draft.to_line,
+                    draft.cc_line,
                 ),
             )
 

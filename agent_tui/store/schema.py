@@ -146,6 +146,11 @@ MIGRATIONS: list[str] = [
     CREATE INDEX tickets_snoozed ON tickets(snoozed_until) WHERE snoozed_until IS NOT NULL;
     CREATE INDEX tickets_woke ON tickets(woke_at) WHERE woke_at IS NOT NULL;
     """,
+    # 8: a draft's To and Cc lines as the agent edited them in the composer (NULL: the reply-all default).
+    """
+    ALTER TABLE drafts ADD COLUMN to_line TEXT;
+    ALTER TABLE drafts ADD COLUMN cc_line TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

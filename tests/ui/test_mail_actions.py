@@ -1,6 +1,7 @@
 """The ticket's mail actions with the keys an agent presses: To/Cc and files in the composer, an attachment
 saved or opened, a forward, a merge (m) and a macro (M)."""
 
+import json
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -61,6 +62,29 @@ async def test_to_and_cc_edited_in_the_composer_reach_the_reply(home):
         assert last.author is Author.AGENT
         assert [a.email for a in last.to] == [customer, "ops@example.com"]
         assert [a.email for a in last.cc] == ["boss@example.com"]
+
+
+async def test_to_and_cc_edited_in_the_composer_are_kept_with_the_draft_and_sent_from_the_cli(home, capsys):
+    app = make_app(home=home, account="demo", now=NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_composer(pilot, 1047)
+        customer = app.service.ticket(1047).customer.email
+        screen.query_one("#cc", Input).value = "boss@example.com"
+        await pilot.press("escape")  # closed before the autosave: the draft keeps the edited line all the same
+        await settle(pilot)
+        draft = app.replies.draft(1047)
+        assert draft is not None and draft.cc_line == "boss@example.com" and draft.to_line is not None
+        await pilot.press("r")  # opened again: the edited line, not the reply-all default
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#cc", Input).value == "boss@example.com"
+        await pilot.press("escape")
+        await settle(pilot)
+    code, _, err = cli(home, "reply", "1047", "--send", "--account", "demo", capsys=capsys)
+    assert code == 0, err
+    code, out, _ = cli(home, "show", "1047", "--json", "--account", "demo", capsys=capsys)
+    last = json.loads(out)["messages"][-1]
+    assert [a["email"] for a in last["cc"]] == ["boss@example.com"] and last["to"][0]["email"] == customer
 
 
 async def test_a_file_attached_in_the_composer_goes_with_the_reply(home, tmp_path):

@@ -75,6 +75,8 @@ class ComposeScreen(AgentScreen[bool]):
         self._set_text = ""  # the text the program put in the editor: its Changed event is not an edit
         self.as_note = False  # an internal note for the team instead of a reply to the customer (Ctrl+N)
         self.files: list[tuple[Attachment, bytes]] = []  # attached in the composer, sent with the reply
+        self._set_recipients = ("", "")  # the To and Cc lines as the program filled them in: no edit
+        self._recipients_edited = False  # the agent changed To or Cc: the lines are kept with the draft
 
     def compose(self) -> ComposeResult:
         yield Static(id="compose-header")
@@ -131,8 +133,14 @@ class ComposeScreen(AgentScreen[bool]):
 
     def on_composer_loaded(self, message: ComposerLoaded) -> None:
         self.detail, self.language = message.detail, message.language
-        self.query_one("#to", Input).value = _address_line(message.to)
-        self.query_one("#cc", Input).value = _address_line(message.cc)
+        draft = message.draft
+        edited = draft is not None and (draft.to_line is not None or draft.cc_line is not None)
+        self._set_recipients = (
+            draft.to_line if draft and draft.to_line is not None else _address_line(message.to),
+            draft.cc_line if draft and draft.cc_line is not None else _address_line(message.cc),
+        )
+        self._recipients_edited = edited
+        self.query_one("#to", Input).value, self.query_one("#cc", Input).value = self._set_recipients
         self._show_header()
         self._show_templates(message.suggestions)
         if message.draft is not None:
@@ -185,6 +193,17 @@ class ComposeScreen(AgentScreen[bool]):
         if not to_text:
             raise UsageError("Not sent: the To line is empty; give the customer's address.")
         return parse_addresses([to_text], "To"), parse_addresses([cc_text], "Cc") if cc_text else ()
+
+    @on(Input.Changed, "#to")
+    @on(Input.Changed, "#cc")
+    def _recipients_changed(self) -> None:
+        if self._lines() == self._set_recipients:
+            return  # filled in by the program, or edited back to it
+        self._recipients_edited = True
+        self._schedule_autosave()
+
+    def _lines(self) -> tuple[str, str]:
+        return self.query_one("#to", Input).value, self.query_one("#cc", Input).value
 
     def action_attach(self) -> None:
         """Ask for a file's path, check it can be read, and attach it (sent with the reply, as `reply --attach`)."""
@@ -312,18 +331,25 @@ class ComposeScreen(AgentScreen[bool]):
     def _edited(self) -> None:
         if self.query_one(TextArea).text == self._set_text:
             return
+        self._schedule_autosave()
+
+    def _schedule_autosave(self) -> None:
         if self._autosave is not None:
             self._autosave.stop()
         self._autosave = self.set_timer(AUTOSAVE_SECONDS, self._save_now)
         self._draft_state("Editing…")
 
     def _save_now(self) -> None:
-        self._save(self.query_one(TextArea).text, self.template)
+        self._save(self.query_one(TextArea).text, self.template, self._edited_lines())
+
+    def _edited_lines(self) -> tuple[str, str] | None:
+        """The To and Cc lines to keep with the draft: None while they are the default the program filled in."""
+        return self._lines() if self._recipients_edited else None
 
     @work(thread=True, exclusive=True, group="compose-save", exit_on_error=False)
-    def _save(self, body: str, template: str | None) -> None:
+    def _save(self, body: str, template: str | None, recipients: tuple[str, str] | None = None) -> None:
         try:
-            draft = self.replies.save_draft(self.ticket_id, body, template, self.seen)
+            draft = self.replies.save_draft(self.ticket_id, body, template, self.seen, recipients)
         except AgentTuiError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
@@ -366,7 +392,7 @@ class ComposeScreen(AgentScreen[bool]):
         except UsageError as error:
             self.notify(str(error), severity="error", markup=False)
             return
-        self._send(body, self.template, to, cc, list(self.files))
+        self._send(body, self.template, to, cc, list(self.files), self._edited_lines())
 
     @work(thread=True, exclusive=True, group="compose-save", exit_on_error=False)
     def _add_note(self, body: str) -> None:
@@ -387,9 +413,10 @@ class ComposeScreen(AgentScreen[bool]):
         to: tuple[Address, ...],
         cc: tuple[Address, ...],
         files: list[tuple[Attachment, bytes]],
+        recipients: tuple[str, str] | None,
     ) -> None:
         try:
-            self.replies.save_draft(self.ticket_id, body, template, self.seen)
+            self.replies.save_draft(self.ticket_id, body, template, self.seen, recipients)
             message = self.replies.send(self.ticket_id, to=to, cc=cc, files=files)
         except CollisionError as error:
             changes = self._changes_since_draft() or [str(error)]
@@ -436,7 +463,7 @@ class ComposeScreen(AgentScreen[bool]):
         """Keep the draft (if anything was written) and go back to the ticket."""
         body = self.query_one(TextArea).text
         if body.strip():
-            self._save(body, self.template)
+            self._save(body, self.template, self._edited_lines())
             self.notify("Draft kept.", markup=False)
         self.dismiss(False)
 
