@@ -111,17 +111,22 @@ class Dovecot:
                 time.sleep(0.05)
         raise RuntimeError(f"Dovecot did not start; see {self.dir / 'dovecot.log'}")
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
+        """Ask Dovecot to stop; ``wait``: until it has (about a second: it waits for its processes)."""
         pid_file = self.dir / "run" / "master.pid"
         if pid_file.exists():
             try:
                 os.kill(int(pid_file.read_text().strip()), signal.SIGTERM)
             except (ProcessLookupError, ValueError):
                 pass
-            for _ in range(100):
-                if not pid_file.exists():
-                    break
-                time.sleep(0.02)
+            if wait:
+                self.wait_stopped()
+
+    def wait_stopped(self, seconds: float = 10.0) -> None:
+        pid_file = self.dir / "run" / "master.pid"
+        deadline = time.monotonic() + seconds
+        while pid_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
 
     def restart(self) -> None:
         self.stop()

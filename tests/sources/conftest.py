@@ -43,9 +43,13 @@ def memory_keyring():
     keyring.set_keyring(previous)
 
 
+_STOPPING: list[Dovecot] = []  # Dovecots told to stop and still shutting down, alongside the tests that follow
+
+
 @contextmanager
 def running_dovecot(config: str = CONFIG) -> Iterator[Dovecot]:
-    """A Dovecot of its own for one test, under /tmp (its mail processes must reach the folder)."""
+    """A Dovecot of its own for one test, under /tmp (its mail processes must reach the folder). Its shutdown
+    (about a second) is not waited for: the session's end waits for them all and removes their folders."""
     if not available():
         pytest.skip("Dovecot is not installed (./dev test installs dovecot-imapd) or we are not root")
     folder = Path(tempfile.mkdtemp(prefix="agent-tui-dovecot-", dir="/tmp"))
@@ -53,8 +57,22 @@ def running_dovecot(config: str = CONFIG) -> Iterator[Dovecot]:
     try:
         yield server
     finally:
-        server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
+        server.stop(wait=False)
+        _STOPPING.append(server)
+        while len(_STOPPING) > 8:  # keep a few: never a pile of shutting-down servers on a busy machine
+            _gone(_STOPPING.pop(0))
+
+
+def _gone(server: Dovecot) -> None:
+    server.wait_stopped()
+    shutil.rmtree(server.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _dovecots_stopped() -> Iterator[None]:
+    yield
+    while _STOPPING:
+        _gone(_STOPPING.pop())
 
 
 @pytest.fixture
