@@ -125,9 +125,10 @@ def _apply(service: TicketService, ticket_id: int, shared: TeamState, mine: Unsh
     snooze_shared = service.source is not None and service.source.capabilities.snooze
     if shared.status is Status.ON_HOLD and shared.snoozed_until is not None and shared.snoozed_until <= now:
         shared = replace(shared, status=Status.OPEN, snoozed_until=None)  # its time came: awake, as it is here
-    # New and open are the same to a teammate; so are the statuses the source writes as one (RT's stalled).
-    alike = (frozenset({Status.NEW, Status.OPEN}), *(service.source.written_alike if service.source else ()))
-    same = {ticket.status, shared.status} in alike
+    # New and open are the same to a teammate; a status the source holds as another reads back as it is here.
+    same = {ticket.status, shared.status} == {Status.NEW, Status.OPEN} or (
+        service.source is not None and service.source.reads_back_as.get(ticket.status) is shared.status
+    )
     if not mine.status and shared.status is not ticket.status and not same:
         service.record_status(ticket_id, shared.status, now, TEAM_ACTOR, refresh=False)
         changed = True

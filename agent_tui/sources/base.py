@@ -118,9 +118,9 @@ class Source:
     capabilities: ClassVar[Capabilities] = Capabilities()
     address: str | None = None  # the team's own address on this source: mail from it is an agent's
     policy_file: ClassVar[Path | None] = None  # an SLA policy that comes with the source (the demo's)
-    # Statuses the source writes as one (RT's stalled holds pending and on hold): read back, one of a group never
-    # turns a ticket's status here into another of it (new and open are alike for every source).
-    written_alike: ClassVar[tuple[frozenset[Status], ...]] = ()
+    # A status the source can't hold, and the status it reads back as (RT writes on hold as stalled, read as
+    # pending): read back, it leaves the ticket's status here as it is. (New and open are alike for every source.)
+    reads_back_as: ClassVar[dict[Status, Status]] = {}
 
     def before_tui(self) -> None:
         """Called once before the TUI takes over the terminal (start helper processes while stderr is real)."""

@@ -323,6 +323,23 @@ def test_rt_on_hold_written_as_stalled_stays_on_hold_and_a_teammates_stalled_rea
         assert service.ticket(ticket).status is seen
 
 
+def test_rt_closed_written_as_resolved_stays_closed_and_a_teammates_resolve_reads_as_solved(rt, desk):
+    ticket, _ = _customer_ticket(rt, "Closed for good")
+    service = desk()
+    sync(service)
+    service.set_status(ticket, Status.CLOSED)
+    assert service.share() == []
+    assert rt.ticket(ticket)["Status"] == "resolved"
+    sync(service)
+    sync(service)
+    assert service.ticket(ticket).status is Status.CLOSED  # RT's resolved holds it: read back, it stays closed
+    for status, seen in (("open", Status.OPEN), ("resolved", Status.SOLVED), ("rejected", Status.CLOSED)):
+        changed = rt.api("PUT", f"/ticket/{ticket}", json={"Status": status}, user="sam", password="pass2pass2")
+        assert changed.status_code == 200, changed.text
+        sync(service)
+        assert service.ticket(ticket).status is seen
+
+
 def test_rt_priority_is_shared_both_ways_and_rts_default_leaves_ours(rt, desk):
     ticket, _ = _customer_ticket(rt, "Priority both ways")
     dana = desk()

@@ -25,7 +25,7 @@ The mapping (README):
                 rejected -> closed, deleted -> closed (a custom lifecycle's others -> open);
                 back: new -> new, open -> open, pending -> stalled, on-hold -> stalled,
                 solved -> resolved, closed -> resolved (new and open are not written over each other;
-                read back, stalled leaves a ticket on hold here on hold: ``written_alike``)
+                read back, resolved leaves a closed ticket closed, stalled an on-hold one on hold: ``reads_back_as``)
     assignee    RT Owner (Nobody = unassigned); an agent is the owner's EmailAddress, lowercased
                 (a user without one: the user name); written as the user found by that address
     tags        the custom field tags_field (multi-value) <-> tags, lowercased

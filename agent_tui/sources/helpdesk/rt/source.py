@@ -65,7 +65,7 @@ class RtSource(Source):
 
     kind = "rt"
     capabilities = Capabilities(pull=True, live=True, push=True, claims=True, send=True, notes=True, merge=True)
-    written_alike = (frozenset({Status.PENDING, Status.ON_HOLD}),)  # both are RT's stalled
+    reads_back_as = {Status.ON_HOLD: Status.PENDING, Status.CLOSED: Status.SOLVED}  # RT's stalled, RT's resolved
 
     def __init__(self, settings: RtSettings) -> None:
         self.settings = settings
