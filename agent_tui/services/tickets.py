@@ -410,6 +410,9 @@ class TicketService:
         me become theirs, shared like any assignment; returns how many."""
         held = self.queue_ids(QueueQuery(view=View.MINE, sort=SortKey.ID))
         previous, self.me = self.me, agent
+        channel = self.__dict__.get("presence_channel")  # made already (cached): the team sees the new name now
+        if channel is not None:
+            channel.become(agent)
         with self.store.transaction():
             for ticket_id in held:
                 if self._reassign(ticket_id, agent, agent.name):

@@ -106,6 +106,9 @@ class PresenceChannel(Protocol):
     def read_once(self) -> list[Presence]:
         """Everyone's live presence now, read once. Raises SourceError when it can't be read."""
 
+    def become(self, me: Agent) -> None:
+        """Announce as ``me`` from now on (the first run named the agent). Must return at once."""
+
 
 class Source:
     """A place tickets come from. Subclasses set ``kind`` and ``capabilities`` and override what those promise.

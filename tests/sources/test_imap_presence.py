@@ -285,3 +285,45 @@ def test_an_agent_who_quits_cleanly_is_gone_for_the_others_at_once_not_at_the_ne
         sam_stop.set()
         dana_thread.join()
         sam_thread.join()
+
+
+def test_an_agent_named_at_first_run_is_announced_under_that_name_at_once(
+    tmp_path, dovecot, inbox, monkeypatch, capsys
+):
+    """The first-run dialog names the agent while presence runs under the login name: the team hears the new
+    name at once (service.become tells the running channel), not after a restart."""
+    from agent_tui.config.paths import AppPaths
+    from agent_tui.config.settings import load_settings
+    from agent_tui.services.accounts import open_account
+
+    home = tmp_path / "robin"
+    add_account(home, dovecot, 25, capsys)
+    monkeypatch.delenv("AGENT_TUI_AGENT", raising=False)
+    paths = AppPaths.resolve(home)
+    service = open_account(paths, load_settings(paths), None, None)
+    channel = service.presence_channel
+    assert channel is not None
+    login = channel.me.name
+    channel.announce(1001, Activity.VIEWING)
+    stop = threading.Event()
+    thread = threading.Thread(target=channel.run, args=(stop, lambda live: None))
+    thread.start()
+    try:
+        listener = ImapPresence(service.source, Agent("Sam", "sam@shop.example"))
+
+        def names() -> set[str]:
+            return {p.agent.name for p in listener.read_once()}
+
+        deadline = time.monotonic() + 10
+        while login not in names() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert login in names()
+        service.become(Agent("Robin Ng", "robin@shop.example"))
+        deadline = time.monotonic() + 10  # the lease is 45 s: only an announcement made at once is seen in time
+        while "Robin Ng" not in names() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "Robin Ng" in names() and login not in names()
+    finally:
+        stop.set()
+        thread.join()
+        service.close()

@@ -181,3 +181,6 @@ class DemoPresence:
 
     def read_once(self) -> list[Presence]:
         return self.entries
+
+    def become(self, me: Agent) -> None:
+        pass  # nobody hears the demo agent, under any name

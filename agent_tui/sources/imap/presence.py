@@ -66,6 +66,12 @@ class ImapPresence:
             self._doing, self._since = (ticket_id, activity if ticket_id is not None else None), _now()
         self._changed.set()
 
+    def become(self, me: Agent) -> None:
+        """Announce as ``me`` from now on: the next note (written at once) names them."""
+        with self._lock:
+            self.me = me
+        self._changed.set()
+
     # -- the loop ----------------------------------------------------------------------------------
 
     def run(self, stop: threading.Event, on_update: Callable[[list[Presence]], None]) -> None:
@@ -140,8 +146,8 @@ class ImapPresence:
 
     def _publish(self, client: IMAPClient) -> None:
         with self._lock:
-            (ticket_id, activity), since = self._doing, self._since
-        agent = f"{self.me.name} <{self.me.email}>" if self.me.email else self.me.name
+            (ticket_id, activity), since, me = self._doing, self._since, self.me
+        agent = f"{me.name} <{me.email}>" if me.email else me.name
         note = EmailMessage()
         note["From"] = "agent-tui <presence@agent-tui.invalid>"
         note["Subject"] = "agent-tui presence"
