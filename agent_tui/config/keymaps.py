@@ -82,6 +82,7 @@ BINDING_SPECS: tuple[BindingSpec, ...] = (
     _spec("queue.tag", "add_tag", "Tag (marked)", "plus", show=False),
     _spec("queue.untag", "remove_tag", "Untag (marked)", "minus", show=False),
     _spec("queue.macro", "pick_macro", "Macro", "M", show=False),
+    _spec("queue.undo", "undo", "Undo the last change (of the marked tickets too)", "U", show=False),
     _spec("ticket.back", "back", "Back", "escape"),
     _spec("ticket.next", "next_ticket", "Next", "n"),
     _spec("ticket.previous", "previous_ticket", "Previous", "p"),

@@ -516,6 +516,9 @@ class QueueScreen(AgentScreen[None]):
     def action_pick_macro(self) -> None:
         queue_bulk.pick_macro(self)
 
+    def action_undo(self) -> None:
+        queue_bulk.undo(self)
+
 
 def fit_tag(tag: str) -> str:
     return fit_cells("# " + safe_line(tag), 13) + " "

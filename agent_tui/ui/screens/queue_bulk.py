@@ -1,20 +1,23 @@
 """The queue's bulk changes: status, priority, assignee, tags or a macro on every marked ticket (or the current one
 when none is marked). Marked tickets are changed after a confirmation naming the count; each is changed whole or
 not at all (``services.bulk``), and the notice names the ones left as they were and why. A ticket someone else
-changed since it was marked is refused by the collision guard."""
+changed since it was marked is refused by the collision guard. A bulk change is remembered as one entry of the
+session's undo list (``ui/undo.py``): the queue's undo key takes back all of it, the ticket screen's too."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from agent_tui.domain.models import Agent, Priority, Status, normalise_tag
-from agent_tui.errors import AgentTuiError
+from agent_tui.errors import AgentTuiError, NotFoundError
 from agent_tui.services.bulk import BulkResult, Target, TicketChange, change_many
 from agent_tui.ui.modals import ChoiceModal, ConfirmModal
 from agent_tui.ui.screens.picker import Picked, PickerItem, PickerModal, team_picker
+from agent_tui.ui.undo import Change, field_value, session_undo, undo_hint, undo_last
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
     from textual.screen import Screen
 
     from agent_tui.services.macros import Macro, MacroLibrary
@@ -54,24 +57,25 @@ def _confirmed(screen: QueueScreen, question: str, targets: list[Target], go: Ca
     )
 
 
-def _run(screen: QueueScreen, what: str, run: Callable[[], BulkResult]) -> None:
-    """Make the change in a worker; then clear the marks, say what happened and read the queue again."""
+def _run(screen: QueueScreen, what: str, run: Callable[[], tuple[BulkResult, bool]]) -> None:
+    """Make the change in a worker (``run``: its result, and whether it was recorded for undo); then clear the
+    marks, say what happened and read the queue again."""
 
     def work() -> None:
         try:
-            result = run()
+            result, recorded = run()
         except AgentTuiError as error:
             screen.app.call_from_thread(screen.notify, str(error), severity="error", markup=False, timeout=10)
             return
-        screen.app.call_from_thread(_done, screen, result, what)
+        screen.app.call_from_thread(_done, screen, result, what, recorded)
 
     screen.run_worker(work, thread=True, group="queue-change", exit_on_error=False)
 
 
-def _done(screen: QueueScreen, result: BulkResult, what: str) -> None:
+def _done(screen: QueueScreen, result: BulkResult, what: str, recorded: bool) -> None:
     screen.marked.clear()
     screen._show_marks()
-    lines = [f"{result.summary()} ({what})."]
+    lines = [f"{result.summary()} ({what}).{undo_hint(screen.app.keys_in_force, 'queue.undo') if recorded else ''}"]
     lines += result.refusals()
     lines += [f"{what_}: {why}" for what_, why in result.not_shared]
     if result.share_error:
@@ -92,8 +96,62 @@ def change(screen: QueueScreen, change: TicketChange) -> None:
         screen,
         f"{what[0].upper() + what[1:]}: change {label}?",
         targets,
-        lambda: _run(screen, what, lambda: change_many(screen.service, targets, change)),
+        lambda: _run(screen, what, lambda: _change_recorded(screen, targets, change)),
     )
+
+
+def _change_recorded(screen: QueueScreen, targets: list[Target], change: TicketChange) -> tuple[BulkResult, bool]:
+    """``change_many``, remembered for undo as one action: a Change for every ticket and field it changed (a
+    ticket refused, or already so, records nothing). In the worker, under the undo lock, so an undo pressed
+    meanwhile waits for the change and then takes all of it back."""
+    fields, said = _fields_of(change), change.describe()
+    undo = session_undo(screen.app)
+    with undo.working:
+        before = {target.ticket_id: _values(screen, target.ticket_id, fields) for target in targets}
+        result = change_many(screen.service, targets, change)
+        changes: list[Change] = []
+        for outcome in result.applied:
+            was = before[outcome.ticket_id]
+            for field, now in _values(screen, outcome.ticket_id, fields).items():
+                if field in was and was[field] != now:
+                    changes.append(Change(outcome.ticket_id, field, was[field], now, said))
+        undo.push(changes)
+    return result, bool(changes)
+
+
+def _fields_of(change: TicketChange) -> list[str]:
+    """The fields (as undo names them) a change sets: a snooze is a change of status (on-hold)."""
+    fields = ["status"] if change.status else []
+    if change.priority is not None:
+        fields.append("priority")
+    if change.assignee or change.unassign:
+        fields.append("assignee")
+    return fields + [f"tag:{tag}" for tag in (*change.add_tags, *change.remove_tags)]
+
+
+def _values(screen: QueueScreen, ticket_id: int, fields: Sequence[str]) -> dict[str, object]:
+    """The value of each field on one ticket; none for a ticket that isn't there (change_many names it)."""
+    try:
+        ticket = screen.service.ticket(ticket_id)
+    except NotFoundError:
+        return {}
+    return {field: field_value(ticket, field) for field in fields}
+
+
+def undo(screen: QueueScreen) -> None:
+    """Take back the last action of the session (a bulk change, or one made on a ticket), then read the queue."""
+
+    def work() -> None:
+        said, severity = undo_last(screen.service, session_undo(screen.app))
+        screen.app.call_from_thread(_undone, screen, said, severity)
+
+    screen.run_worker(work, thread=True, group="queue-change", exit_on_error=False)
+
+
+def _undone(screen: QueueScreen, said: str, severity: SeverityLevel) -> None:
+    timeout = None if severity == "information" else 10  # a longer one names what was left alone
+    screen.notify(said, severity=severity, markup=False, timeout=timeout)
+    screen.reload(with_counts=True)
 
 
 def set_status(screen: QueueScreen, status: str) -> None:
@@ -119,14 +177,22 @@ def choose_priority(screen: QueueScreen) -> None:
         )
 
 
-def _in_worker(screen: QueueScreen, read: Callable[[], T], then: Callable[[T], None]) -> None:
-    """Read what a picker lists in a worker (I/O stays off the screen's thread), then show it."""
+def _in_worker(
+    screen: QueueScreen,
+    read: Callable[[], T],
+    then: Callable[[T], None],
+    *,
+    severity: SeverityLevel = "error",
+    timeout: float | None = None,
+) -> None:
+    """Read what a picker lists, or what was picked, in a worker (I/O stays off the screen's thread), then
+    show or use it; an AgentTuiError is a notice of that ``severity``."""
 
     def work() -> None:
         try:
             found = read()
         except AgentTuiError as error:
-            screen.app.call_from_thread(screen.notify, str(error), severity="error", markup=False)
+            screen.app.call_from_thread(screen.notify, str(error), severity=severity, markup=False, timeout=timeout)
             return
         screen.app.call_from_thread(then, found)
 
@@ -143,12 +209,19 @@ def _show_team(screen: QueueScreen, label: str, team: list[Agent]) -> None:
     def picked(choice: Picked | None) -> None:
         if choice is None:
             return
-        try:
-            agent = screen.service.resolve_agent(choice.value) if choice.new else team[int(choice.value)]
-        except AgentTuiError as error:  # no phantom agents: the sentence says how to name someone new
-            screen.notify(str(error), severity="warning", markup=False, timeout=10)
+        if not choice.new:
+            change(screen, TicketChange(assignee=team[int(choice.value)]))
             return
-        change(screen, TicketChange(assignee=agent))
+        # Someone typed in: the team is read to find them, in a worker. No phantom agents: a name no one
+        # answers to is a warning whose sentence says how to name someone new.
+        typed = choice.value
+        _in_worker(
+            screen,
+            lambda: screen.service.resolve_agent(typed),
+            lambda agent: change(screen, TicketChange(assignee=agent)),
+            severity="warning",
+            timeout=10,
+        )
 
     screen.app.push_screen(team_picker(f"Assign {label} to", team, screen.service.me), picked)
 
@@ -229,7 +302,8 @@ def _macro_chosen(screen: QueueScreen, macro: Macro) -> None:
     replies = screen.app.replies
 
     def go(send: bool) -> None:
-        _run(screen, f"macro {macro.name}", lambda: apply_macro(replies, macro, targets, send=send))
+        # Not recorded for undo: a macro may have sent replies, which no undo takes back.
+        _run(screen, f"macro {macro.name}", lambda: (apply_macro(replies, macro, targets, send=send), False))
 
     if not screen.marked:
         go(False)  # one ticket: its reply is kept as the draft, to read before sending

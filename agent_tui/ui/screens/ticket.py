@@ -20,7 +20,7 @@ from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from agent_tui.display import Wrapped
-from agent_tui.domain.models import Agent, Author, Priority, Status, Ticket, normalise_tag
+from agent_tui.domain.models import Agent, Author, Priority, Status, normalise_tag
 from agent_tui.domain.models import Message as TicketMessage
 from agent_tui.domain.presence import Activity
 from agent_tui.domain.queue import QueueQuery
@@ -33,7 +33,7 @@ from agent_tui.ui.bindings import bindings
 from agent_tui.ui.modals import ChoiceModal, ConfirmModal, PromptModal
 from agent_tui.ui.screens.base import AgentScreen
 from agent_tui.ui.screens.picker import Picked, PickerItem, PickerModal, team_picker
-from agent_tui.ui.undo import Change, session_undo
+from agent_tui.ui.undo import Change, field_value, session_undo, undo_hint, undo_last
 from agent_tui.ui.widgets.presence_line import PresenceLine
 
 if TYPE_CHECKING:
@@ -62,17 +62,6 @@ def _shown(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
-
-
-def _field(ticket: Ticket, field: str) -> object:
-    """The value of one field an undo can bring back (``tag:NAME``: whether the tag is on)."""
-    if field == "status":
-        return ticket.status
-    if field == "priority":
-        return ticket.priority
-    if field == "assignee":
-        return (ticket.assignee.name, ticket.assignee.email) if ticket.assignee else None
-    return field.removeprefix("tag:") in ticket.tags
 
 
 def _awaits_answer(detail: TicketDetail) -> bool:
@@ -332,23 +321,18 @@ class TicketScreen(AgentScreen[int]):
 
     # -- changes ---------------------------------------------------------------------------------
 
-    def _undo_key(self) -> str:
-        keys = self.app.keys_in_force.get("ticket.undo")
-        return format_key(keys.split(",")[0]) if keys else ""
-
     @work(thread=True, group="ticket-change", exit_on_error=False)
     def _change(self, ticket_id: int, field: str, change: Callable[[], object], done: str, said: str) -> None:
         """Make one change (through the service), remember it for undo, and share it with the team."""
         undo = session_undo(self.app)
         try:
             with undo.working:
-                before = _field(self.service.ticket(ticket_id), field)
+                before = field_value(self.service.ticket(ticket_id), field)
                 change()
-                after = _field(self.service.ticket(ticket_id), field)
+                after = field_value(self.service.ticket(ticket_id), field)
                 if after != before:
-                    undo.push(Change(ticket_id, field, before, after, said))
-                    key = self._undo_key()
-                    done += f" {key} undoes it." if key else ""
+                    undo.push([Change(ticket_id, field, before, after, said)])
+                    done += undo_hint(self.app.keys_in_force, "ticket.undo")
             self.service.share()
         except AgentTuiError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
@@ -362,47 +346,10 @@ class TicketScreen(AgentScreen[int]):
 
     @work(thread=True, group="ticket-change", exit_on_error=False)
     def _undo(self) -> None:
-        """Take back the last change made in this session (on whichever ticket), written and shared like any."""
-        undo = session_undo(self.app)
-        with undo.working:
-            change = undo.pop()
-            if change is None:
-                self.app.call_from_thread(self.notify, "Nothing to undo.", markup=False)
-                return
-            self._take_back(change)
-
-    def _take_back(self, change: Change) -> None:
-        service, ticket_id = self.service, change.ticket_id
-        try:
-            now = _field(service.ticket(ticket_id), change.field)
-            if now != change.after:
-                raise AgentTuiError(
-                    f"Not undone on #{ticket_id} ({change.said}): its {change.field.split(':')[0]} "
-                    "was changed again since."
-                )
-            before = change.before
-            if change.field == "status":
-                assert isinstance(before, Status)
-                service.set_status(ticket_id, before)
-                back = f"it is {before.value} again"
-            elif change.field == "priority":
-                assert isinstance(before, Priority)
-                service.set_priority(ticket_id, before)
-                back = f"it is {before.label} again"
-            elif change.field == "assignee":
-                agent = Agent(*before) if isinstance(before, tuple) else None
-                service.assign(ticket_id, agent)
-                back = f"it is {'with ' + agent.name if agent else 'unassigned'} again"
-            else:
-                tag = change.field.removeprefix("tag:")
-                service.tag(ticket_id, tag, bool(before))
-                back = f"it {'has the tag' if before else 'no longer has the tag'} {tag}"
-            service.share()
-        except AgentTuiError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
-            self.app.call_from_thread(self.load, self.ticket_id)
-            return
-        self.app.call_from_thread(self.notify, f"Undone on #{ticket_id}: {change.said}; {back}.", markup=False)
+        """Take back the last change made in this session: on whichever ticket, or a bulk change in the queue."""
+        said, severity = undo_last(self.service, session_undo(self.app))
+        timeout = None if severity == "information" else 10  # a longer one names what was left alone
+        self.app.call_from_thread(self.notify, said, severity=severity, markup=False, timeout=timeout)
         self.app.call_from_thread(self.load, self.ticket_id)
 
     def action_reply(self) -> None:
@@ -540,22 +487,27 @@ class TicketScreen(AgentScreen[int]):
         holder = self.detail.ticket.assignee if self.detail and self.detail.ticket.id == self.ticket_id else None
 
         def picked(choice: Picked | None) -> None:
-            if choice is not None:
-                self._assign_to(team[int(choice.value)] if not choice.new else choice.value)
+            if choice is None:
+                return
+            if choice.new:
+                self._assign_typed(self.ticket_id, choice.value)
+            else:
+                self._assign_to(self.ticket_id, team[int(choice.value)])
 
         self.app.push_screen(team_picker(f"Assign #{self.ticket_id} to", team, self.service.me, holder), picked)
 
-    def _assign_to(self, who: Agent | str) -> None:
-        """Assign to a teammate, or to someone typed in: ``Name <email>``, or a name the team answers to."""
-        if isinstance(who, str):
-            try:
-                agent = self.service.resolve_agent(who)
-            except AgentTuiError as error:  # no phantom agents: the sentence says how to name someone new
-                self.notify(str(error), severity="warning", markup=False, timeout=10)
-                return
-        else:
-            agent = who
-        ticket_id = self.ticket_id
+    @work(thread=True, exclusive=True, group="ticket-picker", exit_on_error=False)
+    def _assign_typed(self, ticket_id: int, typed: str) -> None:
+        """Assign to someone typed in: ``Name <email>``, or a name the team answers to (the team is read from
+        the store: in a worker, not on the screen's thread)."""
+        try:
+            agent = self.service.resolve_agent(typed)
+        except AgentTuiError as error:  # no phantom agents: the sentence says how to name someone new
+            self.app.call_from_thread(self.notify, str(error), severity="warning", markup=False, timeout=10)
+            return
+        self.app.call_from_thread(self._assign_to, ticket_id, agent)
+
+    def _assign_to(self, ticket_id: int, agent: Agent) -> None:
         self._change(
             ticket_id,
             "assignee",
