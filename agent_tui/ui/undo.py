@@ -11,7 +11,7 @@ team like the change was; a field someone changed again since is left as it is n
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 from weakref import WeakKeyDictionary
@@ -93,6 +93,21 @@ def field_value(ticket: Ticket, field: str) -> object:
     if field == "assignee":
         return (ticket.assignee.name, ticket.assignee.email) if ticket.assignee else None
     return field.removeprefix("tag:") in ticket.tags
+
+
+def change_recorded(
+    service: TicketService, stack: UndoStack, ticket_id: int, field: str, change: Callable[[], object], said: str
+) -> bool:
+    """Make one change of one field (``change``, through the service) and remember it for undo if it changed
+    the field; True if it did. In a worker: it writes."""
+    with stack.working:
+        before = field_value(service.ticket(ticket_id), field)
+        change()
+        after = field_value(service.ticket(ticket_id), field)
+        if after == before:
+            return False
+        stack.push([Change(ticket_id, field, before, after, said)])
+        return True
 
 
 def undo_hint(keys_in_force: Mapping[str, str], binding_id: str) -> str:

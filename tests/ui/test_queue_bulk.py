@@ -272,3 +272,21 @@ async def test_the_ticket_assign_picker_looks_up_someone_typed_in_a_worker(home)
         await settle(pilot)
         assert app.service.ticket(screen.ticket_id).assignee.email == "zed@pineandpebble.example"
         assert len(threads) == 2 and threading.main_thread().name not in threads
+
+
+async def test_t_in_the_queue_is_undone_by_u_like_a_take_on_the_ticket_screen(home):
+    app = make_app(home=home, account="demo", now=NOW)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")  # Unassigned
+        await settle(pilot)
+        ticket_id = app.screen.query_one(QueueTable).current_id
+        assert ticket_id is not None and app.service.ticket(ticket_id).assignee is None
+        await pilot.press("t")
+        await settle(pilot)
+        assert app.service.ticket(ticket_id).assignee == app.service.me
+        assert notices(app)[-1] == f"Ticket {ticket_id} is yours. U undoes it."
+        await pilot.press("U")
+        await settle(pilot)
+        assert app.service.ticket(ticket_id).assignee is None
+        assert notices(app)[-1] == f"Undone on #{ticket_id}: taken; it is unassigned again."

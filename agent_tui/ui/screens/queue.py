@@ -29,6 +29,7 @@ from agent_tui.services.tickets import TicketService
 from agent_tui.ui.bindings import bindings
 from agent_tui.ui.screens import queue_bulk
 from agent_tui.ui.screens.base import AgentScreen
+from agent_tui.ui.undo import change_recorded, session_undo, undo_hint
 from agent_tui.ui.widgets.field_input import FieldInput
 from agent_tui.ui.widgets.queue_table import COLUMNS, PAGE_SIZE, QueueTable
 
@@ -444,11 +445,19 @@ class QueueScreen(AgentScreen[None]):
     @work(thread=True, group="queue-change", exit_on_error=False)
     def _take(self, ticket_id: int) -> None:
         try:
-            self.service.take(ticket_id)
+            taken = change_recorded(
+                self.service,
+                session_undo(self.app),
+                ticket_id,
+                "assignee",
+                lambda: self.service.take(ticket_id),
+                "taken",
+            )
         except AgentTuiError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
-        self.app.call_from_thread(self.notify, f"Ticket {ticket_id} is yours.", markup=False)
+        hint = undo_hint(self.app.keys_in_force, "queue.undo") if taken else ""
+        self.app.call_from_thread(self.notify, f"Ticket {ticket_id} is yours.{hint}", markup=False)
         self.app.call_from_thread(self.reload, with_counts=True, keep_id=ticket_id)
 
     # -- marks and bulk changes (queue_bulk.py) -----------------------------------------------------

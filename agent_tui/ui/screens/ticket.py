@@ -33,7 +33,7 @@ from agent_tui.ui.bindings import bindings
 from agent_tui.ui.modals import ChoiceModal, ConfirmModal, PromptModal
 from agent_tui.ui.screens.base import AgentScreen
 from agent_tui.ui.screens.picker import Picked, PickerItem, PickerModal, team_picker
-from agent_tui.ui.undo import Change, field_value, session_undo, undo_hint, undo_last
+from agent_tui.ui.undo import change_recorded, session_undo, undo_hint, undo_last
 from agent_tui.ui.widgets.presence_line import PresenceLine
 
 if TYPE_CHECKING:
@@ -324,15 +324,9 @@ class TicketScreen(AgentScreen[int]):
     @work(thread=True, group="ticket-change", exit_on_error=False)
     def _change(self, ticket_id: int, field: str, change: Callable[[], object], done: str, said: str) -> None:
         """Make one change (through the service), remember it for undo, and share it with the team."""
-        undo = session_undo(self.app)
         try:
-            with undo.working:
-                before = field_value(self.service.ticket(ticket_id), field)
-                change()
-                after = field_value(self.service.ticket(ticket_id), field)
-                if after != before:
-                    undo.push([Change(ticket_id, field, before, after, said)])
-                    done += undo_hint(self.app.keys_in_force, "ticket.undo")
+            if change_recorded(self.service, session_undo(self.app), ticket_id, field, change, said):
+                done += undo_hint(self.app.keys_in_force, "ticket.undo")
             self.service.share()
         except AgentTuiError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
