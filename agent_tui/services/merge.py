@@ -37,9 +37,13 @@ def merge_tickets(service: TicketService, ticket_id: int, into_id: int, *, force
 
 
 def merge_from_team(service: TicketService, ticket_id: int, into_id: int) -> bool:
-    """A teammate merged ``ticket_id`` into ``into_id`` (seen on the source); True if it was merged here now."""
+    """A teammate merged ``ticket_id`` into ``into_id`` (seen on the source); True if it was merged here now.
+    A ticket merged here already (into that one, or, made at the same moment, into another) stays as it is."""
     store = service.store
-    if ticket_id == into_id or not store.ticket_exists(into_id) or store.merged_into(ticket_id) is not None:
+    if not store.ticket_exists(into_id) or store.merged_into(ticket_id) is not None:
+        return False
+    into_id = store.merge_target(into_id)  # the target merged on here too (a chain of merges): where it went
+    if ticket_id == into_id:
         return False
     with store.transaction():
         _merge(service, store.ticket(ticket_id), into_id, TEAM_ACTOR, share=False)
@@ -74,11 +78,12 @@ def _share_target(service: TicketService, merged: Ticket, into_id: int) -> None:
 def merges_seen(service: TicketService, seen: Sequence[StateSeen]) -> int:
     """Merges teammates made, read on the source with ticket states (a merged ticket's first message names
     its target); each is made here too. Returns how many were new here."""
-    merged = 0
+    merged, store = 0, service.store
     for state in seen:
         if state.state.merged_into is None:
             continue
-        ticket_id = service.store.ticket_for_source_ref(state.ref)
+        hint = state.ticket_hint
+        ticket_id = hint if hint is not None and store.ticket_exists(hint) else store.ticket_for_source_ref(state.ref)
         if ticket_id is not None and merge_from_team(service, ticket_id, state.state.merged_into):
             merged += 1
     return merged

@@ -103,6 +103,8 @@ def _states_seen(service: TicketService, seen: list[StateSeen], total: IngestRep
     total.team_changes += merges_seen(service, seen)  # a teammate's merges first: then refs lead to the target
     latest: dict[int, StateSeen] = {}
     for state in seen:
+        if state.ticket_hint is not None and store.merged_into(state.ticket_hint) is not None:
+            continue  # a merged ticket's state is its merge; its ref now leads to the target, which has its own
         ticket_id = store.ticket_for_source_ref(state.ref)
         if ticket_id is not None and (ticket_id not in latest or state.order >= latest[ticket_id].order):
             latest[ticket_id] = state

@@ -101,6 +101,9 @@ class StateSeen(NamedTuple):
     ref: str
     state: TeamState
     order: int
+    # The source's own id of the ticket, where it has one (a help desk's ticket id, the local id too): a ticket
+    # merged here is then known even though its messages, and so ``ref``, now belong to its target.
+    ticket_hint: int | None = None
 
 
 @dataclass

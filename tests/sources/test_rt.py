@@ -380,3 +380,44 @@ def test_rt_a_merge_made_here_is_rts_merge_and_teammates_see_it_on_sync_and_on_a
     sync(dana)  # RT files a reply to the merged ticket in its target; so does agent-tui
     assert [m.text.strip() for m in dana.store.messages(second)][-1] == "Any news?"
     assert sync(dana).team_changes == 0  # read once: nothing comes again
+
+
+def test_rt_chains_of_merges_end_in_the_ticket_left_on_a_first_sync_and_on_a_later_one(rt, desk, tmp_path):
+    a, _ = _customer_ticket(rt, "Chain A subject")
+    b, _ = _customer_ticket(rt, "Chain B subject")
+    c, _ = _customer_ticket(rt, "Chain C subject")
+    sam = desk("sam")
+    sync(sam)  # Sam saw the three; then goes offline while both merges are made in RT
+    for merged, into in ((c, a), (a, b)):
+        assert "Merge Successful" in rt.api("PUT", f"/ticket/{merged}", json={"MergeInto": into}).text
+    sync(sam)
+    assert sam.store.merge_target(c) == b and sam.store.merge_target(a) == b
+    assert sam.ticket(c).status is Status.CLOSED and sam.ticket(a).status is Status.CLOSED
+
+    paths = AppPaths.resolve(tmp_path / "fresh")  # a first sync: RT's searches show B alone
+    add_account(paths, "desk", rt_table(rt, "dana"))
+    fresh = open_account(paths, load_settings(paths), "desk", NOW)
+    try:
+        sync(fresh)
+        assert fresh.store.merge_target(c) == b and fresh.store.merge_target(a) == b
+        subjects = sorted(m.subject for m in fresh.store.messages(b))  # each message keeps its own subject
+        assert subjects == ["Chain A subject", "Chain B subject", "Chain C subject"]
+    finally:
+        fresh.close()
+
+
+def test_rt_a_ticket_merged_into_another_in_rt_meanwhile_is_refused_and_the_target_here_stays_open(rt, desk):
+    a, _ = _customer_ticket(rt, "Merged twice A")
+    b, _ = _customer_ticket(rt, "Merged twice B")
+    c, _ = _customer_ticket(rt, "Merged twice C")
+    dana = desk("dana")
+    sync(dana)
+    assert (
+        "Merge Successful"
+        in rt.api("PUT", f"/ticket/{a}", json={"MergeInto": c}, user="sam", password="pass2pass2").text
+    )
+    merge_tickets(dana, a, b)  # Dana, who has not synced since, merges A into B
+    assert dana.share() == [(f"ticket {a}", f"RT did not merge it into {b} (RT has it merged into #{c} already)")]
+    sync(dana)
+    assert dana.store.merged_into(b) is None and dana.ticket(b).status is not Status.CLOSED
+    assert rt.ticket(b)["Status"] != "resolved"

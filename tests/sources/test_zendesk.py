@@ -588,3 +588,38 @@ def test_zendesk_documented_shapes_a_merge_made_here_is_zendesks_merge_and_the_t
     assert service.ticket(first).status is Status.CLOSED and service.ticket(second).status is not Status.CLOSED
     assert [m.author for m in service.store.messages(first)] == [Author.NOTE]  # Zendesk's note of where it went
     service.close()
+
+
+def test_zendesk_documented_shapes_a_merged_tickets_state_never_lands_on_its_target(harness):
+    fake = harness.fake
+    first = fake.create_ticket("ann@example.com", "Order 77: where is it?", "Where is it?")
+    second = fake.create_ticket("ann@example.com", "Order 77 again", "Still nothing", tags=["vip"])
+    fake.tick(61)
+    service = _service(harness)
+    sync(service)
+    merge_tickets(service, first, second)
+    assert service.share() == []
+    fake._touch(first)  # Zendesk's job stamps the closed ticket after the target
+    fake.tick(61)
+    sync(service)  # the merged ticket's refs are the target's now: its closed state must not follow them
+    target = service.ticket(second)
+    assert target.status is not Status.CLOSED and "vip" in target.tags and "closed_by_merge" not in target.tags
+    service.close()
+
+
+def test_zendesk_documented_shapes_a_merge_zendesk_cannot_make_is_named_and_blocks_no_sync(harness):
+    fake = harness.fake
+    first = fake.create_ticket("ann@example.com", "Order 77: where is it?", "Where is it?")
+    second = fake.create_ticket("ann@example.com", "Order 77 again", "Still nothing")
+    fake.tick(61)
+    service = _service(harness)
+    sync(service)
+    del fake.tickets[first]  # deleted in Zendesk meanwhile
+    merge_tickets(service, first, second)
+    service.tag(second, "late")
+    problems = service.share()
+    assert problems == [(f"ticket {first}", f"Zendesk did not merge it into {second}: Zendesk has no ticket {first}")]
+    assert "late" in fake.tickets[second]["tags"]  # the target's own change went out all the same
+    fake.tick(61)
+    sync(service)  # and the next sync runs
+    service.close()

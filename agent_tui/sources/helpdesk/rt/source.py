@@ -219,7 +219,7 @@ class RtSource(Source):
 
     def _first_pull(self, rt: RtClient, state: SourceState) -> Iterator[Change]:
         high = self._newest(rt, 0)  # read before the tickets: what is written meanwhile comes with the next pull
-        merges = self._merges(rt)
+        merges = _final_targets(self._merges(rt))
         seen: list[StateSeen] = []
         newest = 0
         for page in self._tickets(rt, self._in_queue("id > 0")):
@@ -240,7 +240,7 @@ class RtSource(Source):
                         newest = max(newest, max(int(t["id"]) for t in txns))
                     if last_ref:
                         team = replace(ticket.team_state(rt, self.users), merged_into=merges.get(ticket.id))
-                        seen.append(StateSeen(last_ref, team, max(int(t["id"]) for t in txns)))
+                        seen.append(StateSeen(last_ref, team, max(int(t["id"]) for t in txns), ticket.id))
 
             yield NewItems(items())
         yield StatesSeen(seen)
@@ -260,6 +260,7 @@ class RtSource(Source):
                     merges[int(txn["ObjectId"])] = into
         if not by_ticket:
             return
+        merges = _final_targets(merges)
         tickets: dict[int, RtTicket] = {}
         ids = sorted(set(by_ticket) | set(merges.values()))
         for start in range(0, len(ids), PER_PAGE):
@@ -293,7 +294,7 @@ class RtSource(Source):
                 ref = max(refs, key=lambda r: int(r.rsplit("/", 1)[1]))
                 order = max((int(t["id"]) for t in by_ticket.get(ticket_id, ())), default=cursor)
                 team = replace(ticket.team_state(rt, self.users), merged_into=merges.get(ticket_id))
-                seen.append(StateSeen(ref, team, order))
+                seen.append(StateSeen(ref, team, order, ticket_id))
         yield StatesSeen(seen)
         state.set("txn", str(max(int(t["id"]) for txns in by_ticket.values() for t in txns)))
 
@@ -352,19 +353,29 @@ class RtSource(Source):
     def _merge(self, rt: RtClient, rt_id: int, into: int) -> None:
         """Merge RT ticket ``rt_id`` into ``into`` (``PUT {"MergeInto": ...}``), unless RT has it merged already:
         a merged ticket reads as the one it was merged into."""
-        if self._ticket(rt, rt_id).id != rt_id:
-            return
+        now = self._merged_as(rt, rt_id)
+        if now == into:
+            return  # merged already (a push before was cut short after it)
+        if now != rt_id:
+            raise Refused(f"RT has it merged into #{now} already")
         said = decode(rt.request("PUT", f"/ticket/{rt_id}", json={"MergeInto": into}), self.settings.url)
-        if self._ticket(rt, rt_id).id != into:  # RT answers 200 with its reason when it refuses
+        if self._merged_as(rt, rt_id) != into:  # RT answers 200 with its reason when it refuses
             raise Refused("; ".join(map(str, said)) if isinstance(said, list) else str(said))
+
+    def _merged_as(self, rt: RtClient, rt_id: int) -> int:
+        """The ticket RT shows for ``rt_id``: itself, or the one it was merged into. Refused when RT has none."""
+        response = rt.request("GET", f"/ticket/{rt_id}", accept=(404,))
+        if response.status_code == 404:
+            raise Refused(f"RT has no ticket {rt_id}")
+        return int(decode(response, self.settings.url)["id"])
 
     def _write(
         self, rt: RtClient, rt_id: int, wanted: Callable[[TeamState], TeamState], claim_for: str | None = None
     ) -> str | None:
         for _ in range(_ATTEMPTS):
             ticket = self._ticket(rt, rt_id)
-            if ticket.id != rt_id:
-                return None  # merged in RT: it reads as its target, whose state is not this one's to write
+            if ticket.id != rt_id:  # merged in RT (a teammate, just now): it reads as its target
+                raise Refused(f"RT has it merged into #{ticket.id}; the next sync shows the merge")
             remote = ticket.team_state(rt, self.users)
             if claim_for is not None:
                 if remote.assignee and remote.assignee != claim_for:
@@ -491,5 +502,19 @@ class RtSource(Source):
 
 
 def _merged(target: RtTicket, merged_id: int) -> RtTicket:
-    """A merged ticket, which RT reads as its target: the target's state, under the merged ticket's own id."""
-    return replace(target, id=merged_id, etag=None)
+    """A merged ticket, which RT reads as its target: the target's state, under the merged ticket's own id (and
+    no subject: its first message keeps its own)."""
+    return replace(target, id=merged_id, etag=None, subject="")
+
+
+def _final_targets(merges: dict[int, int]) -> dict[int, int]:
+    """{merged: target} with chains followed (C into A, then A into B: C ends in B), so a ticket merged into one
+    merged later comes with the one that is left."""
+    final = {}
+    for merged, into in merges.items():
+        seen = {merged}
+        while into in merges and into not in seen:
+            seen.add(into)
+            into = merges[into]
+        final[merged] = into
+    return final

@@ -172,7 +172,7 @@ class Pull:
         refs = self.known.source_refs_under(f"{PREFIX}{summary.id}/")
         if not refs or summary.updated is None:
             return None
-        return StateSeen(min(refs), self.team_state(summary.fields()), summary.updated)
+        return StateSeen(min(refs), self.team_state(summary.fields()), summary.updated, summary.id)
 
     # -- the event export: comments -----------------------------------------------------------------
 

@@ -227,18 +227,24 @@ class ZendeskSource(Source):
                     continue
                 try:
                     self._write(client, zid, _merging(push))
-                    for merged in known.merged_tickets(push.ticket_id):
-                        self._merge(client, merged, zid)
                 except _Refused as error:
                     problems.append((f"ticket {push.ticket_id}", f"its state could not be shared: {error}"))
+                for merged in known.merged_tickets(push.ticket_id):
+                    try:
+                        self._merge(client, merged, zid)
+                    except _Refused as error:
+                        problems.append((f"ticket {merged}", f"Zendesk did not merge it into {zid}: {error}"))
         return problems
 
     def _merge(self, client: ZendeskClient, zid: int, into: int) -> None:
         """Merge Zendesk ticket ``zid`` into ``into`` with Zendesk's merge (``POST /tickets/{into}/merge``), unless
         Zendesk has it merged already. Both get a private note saying so, as in Zendesk's own merge; the job runs
         on Zendesk's side, and a failed one leaves the ticket open there for the next push to try again."""
-        ticket = (client.get(f"/tickets/{zid}.json").get("ticket") or {}) if zid != into else {}
-        if not ticket or MERGED_TAG in (ticket.get("tags") or []):
+        found = client.request("GET", f"/tickets/{zid}.json", accept=(404,))
+        if found.status_code == 404:
+            raise _Refused(f"Zendesk has no ticket {zid}")
+        ticket = client.object_of(found).get("ticket") or {}
+        if MERGED_TAG in (ticket.get("tags") or []):
             return
         body = {
             "ids": [zid],
@@ -247,12 +253,12 @@ class ZendeskSource(Source):
             "target_comment": f"#{zid} was merged into this ticket from agent-tui.",
             "target_comment_is_public": False,
         }
-        response = client.request("POST", f"/tickets/{into}/merge.json", json=body, accept=(400, 422))
+        response = client.request("POST", f"/tickets/{into}/merge.json", json=body, accept=(400, 403, 404, 422))
         if response.status_code != 200:
-            raise _Refused(f"Zendesk did not merge #{zid} into it ({message_of(response)})")
+            raise _Refused(f"{message_of(response)} (HTTP {response.status_code})")
         job = client.object_of(response).get("job_status") or {}
         if job.get("status") in ("failed", "killed"):
-            raise _Refused(f"Zendesk's merge of #{zid} into it failed ({job.get('message') or 'no reason given'})")
+            raise _Refused(f"its merge job failed ({job.get('message') or 'no reason given'})")
 
     def claim(self, ticket_id: int, local: TeamState, me: Agent, known: KnownMessages) -> str | None:
         key = agent_key(me)
