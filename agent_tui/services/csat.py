@@ -6,9 +6,7 @@ is read, so a "5" in any other mail is never a rating. Replaying the same mail g
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from agent_tui.domain.csat import has_survey, parse_rating
+from agent_tui.domain.csat import has_survey, is_only_a_rating, parse_rating
 from agent_tui.domain.models import Message
 from agent_tui.store import Store
 from agent_tui.store.merges import CSAT_EVENT
@@ -19,8 +17,7 @@ def record_rating(store: Store, ticket_id: int, message: Message) -> int | None:
     rating = parse_rating(message.text)  # cheap, and None for almost every message: the store is read after
     if rating is None:
         return None
-    survey = store.last_agent_message_text(ticket_id, message.date)
-    if survey is None or not has_survey(survey):
+    if not answers_a_survey(store, ticket_id, message):
         return None
     if not store.has_event(ticket_id, message.date, CSAT_EVENT, str(rating)):
         store.record_event(
@@ -29,11 +26,17 @@ def record_rating(store: Store, ticket_id: int, message: Message) -> int | None:
     return rating
 
 
-def record_rating_at(store: Store, source_ref: str, message: Message, own: Callable[[], set[str]]) -> None:
-    """The same, for a message filed from its headers whose body just came: a customer's (not from ``own()``,
-    the team's addresses, read only when the text is a rating)."""
-    if parse_rating(message.text) is None or message.sender.email.lower() in own():
-        return
-    ticket_id = store.ticket_for_source_ref(source_ref)
-    if ticket_id is not None:
-        record_rating(store, ticket_id, message)
+def record_rating_at(store: Store, ticket_id: int, message: Message) -> int | None:
+    """The same, for a customer's message filed from its headers whose body just came."""
+    return record_rating(store, ticket_id, message) if parse_rating(message.text) is not None else None
+
+
+def answers_a_survey(store: Store, ticket_id: int, message: Message) -> bool:
+    """Whether the message comes after an agent reply that asked for a rating (so it may be one)."""
+    survey = store.last_agent_message_text(ticket_id, message.date)
+    return survey is not None and has_survey(survey)
+
+
+def is_a_thank_you(rated: int | None, message: Message) -> bool:
+    """A rating given in answer to a survey, and nothing more: it does not reopen a solved ticket."""
+    return rated is not None and is_only_a_rating(message.text)

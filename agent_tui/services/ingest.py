@@ -11,15 +11,15 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from itertools import islice
 
-from agent_tui.domain.csat import is_only_a_rating
-from agent_tui.domain.models import Author, Customer, Priority, Status
+from agent_tui.domain.models import Author, Customer, Message, Priority, Status
 from agent_tui.domain.threading import SUBJECT_WINDOW, normalise_subject, ticket_token
 from agent_tui.domain.workflow import REOPENED_BY_CUSTOMER, moves_status, status_after_message
 from agent_tui.errors import StoreError, UsageError
-from agent_tui.services.csat import record_rating, record_rating_at
+from agent_tui.services.csat import answers_a_survey, is_a_thank_you, record_rating, record_rating_at
 from agent_tui.services.tickets import TicketService
 from agent_tui.sources.items import BodyUnavailable, Incoming, Item, StatusLine, Unreadable
 
@@ -162,7 +162,7 @@ class Ingestor:
             if item.source_ref and self.store.fill_body(item.source_ref, message, raw=item.raw, problems=item.problems):
                 report.bodies += 1
                 report.flagged += bool(item.problems)
-                record_rating_at(self.store, item.source_ref, message, lambda: self.own)  # a body came: CSAT
+                self._body_came(item.source_ref, message)
             return
         if message.message_id and self.store.has_message(message.message_id):
             if item.source_ref:  # the same message at a new place (its folder renumbered): follow it there
@@ -201,22 +201,41 @@ class Ingestor:
         else:
             self._apply_fields(ticket_id, item)
         store.add_message(ticket_id, message, raw=item.raw, problems=item.problems, source_ref=item.source_ref)
-        rated = None
+        decide = True  # whether the message moves the ticket's status now
         if status is None and message.author is Author.CUSTOMER:
             rated = record_rating(store, ticket_id, message)  # CSAT: the customer's answer to a survey, if it is one
+            if is_a_thank_you(rated, message):
+                decide = False  # a bare "5" to a solved ticket's survey: no reopen
+            elif message.body_pending and answers_a_survey(store, ticket_id, message):
+                decide = False  # it may be one: decided when its body comes (``_body_came``)
         report.new_messages += 1
         report.flagged += bool(item.problems) and not message.body_pending  # else counted when the body comes
         self._item_touched.add(ticket_id)
-        moved = status_after_message(message.author, status or store.ticket_status(ticket_id))
-        if moved is None or (rated is not None and is_only_a_rating(message.text)):
-            return  # a bare "5" to the survey of a solved ticket is a thank-you, not a reopen
+        if decide:
+            self._move_status(ticket_id, message.author, message.date, status)
+
+    def _body_came(self, source_ref: str, message: Message) -> None:
+        """A customer's message filed from its headers has its body: its rating, if it answers a survey, and the
+        reopen its headers could not decide (a reply that is only a rating leaves a solved ticket solved)."""
+        ticket_id = self.store.ticket_for_source_ref(source_ref)
+        if ticket_id is None or message.sender.email.lower() in self.own:
+            return
+        if not is_a_thank_you(record_rating_at(self.store, ticket_id, message), message):
+            self._move_status(ticket_id, Author.CUSTOMER, message.date, None)
+            self._item_touched.add(ticket_id)
+
+    def _move_status(self, ticket_id: int, author: Author, at: datetime, status: Status | None) -> None:
+        """The status a message by ``author`` dated ``at`` moves its ticket to (``status``: the ticket's, when
+        the message just made it)."""
+        store = self.store
+        moved = status_after_message(author, status or store.ticket_status(ticket_id))
+        if moved is None:
+            return
         last = store.last_status_change(ticket_id)
         if moves_status(at, last.at if last else None):
             # A reopen is news for the team (the ticket comes back to everyone's queue); an agent's reply is
             # seen by every machine itself.
-            self.service.record_status(
-                ticket_id, moved, at, None, share=message.author is Author.CUSTOMER, refresh=False
-            )
+            self.service.record_status(ticket_id, moved, at, None, share=author is Author.CUSTOMER, refresh=False)
 
     def _find_ticket(self, item: Incoming, customer_email: str) -> int | None:
         store, message = self.store, item.message

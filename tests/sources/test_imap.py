@@ -562,3 +562,41 @@ def test_a_big_first_sync_parses_in_a_helper_process_with_the_same_result(
     assert report["bodies"] == 12
     shown = json.loads(run(home, "show", str(tickets["Order 3"]["id"]), "--json", capsys=capsys)[1])["messages"]
     assert [(m["text"].strip(), m["body_pending"]) for m in shown] == [("Hello", False), ("Hello", False)]
+
+
+def test_a_bare_rating_mailed_to_a_solved_ticket_leaves_it_solved_and_more_words_reopen_it(
+    tmp_path, dovecot, inbox, monkeypatch, capsys
+):
+    """Over IMAP a new mail is filed from its headers first: whether it reopens the ticket waits for its body."""
+    from agent_tui.domain.csat import SURVEY_LINES
+
+    home = tmp_path / "dana"
+    add_account(home, dovecot, 25, monkeypatch, capsys)
+    tickets = {}
+    for name, answer in (("Ann Lee <ann@example.com>", "5, thanks!"), ("Bo Chen <bo@example.com>", "1\nStill broken.")):
+        asked = make_msgid(domain="example.com")
+        uid = inbox.append("INBOX", mail("Tent pole", sender=name, message_id=asked).as_bytes())
+        survey = make_msgid(domain="shop.example")
+        reply = mail(
+            "Re: Tent pole",
+            sender="Shop <support@shop.example>",
+            to=name,
+            minutes=10,
+            message_id=survey,
+            in_reply_to=asked,
+            body=f"A new pole is on its way.\n\n{SURVEY_LINES['en']}\n",
+        )
+        inbox.append("Sent", reply.as_bytes())
+        tickets[1000 + uid] = (name, survey, answer)
+    assert run(home, "sync", capsys=capsys)[0] == 0
+    for ticket in tickets:
+        assert run(home, "set", str(ticket), "--status", "solved", capsys=capsys)[0] == 0
+    for name, survey, answer in tickets.values():
+        inbox.append(
+            "INBOX", mail("Re: Tent pole", sender=name, minutes=301, in_reply_to=survey, body=answer).as_bytes()
+        )
+    assert run(home, "sync", capsys=capsys)[0] == 0
+    statuses = {t: json.loads(run(home, "show", str(t), "--json", capsys=capsys)[1])["status"] for t in tickets}
+    assert list(statuses.values()) == ["solved", "open"]
+    code, out, _ = run(home, "report", "--json", "--since", "2020-01-01", "--until", "2030-01-01", capsys=capsys)
+    assert json.loads(out)["csat"] == {"responses": 2, "score": 3.0}  # both rated; Bo had more to say, too
