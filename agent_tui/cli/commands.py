@@ -243,7 +243,7 @@ def _customer_fields(replies) -> set[str]:
 def cmd_reply(service: TicketService, args: argparse.Namespace) -> int:
     from agent_tui.cli.mail import reply_recipients
     from agent_tui.cli.output import print_recipients
-    from agent_tui.services.replies import read_body
+    from agent_tui.services.replies import address_line, read_body
     from agent_tui.services.serialize import message_json
 
     to, cc, files = reply_recipients(args)  # checked first: a wrong address is named before anything else
@@ -264,8 +264,12 @@ def cmd_reply(service: TicketService, args: argparse.Namespace) -> int:
             draft = replies.draft(args.id)
             if draft is None:
                 raise UsageError("Give --template NAME or --body-file FILE (or --send to send the saved draft).")
-        else:
-            draft = replies.save_draft(args.id, body, args.template)
+        else:  # --to and --cc stay with the draft: a later `reply ID --send` sends to them
+            chosen = (address_line(to) if to else None, address_line(cc) if cc is not None else None)
+            draft = replies.save_draft(
+                args.id, body, args.template, recipients=chosen if to or cc is not None else None
+            )
+        to, cc = replies.chosen_recipients(draft, to, cc)  # as --send would send it
         message = replies.outgoing(args.id, draft.body, draft.message_id, to=to, cc=cc, files=files)
         result = {"status": "draft", "ticket": args.id, **message_json(message)}
     if args.json:

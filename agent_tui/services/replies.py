@@ -187,17 +187,33 @@ class Replies:
     def draft(self, ticket_id: int) -> Draft | None:
         return self.service.store.draft(ticket_id, self.service.me.name)
 
+    def chosen_recipients(
+        self, draft: Draft | None, to: Sequence[Address] | None, cc: Sequence[Address] | None
+    ) -> tuple[Sequence[Address] | None, Sequence[Address] | None]:
+        """The To and Cc a reply goes to: ``to``/``cc`` when given, else the draft's edited lines, else None (the
+        reply-all default). UsageError for a line that holds no address, or a To line left empty."""
+        if draft is not None and to is None and draft.to_line is not None:
+            if not draft.to_line.strip(" ,"):
+                raise UsageError(
+                    f"The draft of ticket {draft.ticket_id} has an empty To line; give --to, or fill it in the composer."
+                )
+            to = parse_addresses([draft.to_line], "The draft's To line")
+        if draft is not None and cc is None and draft.cc_line is not None:
+            cc = parse_addresses([draft.cc_line], "The draft's Cc line") if draft.cc_line.strip(" ,") else ()
+        return to, cc
+
     def save_draft(
         self,
         ticket_id: int,
         body: str,
         template: str | None = None,
         seen: tuple[int, int] | None = None,
-        recipients: tuple[str, str] | None = None,
+        recipients: tuple[str | None, str | None] | None = None,
     ) -> Draft:
         """Save the draft; ``seen`` is how far the agent had seen the ticket when they began writing (default:
         as it is now), which the send-time guard compares with. ``recipients``: the To and Cc lines as the agent
-        edited them, sent with the draft wherever it is sent from (None: as saved before, else reply-all)."""
+        chose them (a None line: the reply-all default), sent with the draft wherever it is sent from; None keeps
+        the draft's lines as they were."""
         store, now = self.service.store, self.service.now()
         existing = self.draft(ticket_id)
         ticket = self.service.ticket(ticket_id)
@@ -382,10 +398,7 @@ class Replies:
         ``cc`` replace the default recipients (see :meth:`recipients`), as the draft's edited lines do when they
         are not given; ``files`` are attached."""
         draft = self.draft(ticket_id)
-        if draft is not None and to is None and draft.to_line is not None:
-            to = parse_addresses([draft.to_line], "the draft's To") if draft.to_line.strip(" ,") else None
-        if draft is not None and cc is None and draft.cc_line is not None:
-            cc = parse_addresses([draft.cc_line], "the draft's Cc") if draft.cc_line.strip(" ,") else ()
+        to, cc = self.chosen_recipients(draft, to, cc)
         unfinished = self._unfinished(ticket_id, body if draft is None or body is not None else draft.body)
         if unfinished is not None:
             # An earlier send of this reply did not finish (agent-tui was killed, the server went away): finish
@@ -546,8 +559,9 @@ class Replies:
             if draft is not None and draft.message_id == entry.message.message_id:
                 self.discard_draft(ticket_id)  # its Message-ID is spent: the text comes back under a new one
                 draft = None
-            if draft is None:
-                self.save_draft(ticket_id, entry.message.text)
+            if draft is None:  # the text comes back with the recipients it was going to
+                lines = (address_line(entry.message.to), address_line(entry.message.cc))
+                self.save_draft(ticket_id, entry.message.text, recipients=lines)
         return entry.message
 
     def _domain(self) -> str:
@@ -595,6 +609,18 @@ def parse_addresses(values: Iterable[str], option: str) -> tuple[Address, ...]:
                 )
             found.append(Address(email.strip(), name))
     return clean_addresses(found)
+
+
+def address_line(addresses: Sequence[Address]) -> str:
+    """Addresses as a To/Cc line shows them, read back the same by ``parse_addresses``: a name with a comma
+    (or another special character) quoted."""
+    shown = []
+    for address in addresses:
+        name = safe_line(address.name)
+        if any(c in name for c in ',;:"<>()@[]\\'):
+            name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        shown.append(f"{name} <{address.email}>" if name else address.email)
+    return ", ".join(shown)
 
 
 def _forwarded_text(message: Message) -> str:

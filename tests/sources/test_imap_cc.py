@@ -117,6 +117,48 @@ def test_reply_to_and_cc_options_replace_the_defaults(
     assert code == 2 and "not an email address" in err
 
 
+def test_to_and_cc_given_with_a_draft_stay_with_it_for_the_preview_and_the_send(
+    home, dovecot, inbox, envelope_smtp, memory_keyring, monkeypatch, capsys
+):
+    add_account(home, dovecot, envelope_smtp.port, monkeypatch, capsys)
+    first = mail("Invoice")
+    first["Cc"] = "cy@example.org"
+    inbox.append("INBOX", first.as_bytes())
+    ticket_id = str(_ticket(home, capsys))
+    monkeypatch.setattr("sys.stdin", io.StringIO("Attached.\n"))
+    assert run(home, "reply", ticket_id, "--body-file", "-", "--cc", "dee@example.net", capsys=capsys)[0] == 0
+    shown = json.loads(run(home, "reply", ticket_id, "--json", capsys=capsys)[1])  # the saved draft, previewed
+    assert [a["email"] for a in shown["cc"]] == ["dee@example.net"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("Attached, see below.\n"))  # the text changes, the Cc stays
+    assert run(home, "reply", ticket_id, "--body-file", "-", capsys=capsys)[0] == 0
+    code, _, err = run(home, "reply", ticket_id, "--send", capsys=capsys)
+    assert code == 0, err
+    rcpts, _ = envelope_smtp.received[0]
+    assert sorted(rcpts) == ["ann@example.com", "dee@example.net"]  # the customer, and the Cc chosen: not cy
+
+
+def test_a_draft_with_its_to_line_emptied_is_not_sent_to_anyone_by_default(
+    home, dovecot, inbox, envelope_smtp, memory_keyring, monkeypatch, capsys
+):
+    from agent_tui.config.paths import AppPaths
+    from agent_tui.config.settings import load_settings
+    from agent_tui.services.accounts import open_account
+    from agent_tui.services.replies import Replies
+
+    add_account(home, dovecot, envelope_smtp.port, monkeypatch, capsys)
+    inbox.append("INBOX", mail("Invoice").as_bytes())
+    ticket_id = _ticket(home, capsys)
+    paths = AppPaths.resolve(home)
+    service = open_account(paths, load_settings(paths), None, None)
+    try:
+        Replies(service, paths, load_settings(paths)).save_draft(ticket_id, "Attached.", recipients=("", None))
+    finally:
+        service.close()
+    code, _, err = run(home, "reply", str(ticket_id), "--send", capsys=capsys)
+    assert code == 2 and "empty To line" in err
+    assert envelope_smtp.received == []
+
+
 def test_a_forward_goes_with_its_attachments_once_and_is_no_reply(
     home, dovecot, inbox, envelope_smtp, memory_keyring, monkeypatch, capsys, tmp_path
 ):

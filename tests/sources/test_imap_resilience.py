@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import threading
+from email import message_from_bytes
 
 from aiosmtpd.controller import Controller
 
@@ -78,7 +79,7 @@ def ticket_of(home):
     )
 
 
-def killed_while_sending(tmp_path, dovecot, inbox, monkeypatch, capsys, hold_at):
+def killed_while_sending(tmp_path, dovecot, inbox, monkeypatch, capsys, hold_at, draft_options=()):
     smtp = HoldingSmtp()
     home = tmp_path / "dana"
     add_account(home, dovecot, smtp.port, capsys)
@@ -86,7 +87,8 @@ def killed_while_sending(tmp_path, dovecot, inbox, monkeypatch, capsys, hold_at)
     as_agent(monkeypatch, DANA)
     run(home, "sync", capsys=capsys)
     monkeypatch.setattr("sys.stdin", io.StringIO("Your refund left today.\n"))
-    assert run(home, "reply", ticket_of(home), "--body-file", "-", capsys=capsys)[0] == 0  # a saved draft
+    saved = run(home, "reply", ticket_of(home), "--body-file", "-", *draft_options, capsys=capsys)
+    assert saved[0] == 0, saved[2]  # a saved draft
     smtp.hold_at = hold_at
     process = sending_process(home)
     assert smtp.reached.wait(30), "the send never reached the SMTP server"
@@ -214,3 +216,19 @@ def test_a_forward_the_server_refused_is_listed_as_a_forward_and_settled_as_one(
     assert code == 0 and json.loads(out)["kind"] == "forward", err
     assert json.loads(run(home, "outbox", "list", "--json", capsys=capsys)[1]) == []
     assert run(home, "reply", ticket, "--send", capsys=capsys)[0] == 2  # a forward's text is no draft of a reply
+
+
+def test_a_held_reply_dropped_comes_back_as_the_draft_with_the_recipients_it_had(
+    tmp_path, dovecot, inbox, monkeypatch, capsys
+):
+    smtp, home = killed_while_sending(
+        tmp_path, dovecot, inbox, monkeypatch, capsys, hold_at="data", draft_options=("--cc", "boss@example.com")
+    )
+    try:
+        held = ticket_of(home)
+        assert run(home, "outbox", "drop", held, capsys=capsys)[0] == 0
+        code, _, err = run(home, "reply", held, "--send", capsys=capsys)
+        assert code == 0, err
+        assert message_from_bytes(smtp.received[-1])["Cc"] == "boss@example.com"  # not the reply-all default
+    finally:
+        smtp.controller.stop()

@@ -27,7 +27,7 @@ from agent_tui.domain.models import Address, Attachment, Draft
 from agent_tui.domain.presence import Activity
 from agent_tui.domain.text import safe_block, safe_line
 from agent_tui.errors import AgentTuiError, CollisionError, UsageError
-from agent_tui.services.replies import Replies, parse_addresses
+from agent_tui.services.replies import Replies, address_line, parse_addresses
 from agent_tui.services.templates import ReplyTemplate
 from agent_tui.services.tickets import TicketDetail
 from agent_tui.ui.bindings import bindings
@@ -136,8 +136,8 @@ class ComposeScreen(AgentScreen[bool]):
         draft = message.draft
         edited = draft is not None and (draft.to_line is not None or draft.cc_line is not None)
         self._set_recipients = (
-            draft.to_line if draft and draft.to_line is not None else _address_line(message.to),
-            draft.cc_line if draft and draft.cc_line is not None else _address_line(message.cc),
+            draft.to_line if draft and draft.to_line is not None else address_line(message.to),
+            draft.cc_line if draft and draft.cc_line is not None else address_line(message.cc),
         )
         self._recipients_edited = edited
         self.query_one("#to", Input).value, self.query_one("#cc", Input).value = self._set_recipients
@@ -496,17 +496,6 @@ class ComposeScreen(AgentScreen[bool]):
         self.replies.discard_draft(self.ticket_id)
         self.notify("Draft discarded.", markup=False)
         self.dismiss(False)
-
-
-def _address_line(addresses: tuple[Address, ...]) -> str:
-    """Addresses as the To/Cc line shows them, to be read back by parse_addresses: a name with a comma quoted."""
-    shown = []
-    for address in addresses:
-        name = safe_line(address.name)
-        if any(c in name for c in ',;:"<>()@[]\\'):
-            name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
-        shown.append(f"{name} <{address.email}>" if name else address.email)
-    return ", ".join(shown)
 
 
 def _size(size: int) -> str:
