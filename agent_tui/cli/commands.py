@@ -320,7 +320,7 @@ def cmd_outbox(service: TicketService, args: argparse.Namespace) -> int:
         if args.json:
             print(dumps(entries))
         for entry in [] if args.json else entries:
-            print(f"#{entry['ticket']:<6} {entry['kind']:<5} {entry['state']:<6} {safe_line(str(entry['subject']))}")
+            print(f"#{entry['ticket']:<6} {entry['kind']:<7} {entry['state']:<6} {safe_line(str(entry['subject']))}")
             if entry["error"]:
                 print(f"        {safe_line(str(entry['error']))}")
         if not entries and not args.json:

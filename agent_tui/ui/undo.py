@@ -19,7 +19,7 @@ from weakref import WeakKeyDictionary
 from textual.keys import format_key
 from textual.notifications import SeverityLevel
 
-from agent_tui.domain.models import Agent, Priority, Status, Ticket
+from agent_tui.domain.models import Agent, Priority, Ticket
 from agent_tui.errors import AgentTuiError, SourceError
 from agent_tui.services.tickets import TicketService
 
@@ -30,7 +30,7 @@ T = TypeVar("T")
 @dataclass(frozen=True, slots=True)
 class Change:
     ticket_id: int
-    field: str  # "status", "assignee", "priority", or "tag:NAME" (present or not)
+    field: str  # "status" (with its snooze time), "assignee", "priority", or "tag:NAME" (present or not)
     before: object  # the value to bring back
     after: object  # the value the change set: undo only while the field still holds it
     said: str  # what the change did, for the notice: "solved", "assigned to Dana Li"
@@ -87,7 +87,7 @@ def session_undo(app: Hashable) -> UndoStack:
 def field_value(ticket: Ticket, field: str) -> object:
     """The value of one field an undo can bring back (``tag:NAME``: whether the tag is on)."""
     if field == "status":
-        return ticket.status
+        return ticket.status, ticket.snoozed_until  # an on-hold ticket's wake time comes back with it
     if field == "priority":
         return ticket.priority
     if field == "assignee":
@@ -125,22 +125,26 @@ class Undone:
 
     back: list[tuple[Change, str]] = field(default_factory=list)  # each taken back, with "it is open again"
     changed_since: list[Change] = field(default_factory=list)  # left alone: the field was changed again since
+    failed: list[tuple[Change, str]] = field(default_factory=list)  # could not be taken back, and why
     not_shared: list[str] = field(default_factory=list)  # what the team's source refused, or why it wasn't told
 
     @property
     def severity(self) -> SeverityLevel:
         if not self.back:
             return "error"
-        return "warning" if self.changed_since or self.not_shared else "information"
+        return "warning" if self.changed_since or self.failed or self.not_shared else "information"
 
     def notice(self) -> str:
         """One change: ``Undone on #1041: solved; it is open again.``; a group: ``Undone on 3 tickets: pending;
         #1002 not undone (its status was changed again since).``; then what could not be shared, a line each."""
-        if len(self.back) + len(self.changed_since) == 1:
+        if not self.back and not self.changed_since:
+            text = "Nothing undone."
+        elif len(self.back) + len(self.changed_since) == 1:
             text = self._one_notice()
         else:
             text = self._group_notice()
-        return "\n".join([text, *self.not_shared])
+        failed = [f"#{change.ticket_id} not undone ({change.said}): {why}" for change, why in self.failed]
+        return "\n".join([text, *failed, *self.not_shared])
 
     def _one_notice(self) -> str:
         if self.back:
@@ -183,10 +187,13 @@ def take_back(service: TicketService, group: Group) -> Undone:
     since (by anyone) is left alone and named. What was taken back is shared with the team once, at the end."""
     undone = Undone()
     for change in group:
-        if field_value(service.ticket(change.ticket_id), change.field) == change.after:
+        try:
+            if field_value(service.ticket(change.ticket_id), change.field) != change.after:
+                undone.changed_since.append(change)
+                continue
             undone.back.append((change, _restore(service, change)))
-        else:
-            undone.changed_since.append(change)
+        except AgentTuiError as error:  # this one (a ticket gone, a value refused); the others go on
+            undone.failed.append((change, str(error).rstrip(".")))
     if undone.back:
         try:
             undone.not_shared = [f"{what}: {why}" for what, why in service.share()]
@@ -199,9 +206,11 @@ def _restore(service: TicketService, change: Change) -> str:
     """Set the field back to its value before the change; says what it is again: ``it is open again``."""
     ticket_id, before = change.ticket_id, change.before
     if change.field == "status":
-        assert isinstance(before, Status)
-        service.set_status(ticket_id, before)
-        return f"it is {before.value} again"
+        assert isinstance(before, tuple)
+        status, until = before
+        until = until if until is not None and until > service.now() else None  # a wake time passed: just on hold
+        service.set_status(ticket_id, status, until)
+        return f"it is {status.value} again" + (f" until {until:%a %d %b %H:%M}" if until else "")
     if change.field == "priority":
         assert isinstance(before, Priority)
         service.set_priority(ticket_id, before)
