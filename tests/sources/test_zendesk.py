@@ -563,13 +563,19 @@ def cli_account(fake: FakeZendesk, home, message_id: str = "<zd-cli@example.com>
     return home
 
 
-def test_zendesk_documented_shapes_a_merge_made_here_is_zendesks_merge_and_the_target_keeps_its_state(harness):
+def _two_tickets_of_one_customer(harness: Zendesk) -> tuple[FakeZendesk, TicketService, int, int]:
+    """Ann's two tickets (the second tagged vip), synced by Dana: the pair the merge tests merge."""
     fake = harness.fake
     first = fake.create_ticket("ann@example.com", "Order 77: where is it?", "Where is it?")
     second = fake.create_ticket("ann@example.com", "Order 77 again", "Still nothing", tags=["vip"])
     fake.tick(61)
     service = _service(harness)
     sync(service)
+    return fake, service, first, second
+
+
+def test_zendesk_documented_shapes_a_merge_made_here_is_zendesks_merge_and_the_target_keeps_its_state(harness):
+    fake, service, first, second = _two_tickets_of_one_customer(harness)
     merge_tickets(service, first, second)
     assert service.share() == []
     assert fake.merges == [([first], second)]  # Zendesk's merge endpoint, once
@@ -591,12 +597,7 @@ def test_zendesk_documented_shapes_a_merge_made_here_is_zendesks_merge_and_the_t
 
 
 def test_zendesk_documented_shapes_a_merged_tickets_state_never_lands_on_its_target(harness):
-    fake = harness.fake
-    first = fake.create_ticket("ann@example.com", "Order 77: where is it?", "Where is it?")
-    second = fake.create_ticket("ann@example.com", "Order 77 again", "Still nothing", tags=["vip"])
-    fake.tick(61)
-    service = _service(harness)
-    sync(service)
+    fake, service, first, second = _two_tickets_of_one_customer(harness)
     merge_tickets(service, first, second)
     assert service.share() == []
     fake._touch(first)  # Zendesk's job stamps the closed ticket after the target
@@ -608,12 +609,7 @@ def test_zendesk_documented_shapes_a_merged_tickets_state_never_lands_on_its_tar
 
 
 def test_zendesk_documented_shapes_a_merge_zendesk_cannot_make_is_named_and_blocks_no_sync(harness):
-    fake = harness.fake
-    first = fake.create_ticket("ann@example.com", "Order 77: where is it?", "Where is it?")
-    second = fake.create_ticket("ann@example.com", "Order 77 again", "Still nothing")
-    fake.tick(61)
-    service = _service(harness)
-    sync(service)
+    fake, service, first, second = _two_tickets_of_one_customer(harness)
     del fake.tickets[first]  # deleted in Zendesk meanwhile
     merge_tickets(service, first, second)
     service.tag(second, "late")
