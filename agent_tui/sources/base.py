@@ -5,6 +5,8 @@ only through this module:
 
     services.sync      pull() -> Change, Change, ...   filed by one service (services.ingest), in order
                        push(unshared changes)          before each pull, so the team sees this machine's changes
+                                                       (a merge too: ``known.merged_tickets``; a teammate's comes
+                                                       back as ``TeamState.merged_into`` on the merged ticket)
     services.tickets   claim(), validate()             take a ticket; refuse a change the source can't hold
     services.replies   deliver_reply(), deliver_note() exactly once, through the outbox
     services.live      wait_for_changes()              between pulls, while the TUI runs
