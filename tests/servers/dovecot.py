@@ -135,6 +135,31 @@ class Dovecot:
         self.wait_until_up()
 
 
+# Dovecots told to stop and still shutting down, alongside the tests that follow. Kept here, in a module
+# imported once (a conftest may be imported twice: by pytest, and by a test module that imports from it).
+_STOPPING: list[Dovecot] = []
+_AT_ONCE = 8  # never a pile of shutting-down servers on a busy machine
+
+
+def stop_later(server: Dovecot) -> None:
+    """Stop ``server`` without waiting (about a second); its folder goes once it has stopped."""
+    server.stop(wait=False)
+    _STOPPING.append(server)
+    while len(_STOPPING) > _AT_ONCE:
+        _gone(_STOPPING.pop(0))
+
+
+def stop_all() -> None:
+    """Wait for every server told to stop, and remove their folders."""
+    while _STOPPING:
+        _gone(_STOPPING.pop())
+
+
+def _gone(server: Dovecot) -> None:
+    server.wait_stopped()
+    shutil.rmtree(server.dir, ignore_errors=True)
+
+
 def _run_dovecot(folder: Path) -> None:
     # Dovecot daemonises: its children would hold captured pipes open forever, so output goes to a file.
     with (folder / "start.log").open("ab") as log:

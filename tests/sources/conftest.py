@@ -12,7 +12,7 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
-from tests.servers.dovecot import CONFIG, Dovecot, available, free_port
+from tests.servers.dovecot import CONFIG, Dovecot, available, free_port, stop_all, stop_later
 from tests.servers.rt import Rt
 from tests.servers.rt import available as rt_unavailable
 
@@ -43,9 +43,6 @@ def memory_keyring():
     keyring.set_keyring(previous)
 
 
-_STOPPING: list[Dovecot] = []  # Dovecots told to stop and still shutting down, alongside the tests that follow
-
-
 @contextmanager
 def running_dovecot(config: str = CONFIG) -> Iterator[Dovecot]:
     """A Dovecot of its own for one test, under /tmp (its mail processes must reach the folder). Its shutdown
@@ -57,22 +54,13 @@ def running_dovecot(config: str = CONFIG) -> Iterator[Dovecot]:
     try:
         yield server
     finally:
-        server.stop(wait=False)
-        _STOPPING.append(server)
-        while len(_STOPPING) > 8:  # keep a few: never a pile of shutting-down servers on a busy machine
-            _gone(_STOPPING.pop(0))
-
-
-def _gone(server: Dovecot) -> None:
-    server.wait_stopped()
-    shutil.rmtree(server.dir, ignore_errors=True)
+        stop_later(server)
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _dovecots_stopped() -> Iterator[None]:
     yield
-    while _STOPPING:
-        _gone(_STOPPING.pop())
+    stop_all()
 
 
 @pytest.fixture

@@ -149,9 +149,12 @@ async def test_a_saves_an_attachment_under_its_safe_name(filed, tmp_path):
         assert any("Saved" in n and "passwd" in n for n in notices(app))
 
 
-async def test_open_runs_the_opener_with_an_argument_list_or_says_there_is_none(filed, monkeypatch):
+async def test_open_runs_the_opener_with_an_argument_list_or_says_there_is_none(filed, monkeypatch, tmp_path):
+    import tempfile
+
     import agent_tui.ui.attachments as attachments
 
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the file handed to the opener stays: not in /tmp
     ran: list[list[str]] = []
     monkeypatch.setattr(attachments, "_opener", lambda: "/usr/bin/xdg-open")
     monkeypatch.setattr(attachments.subprocess, "run", lambda args, **kw: ran.append(args) or _Done())
