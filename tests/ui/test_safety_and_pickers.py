@@ -204,6 +204,11 @@ async def test_add_tag_suggests_the_tags_in_use_and_takes_a_new_one(home):
         await settle(pilot)
         assert "needs-photo" in app.service.ticket(1041).tags
 
+        await pilot.press("plus", *"a:b", "enter")  # no tag: a notice says why, nothing changes
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen) and "a:b" not in app.service.ticket(1041).tags
+        assert any("Invalid tag 'a:b'" in n for n in notices(app)), notices(app)
+
 
 async def test_the_send_guard_is_a_dialog_listing_every_change_and_send_anyway_sends(home):
     app = make_app(home=home, account="demo", now=NOW)

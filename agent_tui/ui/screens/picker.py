@@ -7,7 +7,7 @@ a sentence if it must (an unknown name is no teammate)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -19,8 +19,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from agent_tui.domain.models import Agent
+from agent_tui.domain.models import Agent, normalise_tag
 from agent_tui.domain.text import safe_line
+from agent_tui.errors import UsageError
 
 NEW = "new"  # the id of the entry offering the typed text as something new
 _WORDS = re.compile(r"[^\W_]+", re.UNICODE)
@@ -192,3 +193,31 @@ def team_picker(title: str, team: Sequence[Agent], me: Agent, holder: Agent | No
         new=lambda typed, matches: f"Someone new: {typed}" if not matches or "<" in typed else None,
         empty="No one on the team matches.",
     )
+
+
+def tag_picker(
+    title: str, counts: Sequence[tuple[str, int]], *, adding: bool = True, leave_out: Collection[str] = ()
+) -> PickerModal:
+    """The tags in use, most used first (``TicketService.tag_counts``), but those in ``leave_out``; what is typed
+    is offered too, as a new tag when ``adding``. ``picked_tag`` reads the choice."""
+    items = [
+        PickerItem(tag, tag, f"{count} ticket{'s' * (count != 1)}") for tag, count in counts if tag not in leave_out
+    ]
+    return PickerModal(
+        title,
+        items,
+        placeholder="a tag: those in use are suggested",
+        new=lambda typed, matches: f"{'New tag' if adding else 'Tag'}: {typed}",
+        empty="No tag matches.",
+    )
+
+
+def picked_tag(choice: Picked | None, refused: Callable[[str], None]) -> str | None:
+    """The tag chosen in a ``tag_picker``, normalised; None when none was, or (said to ``refused``) it is no tag."""
+    if choice is None or not choice.value.strip():
+        return None
+    try:
+        return normalise_tag(choice.value)
+    except UsageError as error:
+        refused(str(error))
+        return None

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
-from agent_tui.domain.models import Agent, Priority, Status, normalise_tag
+from agent_tui.domain.models import Agent, Priority, Status
 from agent_tui.errors import AgentTuiError, NotFoundError
 from agent_tui.services.bulk import BulkResult, Target, TicketChange, change_many
 from agent_tui.ui.modals import ChoiceModal, ConfirmModal
-from agent_tui.ui.screens.picker import Picked, PickerItem, PickerModal, team_picker
+from agent_tui.ui.screens.picker import Picked, PickerItem, PickerModal, picked_tag, tag_picker, team_picker
 from agent_tui.ui.undo import Change, field_value, session_undo, undo_hint, undo_last
 
 if TYPE_CHECKING:
@@ -239,29 +239,16 @@ def _tag(screen: QueueScreen, present: bool) -> None:
     if not label:
         return
 
-    def show(counts: list[tuple[str, int]]) -> None:
-        items = [PickerItem(tag, tag, f"{count} ticket{'s' * (count != 1)}") for tag, count in counts]
+    def refused(why: str) -> None:
+        screen.notify(why, severity="warning", markup=False)
 
-        def picked(choice: Picked | None) -> None:
-            if choice is None or not choice.value.strip():
-                return
-            try:
-                tag = normalise_tag(choice.value)
-            except AgentTuiError as error:
-                screen.notify(str(error), severity="warning", markup=False)
-                return
+    def picked(choice: Picked | None) -> None:
+        if (tag := picked_tag(choice, refused)) is not None:
             change(screen, TicketChange(add_tags=(tag,)) if present else TicketChange(remove_tags=(tag,)))
 
-        screen.app.push_screen(
-            PickerModal(
-                f"{'Tag' if present else 'Remove a tag from'} {label}",
-                items,
-                placeholder="a tag: those in use are suggested",
-                new=lambda typed, matches: f"{'New tag' if present else 'Tag'}: {typed}",
-                empty="No tag matches.",
-            ),
-            picked,
-        )
+    def show(counts: list[tuple[str, int]]) -> None:
+        title = f"{'Tag' if present else 'Remove a tag from'} {label}"
+        screen.app.push_screen(tag_picker(title, counts, adding=present), picked)
 
     _in_worker(screen, lambda: screen.service.tag_counts(limit=500), show)
 

@@ -20,7 +20,7 @@ from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from agent_tui.display import Wrapped
-from agent_tui.domain.models import Agent, Author, Priority, Status, normalise_tag
+from agent_tui.domain.models import Agent, Author, Priority, Status
 from agent_tui.domain.models import Message as TicketMessage
 from agent_tui.domain.presence import Activity
 from agent_tui.domain.queue import QueueQuery
@@ -32,7 +32,7 @@ from agent_tui.services.tickets import TicketDetail, TicketService
 from agent_tui.ui.bindings import bindings
 from agent_tui.ui.modals import ChoiceModal, ConfirmModal, PromptModal
 from agent_tui.ui.screens.base import AgentScreen
-from agent_tui.ui.screens.picker import Picked, PickerItem, PickerModal, team_picker
+from agent_tui.ui.screens.picker import Picked, PickerItem, PickerModal, picked_tag, tag_picker, team_picker
 from agent_tui.ui.undo import change_recorded, session_undo, undo_hint, undo_last
 from agent_tui.ui.widgets.presence_line import PresenceLine
 
@@ -523,33 +523,20 @@ class TicketScreen(AgentScreen[int]):
         self.app.call_from_thread(self._show_tag_picker, counts)
 
     def _show_tag_picker(self, counts: list[tuple[str, int]]) -> None:
-        has = set(self.detail.ticket.tags) if self.detail else set()
-        items = [
-            PickerItem(tag, tag, f"{count} ticket{'s' if count != 1 else ''}")
-            for tag, count in counts
-            if tag not in has
-        ]
-        self.app.push_screen(
-            PickerModal(
-                f"Tag #{self.ticket_id}",
-                items,
-                placeholder="a tag: existing ones are suggested",
-                new=lambda typed, matches: f"New tag: {typed}",
-                empty="No tag matches.",
-            ),
-            self._tag_picked,
-        )
+        has = self.detail.ticket.tags if self.detail else ()
+        self.app.push_screen(tag_picker(f"Tag #{self.ticket_id}", counts, leave_out=has), self._tag_picked)
 
     def _tag_picked(self, choice: Picked | None) -> None:
-        if choice is None or not choice.value.strip():
+        tag = picked_tag(choice, lambda why: self.notify(why, severity="warning", markup=False))
+        if tag is None:
             return
-        ticket_id, value = self.ticket_id, choice.value.strip()
+        ticket_id = self.ticket_id
         self._change(
             ticket_id,
-            f"tag:{normalise_tag(value)}",
-            lambda: self.service.tag(ticket_id, value, True),
-            f"Tagged {ticket_id} with {value}.",
-            f"tagged {value}",
+            f"tag:{tag}",
+            lambda: self.service.tag(ticket_id, tag, True),
+            f"Tagged {ticket_id} with {tag}.",
+            f"tagged {tag}",
         )
 
     def action_remove_tag(self) -> None:
