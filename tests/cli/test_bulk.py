@@ -25,6 +25,21 @@ def statuses(home, ids, capsys, monkeypatch):
     return {t["id"]: t["status"] for t in json.loads(out) if t["id"] in ids}
 
 
+def teammate_sets(home, ticket_id, *options, capsys, monkeypatch):
+    """Dana changes one ticket half an hour after the listing (and the commands after run as her too)."""
+    code, _, err = cli(
+        home,
+        "set",
+        str(ticket_id),
+        *options,
+        capsys=capsys,
+        monkeypatch=monkeypatch,
+        agent="Dana Li <dana@pineandpebble.example>",
+        now=LATER,
+    )
+    assert code == 0, err
+
+
 def test_bulk_solve_of_three_with_one_refused_by_the_guard(home, capsys, monkeypatch):
     code, listed, _ = cli(
         home, "list", "--view", "open", "--limit", "3", "--jsonl", capsys=capsys, monkeypatch=monkeypatch
@@ -32,20 +47,7 @@ def test_bulk_solve_of_three_with_one_refused_by_the_guard(home, capsys, monkeyp
     ids = [json.loads(line)["id"] for line in listed.splitlines()]
     assert code == 0 and len(ids) == 3
     # After the listing, a teammate changes the second ticket.
-    assert (
-        cli(
-            home,
-            "set",
-            str(ids[1]),
-            "--tag",
-            "vip",
-            capsys=capsys,
-            monkeypatch=monkeypatch,
-            agent="Dana Li <dana@pineandpebble.example>",
-            now=LATER,
-        )[0]
-        == 0
-    )
+    teammate_sets(home, ids[1], "--tag", "vip", capsys=capsys, monkeypatch=monkeypatch)
     code, out, err = cli(
         home, "set", "-", "--status", "solved", stdin=listed, capsys=capsys, monkeypatch=monkeypatch, now=LATER
     )
@@ -61,20 +63,7 @@ def test_bulk_json_gives_per_ticket_results(home, capsys, monkeypatch):
         home, "list", "--view", "open", "--limit", "2", "--jsonl", capsys=capsys, monkeypatch=monkeypatch
     )
     ids = [json.loads(line)["id"] for line in listed.splitlines()]
-    assert (
-        cli(
-            home,
-            "set",
-            str(ids[0]),
-            "--priority",
-            "low",
-            capsys=capsys,
-            monkeypatch=monkeypatch,
-            agent="Dana Li <dana@pineandpebble.example>",
-            now=LATER,
-        )[0]
-        == 0
-    )
+    teammate_sets(home, ids[0], "--priority", "low", capsys=capsys, monkeypatch=monkeypatch)
     code, out, _ = cli(
         home, "set", "-", "--tag", "batch", "--json", stdin=listed, capsys=capsys, monkeypatch=monkeypatch, now=LATER
     )
