@@ -48,6 +48,15 @@ def _ticket(home, capsys) -> int:
     return json.loads(run(home, "list", "--json", capsys=capsys)[1])[0]["id"]
 
 
+def _invoice_copied_to_cy(home, dovecot, inbox, envelope_smtp, monkeypatch, capsys) -> int:
+    """Ann's mail "Invoice", copied to cy@example.org, synced into a new account: its ticket."""
+    add_account(home, dovecot, envelope_smtp.port, monkeypatch, capsys)
+    first = mail("Invoice")
+    first["Cc"] = "cy@example.org"
+    inbox.append("INBOX", first.as_bytes())
+    return _ticket(home, capsys)
+
+
 def test_reply_all_keeps_the_customers_cc_in_the_envelope_and_the_header(
     home, dovecot, inbox, envelope_smtp, memory_keyring, monkeypatch, capsys, tmp_path
 ):
@@ -89,11 +98,7 @@ def test_reply_all_keeps_the_customers_cc_in_the_envelope_and_the_header(
 def test_reply_to_and_cc_options_replace_the_defaults(
     home, dovecot, inbox, envelope_smtp, memory_keyring, monkeypatch, capsys
 ):
-    add_account(home, dovecot, envelope_smtp.port, monkeypatch, capsys)
-    first = mail("Invoice")
-    first["Cc"] = "cy@example.org"
-    inbox.append("INBOX", first.as_bytes())
-    ticket_id = _ticket(home, capsys)
+    ticket_id = _invoice_copied_to_cy(home, dovecot, inbox, envelope_smtp, monkeypatch, capsys)
     monkeypatch.setattr("sys.stdin", io.StringIO("Attached.\n"))
     code, _, err = run(
         home,
@@ -120,11 +125,7 @@ def test_reply_to_and_cc_options_replace_the_defaults(
 def test_to_and_cc_given_with_a_draft_stay_with_it_for_the_preview_and_the_send(
     home, dovecot, inbox, envelope_smtp, memory_keyring, monkeypatch, capsys
 ):
-    add_account(home, dovecot, envelope_smtp.port, monkeypatch, capsys)
-    first = mail("Invoice")
-    first["Cc"] = "cy@example.org"
-    inbox.append("INBOX", first.as_bytes())
-    ticket_id = str(_ticket(home, capsys))
+    ticket_id = str(_invoice_copied_to_cy(home, dovecot, inbox, envelope_smtp, monkeypatch, capsys))
     monkeypatch.setattr("sys.stdin", io.StringIO("Attached.\n"))
     assert run(home, "reply", ticket_id, "--body-file", "-", "--cc", "dee@example.net", capsys=capsys)[0] == 0
     shown = json.loads(run(home, "reply", ticket_id, "--json", capsys=capsys)[1])  # the saved draft, previewed
