@@ -14,7 +14,7 @@ hasn't arrived") is never taken for one. What counts:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 # The survey line of the shipped closing templates (behind ``shop.csat``). A reply is read for a rating only
 # when the latest agent message before it carries one of these.
@@ -114,10 +114,10 @@ def is_only_a_rating(text: str) -> bool:
     """Whether the customer's own words are a rating and nothing more ("5", "5 stars, thanks!", "非常满意，谢谢"):
     such an answer to a survey does not reopen a solved ticket. A rating followed by anything else
     ("1 - it still hasn't come", a second line) is a message too, and does."""
-    lines = _own_lines(text)
+    lines = list(_own_lines(text))
     if len(lines) != 1 or parse_rating(lines[0]) is None:
         return False
-    bare = _TRAILING.sub(" ", _THANKS.sub(" ", lines[0].lower())).strip()
+    bare = _bare(lines[0])
     compact = bare.replace(" ", "")
     return bool(
         _STARS.match(bare)
@@ -128,25 +128,23 @@ def is_only_a_rating(text: str) -> bool:
     )
 
 
-def _own_lines(text: str) -> list[str]:
-    """The non-empty lines the customer wrote themselves, before any quote of our mail."""
-    lines: list[str] = []
+def _own_lines(text: str) -> Iterator[str]:
+    """The non-empty lines the customer wrote themselves, before any quote of our mail (read as far as asked)."""
     for line in text.splitlines():
         if _QUOTE_START.match(line):
-            break
+            return
         if line.strip():
-            lines.append(line.strip())
-    return lines
+            yield line.strip()
 
 
 def own_words(text: str) -> str:
     """The first non-empty line the customer wrote themselves: nothing from a quote of our mail onwards."""
-    for line in text.splitlines():
-        if _QUOTE_START.match(line):
-            return ""
-        if line.strip():
-            return line.strip()
-    return ""
+    return next(_own_lines(text), "")
+
+
+def _bare(line: str) -> str:
+    """A line without thanks and punctuation, lower case: "5, thanks!" is "5"."""
+    return _TRAILING.sub(" ", _THANKS.sub(" ", line.lower())).strip()
 
 
 def parse_rating(text: str) -> int | None:
@@ -157,7 +155,7 @@ def parse_rating(text: str) -> int | None:
     if _STARS.match(line):
         stars = sum(line.count(star) for star in "★⭐")
         return stars if 1 <= stars <= 5 else None
-    bare = _TRAILING.sub(" ", _THANKS.sub(" ", line.lower())).strip()  # "5, thanks!" is a 5
+    bare = _bare(line)
     if (match := _NUMBER.match(bare)) is not None:
         return int(match[1])
     if (match := _CHINESE_NUMBER.match(bare.replace(" ", ""))) is not None:
