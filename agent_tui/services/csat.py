@@ -26,11 +26,6 @@ def record_rating(store: Store, ticket_id: int, message: Message) -> int | None:
     return rating
 
 
-def record_rating_at(store: Store, ticket_id: int, message: Message) -> int | None:
-    """The same, for a customer's message filed from its headers whose body just came."""
-    return record_rating(store, ticket_id, message) if parse_rating(message.text) is not None else None
-
-
 def answers_a_survey(store: Store, ticket_id: int, message: Message) -> bool:
     """Whether the message comes after an agent reply that asked for a rating (so it may be one)."""
     survey = store.last_agent_message_text(ticket_id, message.date)

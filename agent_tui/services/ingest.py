@@ -19,7 +19,7 @@ from agent_tui.domain.models import Author, Customer, Message, Priority, Status
 from agent_tui.domain.threading import SUBJECT_WINDOW, normalise_subject, ticket_token
 from agent_tui.domain.workflow import REOPENED_BY_CUSTOMER, moves_status, status_after_message
 from agent_tui.errors import StoreError, UsageError
-from agent_tui.services.csat import answers_a_survey, is_a_thank_you, record_rating, record_rating_at
+from agent_tui.services.csat import answers_a_survey, is_a_thank_you, record_rating
 from agent_tui.services.tickets import TicketService
 from agent_tui.sources.items import BodyUnavailable, Incoming, Item, StatusLine, Unreadable
 
@@ -206,8 +206,12 @@ class Ingestor:
             rated = record_rating(store, ticket_id, message)  # CSAT: the customer's answer to a survey, if it is one
             if is_a_thank_you(rated, message):
                 decide = False  # a bare "5" to a solved ticket's survey: no reopen
-            elif message.body_pending and answers_a_survey(store, ticket_id, message):
-                decide = False  # it may be one: decided when its body comes (``_body_came``)
+            elif (
+                message.body_pending
+                and status_after_message(Author.CUSTOMER, store.ticket_status(ticket_id)) is not None
+                and answers_a_survey(store, ticket_id, message)
+            ):
+                decide = False  # a reopen that may be a rating: decided when its body comes (``_body_came``)
         report.new_messages += 1
         report.flagged += bool(item.problems) and not message.body_pending  # else counted when the body comes
         self._item_touched.add(ticket_id)
@@ -220,7 +224,7 @@ class Ingestor:
         ticket_id = self.store.ticket_for_source_ref(source_ref)
         if ticket_id is None or message.sender.email.lower() in self.own:
             return
-        if not is_a_thank_you(record_rating_at(self.store, ticket_id, message), message):
+        if not is_a_thank_you(record_rating(self.store, ticket_id, message), message):
             self._move_status(ticket_id, Author.CUSTOMER, message.date, None)
             self._item_touched.add(ticket_id)
 
