@@ -265,10 +265,9 @@ def cmd_reply(service: TicketService, args: argparse.Namespace) -> int:
             if draft is None:
                 raise UsageError("Give --template NAME or --body-file FILE (or --send to send the saved draft).")
         else:  # --to and --cc stay with the draft: a later `reply ID --send` sends to them
-            chosen = (address_line(to) if to else None, address_line(cc) if cc is not None else None)
-            draft = replies.save_draft(
-                args.id, body, args.template, recipients=chosen if to or cc is not None else None
-            )
+            lines = (address_line(to) if to is not None else None, address_line(cc) if cc is not None else None)
+            chosen = None if lines == (None, None) else lines  # None: the draft's lines as they were
+            draft = replies.save_draft(args.id, body, args.template, recipients=chosen)
         to, cc = replies.chosen_recipients(draft, to, cc)  # as --send would send it
         message = replies.outgoing(args.id, draft.body, draft.message_id, to=to, cc=cc, files=files)
         result = {"status": "draft", "ticket": args.id, **message_json(message)}
