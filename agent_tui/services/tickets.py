@@ -269,7 +269,9 @@ class TicketService:
         if not pushed:
             return []  # nothing to share: no connection, and no write to the store on every sync
         assert self.source is not None
-        problems = self.source.push([Push(k, v, self.local_state(k)) for k, v in pushed.items()], self.store)
+        # A merged ticket's state is its merge, which goes out with its target (``known.merged_tickets``).
+        pushes = [Push(k, v, self.local_state(k)) for k, v in pushed.items() if self.store.merged_into(k) is None]
+        problems = self.source.push(pushes, self.store) if pushes else []
         with self.store.transaction():
             self._save_unshared(
                 {k: v for k, v in self.unshared().items() if k not in pushed or v.generation != pushed[k].generation}

@@ -86,10 +86,6 @@ class KnownMessages(Protocol):
         """The ids of the tickets merged into this one (their messages are now its messages)."""
         ...
 
-    def merged_into(self, ticket_id: int) -> int | None:
-        """The ticket this one was merged into, or None (a merged ticket's state is its merge: not pushed)."""
-        ...
-
 
 class PresenceChannel(Protocol):
     """Where one running agent-tui says what its agent is doing and hears what the team is doing."""

@@ -336,8 +336,6 @@ class RtSource(Source):
         problems: list[tuple[str, str]] = []
         with self.session() as rt:
             for push in pushes:
-                if known.merged_into(push.ticket_id) is not None:
-                    continue  # RT keeps a merged ticket as its target: nothing of its own to write
                 rt_id = self._rt_id(push.ticket_id, known)
                 try:
                     self._write(rt, rt_id, lambda remote, p=push: p.unshared.merge_into(remote, p.local))  # type: ignore[misc]

@@ -219,8 +219,6 @@ class ZendeskSource(Source):
         problems: list[tuple[str, str]] = []
         with self._client() as client:
             for push in pushes:
-                if known.merged_into(push.ticket_id) is not None:
-                    continue  # Zendesk's merge closes it: nothing of its own to write
                 zid = self._zid(push.ticket_id, known)
                 if zid is None:
                     problems.append((f"ticket {push.ticket_id}", "it is not a Zendesk ticket, so it stays here"))
