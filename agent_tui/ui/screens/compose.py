@@ -134,12 +134,11 @@ class ComposeScreen(AgentScreen[bool]):
     def on_composer_loaded(self, message: ComposerLoaded) -> None:
         self.detail, self.language = message.detail, message.language
         draft = message.draft
-        edited = draft is not None and (draft.to_line is not None or draft.cc_line is not None)
+        self._recipients_edited = draft is not None and (draft.to_line is not None or draft.cc_line is not None)
         self._set_recipients = (
             draft.to_line if draft and draft.to_line is not None else address_line(message.to),
             draft.cc_line if draft and draft.cc_line is not None else address_line(message.cc),
         )
-        self._recipients_edited = edited
         self.query_one("#to", Input).value, self.query_one("#cc", Input).value = self._set_recipients
         self._show_header()
         self._show_templates(message.suggestions)
